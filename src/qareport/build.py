@@ -1,0 +1,205 @@
+"""Build one area's book for one period: validate, execute what changed, render, swap in.
+
+Nothing is written into the book's folder until everything has succeeded: the
+book is assembled in a staging folder beside it and moved into place at the
+end, so a failed build leaves the previous good book untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__
+from .errors import ExtractError, ParameterError
+from .execute import SheetRunner
+from .manifest import read_manifest, sheet_inputs, write_manifest
+from .narrative import read_narrative
+from .periods import parse_period
+from .project import Project
+from .render.html import render_html
+from .render.model import Book, SheetPage, sheet_from_notebook
+from .render.typst_pdf import render_pdf
+from .store import Store, open_store
+
+__all__ = ["ENGINES", "BookResult", "build_book"]
+
+ENGINES = ("typst", "quarto")
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BookResult:
+    area_id: str
+    period: str
+    html: Path
+    pdf: Path | None
+    executed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def status(self) -> str:
+        return "built" if self.executed else "unchanged (re-rendered)"
+
+
+def _no_progress(_: str) -> None:
+    return None
+
+
+def build_book(
+    project_dir: str | Path,
+    area: str,
+    period: str,
+    *,
+    engine: str = "typst",
+    force: bool = False,
+    runner: SheetRunner | None = None,
+    store: Store | None = None,
+    progress: Progress = _no_progress,
+) -> BookResult:
+    """Build output/<area>/<period>/report-book.html and .pdf; returns what was done."""
+    started = time.perf_counter()
+    if engine not in ENGINES:
+        raise ParameterError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    project = Project.open(project_dir)
+    when = parse_period(period)
+    params = project.area(area)
+    own_runner = runner is None
+    runner = runner or SheetRunner(cwd=project.root)
+    runner.start()  # the kernel warms up while the store is checked
+    try:
+        progress("checking extracts")
+        store = store or open_store(project)
+        problems = store.issues_for(params.code)
+        if problems:
+            more = (
+                f" (and {len(problems) - 1} more; run `qareport validate`)"
+                if len(problems) > 1
+                else ""
+            )
+            raise ExtractError(f"{problems[0]}{more}")
+        narratives = {
+            s: read_narrative(project.narrative_area_dir(params.id) / when.label / f"{s}.md")
+            for s in params.sections
+        }
+        final = project.book_dir(params.id, when)
+        previous = read_manifest(final).get("sheets", {})
+        staging = final.parent / f".staging-{when.label}-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        (staging / "notebooks").mkdir(parents=True)
+        try:
+            executed, reused, sheets = [], [], {}
+            for section in params.sections:
+                inputs = sheet_inputs(project, store, params, when.label, section)
+                target = staging / "notebooks" / f"{section}.ipynb"
+                old = final / "notebooks" / f"{section}.ipynb"
+                unchanged = previous.get(section, {}).get("sheet_hash") == inputs["sheet_hash"]
+                if unchanged and old.is_file() and not force:
+                    progress(f"reusing {section}")
+                    shutil.copy2(old, target)
+                    reused.append(section)
+                else:
+                    progress(f"executing {section}")
+                    runner.run(
+                        project.section_notebook,
+                        target,
+                        {
+                            "project_dir": str(project.root),
+                            "area": params.id,
+                            "period": when.label,
+                            "section": section,
+                        },
+                    )
+                    executed.append(section)
+                sheets[section] = inputs
+            progress("rendering HTML")
+            book = _book(project, params, when.label, when.title, staging, narratives)
+            draft = any(
+                str(page.narrative.front.get("status", "draft")).lower() != "approved"
+                for page in book.sheets
+            )
+            html_path = staging / "report-book.html"
+            html_path.write_text(render_html(book, draft), encoding="utf-8")
+            pdf_path: Path | None = staging / "report-book.pdf"
+            progress("rendering PDF")
+            if engine == "typst":
+                pdf_path.write_bytes(render_pdf(book, draft))
+            else:
+                from .render.quarto import render_with_quarto
+
+                render_with_quarto(book, draft, staging)
+            write_manifest(
+                staging,
+                {
+                    "area": params.id,
+                    "period": when.label,
+                    "qareport": __version__,
+                    "engine": engine,
+                    "draft": draft,
+                    "sheets": sheets,
+                    "inputs": dict(store.inputs),
+                },
+            )
+            _swap_into_place(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        if own_runner:
+            runner.close()
+    return BookResult(
+        area_id=params.id,
+        period=when.label,
+        html=final / "report-book.html",
+        pdf=final / "report-book.pdf" if pdf_path else None,
+        executed=executed,
+        reused=reused,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _book(project, params, period, period_title, staging, narratives) -> Book:
+    defaults = project.defaults
+    pages = []
+    for section in params.sections:
+        data = sheet_from_notebook(staging / "notebooks" / f"{section}.ipynb")
+        narrative = narratives[section]
+        label = str(narrative.path.relative_to(project.root))
+        pages.append(SheetPage(data=data, narrative=narrative, narrative_label=label))
+    suppression = pages[0].data.suppression if pages else ""
+    provenance = [
+        ("Area", f"{params.name} ({params.code})"),
+        ("Period", period),
+        ("Catalogue", project.catalogue.name),
+        ("Suppression", suppression),
+        ("qareport version", __version__),
+    ]
+    return Book(
+        title=defaults.title,
+        area_name=params.name,
+        area_code=params.code,
+        area_kind=params.kind,
+        period=period,
+        period_title=period_title,
+        synthetic=params.synthetic,
+        peer_label=params.peer_group_label,
+        national_label=defaults.national_label,
+        suppression=suppression,
+        sheets=pages,
+        provenance=provenance,
+        built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace the old book with the new one in two renames; the old one goes last."""
+    old = final.parent / f".old-{final.name}-{os.getpid()}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,243 @@
+"""Framework catalogues: content areas, what good looks like, and their measures.
+
+Catalogues are YAML data validated by pydantic with unknown keys rejected, so a
+typo is an error that names the file and key. Measures are declared once and
+referenced by id from content areas; a dangling reference is an error. Several
+files can be layered: a later file adds content areas and measures, or
+replaces fields of ones with the same id (a local override of good statements
+or measures without editing the package).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import CatalogueError
+from .yamlio import load_yaml
+
+__all__ = [
+    "Catalogue",
+    "ContentArea",
+    "Measure",
+    "MeasureType",
+    "Polarity",
+    "Source",
+    "Unit",
+    "load_catalogue",
+]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+class MeasureType(StrEnum):
+    QUANTITY = "quantity"
+    QUALITY = "quality"
+    OUTCOME = "outcome"
+
+
+class Source(StrEnum):
+    CHILDREN_PARENTS = "children-parents-carers"
+    FRONTLINE_STAFF = "frontline-staff"
+    CASE_RECORDS = "case-records"
+    MANAGEMENT_INFORMATION = "management-information"
+
+    @property
+    def label(self) -> str:
+        return {
+            "children-parents-carers": "Children, parents and carers' experience",
+            "frontline-staff": "Frontline staff experience",
+            "case-records": "Case records audit",
+            "management-information": "Management information",
+        }[self.value]
+
+
+class Unit(StrEnum):
+    COUNT = "count"
+    PERCENT = "percent"
+    RATE = "rate"
+
+
+class Polarity(StrEnum):
+    HIGHER_BETTER = "higher-is-better"
+    LOWER_BETTER = "lower-is-better"
+    NEUTRAL = "no-direction"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Measure(_Strict):
+    """One quantity, quality or outcome measure."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    type: MeasureType
+    source: Source
+    unit: Unit
+    polarity: Polarity
+    numerator: str | None = None
+    denominator: str | None = None
+    per: int | None = Field(default=None, description="rate base, e.g. 10000")
+
+    @field_validator("per")
+    @classmethod
+    def _positive(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
+            raise ValueError("per must be a positive whole number such as 10000")
+        return value
+
+    @property
+    def needs_denominator(self) -> bool:
+        return self.unit in (Unit.PERCENT, Unit.RATE)
+
+
+class GoodStatements(_Strict):
+    outcome: list[str] = Field(default_factory=list)
+    quality: list[str] = Field(default_factory=list)
+
+
+class ContentArea(_Strict):
+    """A content area: one A3 sheet of the book."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    group: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    good: GoodStatements
+    questions: list[str] = Field(default_factory=list)
+    measures: list[str] = Field(min_length=1)
+
+
+class _CatalogueFile(_Strict):
+    catalogue: str = Field(pattern=ID_PATTERN)
+    title: str | None = None
+    content_areas: list[dict[str, Any]] = Field(default_factory=list)
+    measures: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Catalogue(_Strict):
+    """The merged, cross-checked catalogue a book is built from."""
+
+    name: str
+    sources: tuple[str, ...]
+    content_areas: dict[str, ContentArea]
+    measures: dict[str, Measure]
+
+    def area(self, area_id: str) -> ContentArea:
+        try:
+            return self.content_areas[area_id]
+        except KeyError:
+            known = ", ".join(sorted(self.content_areas))
+            raise CatalogueError(
+                f"content area {area_id!r} is not in catalogue {self.name!r}; known: {known}"
+            ) from None
+
+    def measures_of(self, area_id: str) -> list[Measure]:
+        return [self.measures[m] for m in self.area(area_id).measures]
+
+
+def _builtin_path(name: str) -> Path:
+    return Path(str(resources.files("qareport") / "catalogues" / f"{name}.yml"))
+
+
+def _resolve(ref: str, project_dir: Path | None) -> Path:
+    """A catalogue reference is a built-in name (`core`) or a path relative to the project."""
+    candidate = Path(ref)
+    if candidate.suffix in (".yml", ".yaml"):
+        path = candidate if candidate.is_absolute() or project_dir is None else project_dir / ref
+        if not path.is_file():
+            raise CatalogueError(
+                f"catalogue file {path} does not exist; check the name in parameters"
+            )
+        return path
+    path = _builtin_path(ref)
+    if not path.is_file():
+        raise CatalogueError(
+            f"no built-in catalogue called {ref!r}; give a .yml path for a local catalogue"
+        )
+    return path
+
+
+def _describe(error: ValidationError, path: Path, prefix: str) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(p) for p in (prefix, *first["loc"]) if p != "")
+    return f"{path}: {key}: {first['msg']}"
+
+
+def _merge(store: dict[str, dict[str, Any]], items: list[dict[str, Any]], path: Path, kind: str):
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(item_id, str):
+            raise CatalogueError(f"{path}: {kind}[{index}]: every entry needs an id")
+        if item_id in seen:
+            raise CatalogueError(f"{path}: {kind}[{index}]: duplicate id {item_id!r}")
+        seen.add(item_id)
+        store[item_id] = {**store.get(item_id, {}), **item}
+
+
+def load_catalogue(refs: list[str] | tuple[str, ...], project_dir: Path | None = None) -> Catalogue:
+    """Load and layer catalogue files, then check every cross-reference."""
+    if not refs:
+        raise CatalogueError("no catalogue named; set `catalogues:` in parameters/defaults.yml")
+    areas: dict[str, dict[str, Any]] = {}
+    measures: dict[str, dict[str, Any]] = {}
+    origin: dict[str, Path] = {}
+    names = []
+    for ref in refs:
+        path = _resolve(ref, project_dir)
+        try:
+            raw = load_yaml(path)
+        except ValueError as exc:
+            raise CatalogueError(str(exc)) from None
+        if not isinstance(raw, dict):
+            raise CatalogueError(f"{path}: a catalogue is a mapping with `catalogue:` at the top")
+        try:
+            parsed = _CatalogueFile.model_validate(raw)
+        except ValidationError as exc:
+            raise CatalogueError(_describe(exc, path, "")) from None
+        names.append(parsed.catalogue)
+        _merge(areas, parsed.content_areas, path, "content_areas")
+        _merge(measures, parsed.measures, path, "measures")
+        for item in parsed.content_areas:
+            origin[f"area:{item['id']}"] = path
+        for item in parsed.measures:
+            origin[f"measure:{item['id']}"] = path
+    built_measures: dict[str, Measure] = {}
+    for measure_id, data in measures.items():
+        path = origin[f"measure:{measure_id}"]
+        try:
+            built_measures[measure_id] = Measure.model_validate(data)
+        except ValidationError as exc:
+            raise CatalogueError(_describe(exc, path, f"measures.{measure_id}")) from None
+        measure = built_measures[measure_id]
+        if measure.unit is Unit.RATE and measure.per is None:
+            raise CatalogueError(
+                f"{path}: measures.{measure_id}.per: a rate needs `per`, e.g. 10000"
+            )
+    built_areas: dict[str, ContentArea] = {}
+    for area_id, data in areas.items():
+        path = origin[f"area:{area_id}"]
+        try:
+            area = ContentArea.model_validate(data)
+        except ValidationError as exc:
+            raise CatalogueError(_describe(exc, path, f"content_areas.{area_id}")) from None
+        for measure_id in area.measures:
+            if measure_id not in built_measures:
+                raise CatalogueError(
+                    f"{path}: content_areas.{area_id}.measures: {measure_id!r} is not a declared "
+                    "measure; add it under `measures:` or correct the id"
+                )
+        built_areas[area_id] = area
+    return Catalogue(
+        name="+".join(names),
+        sources=tuple(str(_resolve(r, project_dir)) for r in refs),
+        content_areas=built_areas,
+        measures=built_measures,
+    )

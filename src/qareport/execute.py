@@ -1,0 +1,104 @@
+"""Execute section notebooks with papermill, in one long-lived kernel.
+
+Papermill stays the executor of record (parameters injected, one executed
+notebook saved per sheet), but the kernel is started once and handed to each
+run through nbclient's `km`, so kernel start-up and the heavy imports are paid
+once per build (or once per batch worker), not once per sheet. The kernel is
+warmed with `import qareport.sheet` as soon as it starts, in parallel with
+whatever the parent does next (validating extracts, building the store).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from types import TracebackType
+
+import nbformat
+import papermill
+from jupyter_client.manager import KernelManager
+from papermill.exceptions import PapermillExecutionError
+
+from .errors import ExecutionError
+
+__all__ = ["SheetRunner"]
+
+WARM_UP = "import qareport.sheet"
+logging.getLogger("papermill").setLevel(logging.WARNING)
+
+
+class SheetRunner:
+    """A context manager owning one kernel that executes many sheet notebooks."""
+
+    def __init__(self, kernel_name: str = "python3", cwd: Path | None = None) -> None:
+        self.kernel_name = kernel_name
+        self.cwd = cwd
+        self._km: KernelManager | None = None
+
+    def __enter__(self) -> SheetRunner:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def start(self) -> None:
+        if self._km is not None:
+            return
+        km = KernelManager(
+            kernel_name=self.kernel_name, transport="ipc" if os.name != "nt" else "tcp"
+        )
+        km.start_kernel(cwd=str(self.cwd) if self.cwd else None)
+        client = km.client()
+        client.start_channels()
+        client.execute(WARM_UP, silent=True, store_history=False)
+        client.stop_channels()
+        self._km = km
+
+    def close(self) -> None:
+        if self._km is not None:
+            try:
+                self._km.shutdown_kernel(now=True)
+            finally:
+                self._km = None
+
+    def run(
+        self, notebook: Path, output: Path, parameters: dict[str, str]
+    ) -> nbformat.NotebookNode:
+        """Execute `notebook` into `output`; a failing cell becomes an ExecutionError."""
+        self.start()
+        output.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return papermill.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                km=self._km,
+                progress_bar=False,
+                log_output=False,
+                kernel_name=self.kernel_name,
+            )
+        except PapermillExecutionError as exc:
+            message = f"{exc.ename}: {exc.evalue}"
+            if exc.ename in _QAREPORT_ERRORS:
+                raise ExecutionError(exc.evalue) from None
+            raise ExecutionError(
+                f"notebook {notebook.name} failed for {parameters.get('section')}: {message}; "
+                f"the executed notebook is kept at {output}"
+            ) from None
+
+
+_QAREPORT_ERRORS = {
+    "QareportError",
+    "ParameterError",
+    "CatalogueError",
+    "ExtractError",
+    "NarrativeError",
+    "RenderError",
+}

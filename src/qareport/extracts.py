@@ -1,0 +1,364 @@
+"""Measure-return extracts: read CSV/XLSX/Parquet and validate them with pandera.
+
+The extract format is tidy, one row per area, period and measure:
+
+    area_code, period, measure_id, numerator, denominator, value, agency, note
+
+`numerator` (or `value`) is required; `denominator` is required for percent and
+rate measures. A number cell may instead hold a GSS marker (c, x, z, u, low,
+with or without brackets) that is carried through and never read as zero.
+
+Every problem becomes an `ExtractIssue` naming the file, the row as a
+spreadsheet shows it (header = row 1), the column and what to do. Issues that
+belong to one area block only that area's book; file-level issues block all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .catalogue import Catalogue
+from .errors import ExtractError
+
+__all__ = [
+    "COLUMNS",
+    "ExtractIssue",
+    "ValidatedExtracts",
+    "extract_files",
+    "read_extract",
+    "validate_extracts",
+]
+
+REQUIRED = ("area_code", "period", "measure_id")
+COLUMNS = (*REQUIRED, "numerator", "denominator", "value", "agency", "note")
+NUMBER_COLUMNS = ("numerator", "denominator", "value")
+SUFFIXES = (".csv", ".xlsx", ".parquet")
+MARKERS = {"c": "[c]", "x": "[x]", "z": "[z]", "u": "[u]", "low": "[low]"}
+_MARKER_RE = re.compile(r"^\[?(c|x|z|u|low)\]?$", re.IGNORECASE)
+_NUMBER_RE = r"^-?\d+(\.\d+)?$"
+_PERIOD_RE = r"^\d{4}-\d{2}(-Q[1-4])?$"
+MAX_VALUE = 1e12
+MAX_CELL = 2_000
+
+
+@dataclass(frozen=True)
+class ExtractIssue:
+    """One validation problem, located precisely enough to fix."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    area_code: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column is not None:
+            where += f", column `{self.column}`"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidatedExtracts:
+    """Clean rows ready for the store, plus every issue found."""
+
+    frame: pd.DataFrame
+    files: tuple[Path, ...]
+    issues: tuple[ExtractIssue, ...]
+
+    def issues_for(self, area_code: str) -> list[ExtractIssue]:
+        return [i for i in self.issues if i.area_code in (None, area_code)]
+
+    def raise_for(self, area_code: str) -> None:
+        """Raise an ExtractError if anything blocks this area's book."""
+        found = self.issues_for(area_code)
+        if found:
+            more = ""
+            if len(found) > 1:
+                more = f" (and {len(found) - 1} more; run `qareport validate` to list them all)"
+            raise ExtractError(f"{found[0]}{more}")
+
+
+def extract_files(paths: list[Path]) -> list[Path]:
+    """Every extract under the given files and folders, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files.extend(
+                p for p in sorted(path.rglob("*")) if p.suffix.lower() in SUFFIXES and p.is_file()
+            )
+        else:
+            raise ExtractError(
+                f"{path}: data folder or file not found; check `data:` in parameters/defaults.yml"
+            )
+    return files
+
+
+def read_extract(path: Path, label: str) -> pd.DataFrame:
+    """Read one extract as text cells; unreadable files raise ExtractError with the fix."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
+            )
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path).astype("string").fillna("")
+        else:
+            raise ExtractError(f"{label}: unsupported file type; use .csv, .xlsx or .parquet")
+    except UnicodeDecodeError:
+        raise ExtractError(f"{label}: not UTF-8 text; save it as 'CSV UTF-8'") from None
+    except pd.errors.EmptyDataError:
+        raise ExtractError(f"{label}: the file is empty; add a header row and data") from None
+    except pd.errors.ParserError as exc:
+        raise ExtractError(f"{label}: not a well-formed CSV ({str(exc).strip()})") from None
+    except ExtractError:
+        raise
+    except Exception as exc:  # openpyxl/pyarrow raise many types for corrupt files
+        raise ExtractError(f"{label}: cannot be read as {suffix} ({type(exc).__name__})") from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    return frame.astype(object).where(frame.notna(), "").astype(str)
+
+
+def _is_number(cell: str) -> bool:
+    return cell == "" or bool(re.match(_NUMBER_RE, cell)) or bool(_MARKER_RE.match(cell))
+
+
+def _raw_schema(catalogue: Catalogue, area_codes: set[str]) -> pa.DataFrameSchema:
+    number_check = pa.Check(
+        lambda s: s.map(_is_number), name="number", error="not a number or a GSS marker"
+    )
+    return pa.DataFrameSchema(
+        {
+            "area_code": pa.Column(
+                str, pa.Check.isin(sorted(area_codes), name="known_area"), nullable=False
+            ),
+            "period": pa.Column(str, pa.Check.str_matches(_PERIOD_RE, name="period_form")),
+            "measure_id": pa.Column(
+                str, pa.Check.isin(sorted(catalogue.measures), name="known_measure")
+            ),
+            **{c: pa.Column(str, number_check, required=False) for c in NUMBER_COLUMNS},
+            "agency": pa.Column(str, required=False),
+            "note": pa.Column(
+                str,
+                pa.Check(lambda s: s.str.len() <= MAX_CELL, name="cell_length"),
+                required=False,
+            ),
+        },
+        strict=False,
+    )
+
+
+_ADVICE = {
+    "area_code": "{value!r} is not an area code in parameters/; correct the code or add the area",
+    "period": "{value!r} is not a period like 2025-26 or 2025-26-Q3; "
+    "write it as text in that form (a spreadsheet may have turned it into a date)",
+    "measure_id": "{value!r} is not a measure id in the catalogue; "
+    "run `qareport catalogue list` for the ids",
+    "numerator": "{value!r} is not a number; use digits only (no commas, symbols or formulas), "
+    "or a marker such as c or x",
+    "note": "the cell is longer than 2,000 characters; shorten the note",
+}
+
+
+def _schema_issues(exc: SchemaErrors, frame: pd.DataFrame, label: str) -> list[ExtractIssue]:
+    issues = []
+    cases = exc.failure_cases
+    for case in cases.itertuples(index=False):
+        index = case.index
+        if index is None or (isinstance(index, float) and math.isnan(index)):
+            continue
+        index = int(index)
+        column = str(case.column)
+        advice = _ADVICE.get(column if column not in NUMBER_COLUMNS else "numerator")
+        value = _short(str(case.failure_case))
+        message = advice.format(value=value) if advice else f"{value!r} failed {case.check}"
+        issues.append(
+            ExtractIssue(
+                label,
+                index + 2,
+                column,
+                message,
+                frame.at[index, "area_code"],
+            )
+        )
+    return issues
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _to_number(cell: str) -> float:
+    return float(cell) if cell and not _MARKER_RE.match(cell) else math.nan
+
+
+def _marker(row: pd.Series) -> str:
+    for column in NUMBER_COLUMNS:
+        match = _MARKER_RE.match(row.get(column, "") or "")
+        if match:
+            return MARKERS[match.group(1).lower()]
+    return ""
+
+
+def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[ExtractIssue]:
+    """Checks across cells of a row, and duplicates, on rows already type-clean."""
+    issues: list[ExtractIssue] = []
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        area = row["area_code"]
+
+        def add(column: str | None, message: str, line=line, area=area) -> None:
+            issues.append(ExtractIssue(label, line, column, message, area))
+
+        key = (area, row["period"], row["measure_id"], row.get("agency", ""))
+        if key in seen:
+            add(
+                None,
+                f"duplicate of row {seen[key]} (same area, period, measure"
+                + (", agency" if row.get("agency") else "")
+                + "); keep one of them",
+            )
+            continue
+        seen[key] = line
+        measure = catalogue.measures[row["measure_id"]]
+        numbers = {c: _to_number(row.get(c, "")) for c in NUMBER_COLUMNS}
+        for column, number in numbers.items():
+            if number < 0:
+                add(column, f"{row[column]} is negative; counts cannot be below zero")
+            elif number > MAX_VALUE:
+                add(column, f"{_short(row[column])} is implausibly large; check the extract")
+        if row["marker"]:
+            continue
+        numerator, denominator = numbers["numerator"], numbers["denominator"]
+        if math.isnan(numerator) and math.isnan(numbers["value"]):
+            add("numerator", "empty; give the numerator (or a value, or a marker such as x)")
+        elif measure.needs_denominator and math.isnan(numbers["value"]):
+            if math.isnan(denominator):
+                add(
+                    "denominator",
+                    f"empty, but {measure.id} is a {measure.unit.value}; give the denominator",
+                )
+            elif denominator < numerator and measure.unit.value == "percent":
+                add(
+                    "denominator",
+                    f"{row['denominator']} is smaller than numerator {row['numerator']}; "
+                    "fix the extract (a percentage cannot exceed 100)",
+                )
+            elif denominator == 0 and numerator > 0:
+                add("denominator", "is 0 while the numerator is not; fix the extract")
+    return issues
+
+
+def _validate_file(
+    path: Path, label: str, catalogue: Catalogue, area_codes: set[str]
+) -> tuple[pd.DataFrame, list[ExtractIssue]]:
+    frame = read_extract(path, label)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if "numerator" not in frame.columns and "value" not in frame.columns:
+        missing.append("numerator")
+    if missing:
+        names = ", ".join(f"`{c}`" for c in missing)
+        return frame.iloc[0:0], [
+            ExtractIssue(
+                label,
+                1,
+                missing[0],
+                f"missing column {names}; the header row needs "
+                "area_code, period, measure_id, numerator (denominator, value, agency, note "
+                "are optional)",
+            )
+        ]
+    unknown = [c for c in frame.columns if c not in COLUMNS]
+    if unknown:
+        return frame.iloc[0:0], [
+            ExtractIssue(
+                label,
+                1,
+                unknown[0],
+                f"unknown column `{_short(unknown[0], 40)}`; allowed: {', '.join(COLUMNS)}",
+            )
+        ]
+    if frame.empty:
+        return frame, [ExtractIssue(label, None, None, "has a header but no data rows")]
+    for column in COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame.map(str.strip)
+    try:
+        _raw_schema(catalogue, area_codes).validate(frame, lazy=True)
+        issues: list[ExtractIssue] = []
+    except SchemaErrors as exc:
+        issues = _schema_issues(exc, frame, label)
+    bad_rows = {i.row - 2 for i in issues if i.row is not None}
+    clean = frame.drop(index=list(bad_rows))
+    clean = clean.assign(marker=clean.apply(_marker, axis=1) if len(clean) else "")
+    issues += _row_issues(clean, catalogue, label)
+    bad_rows |= {i.row - 2 for i in issues if i.row is not None}
+    clean = clean.drop(index=[i for i in bad_rows if i in clean.index])
+    for column in NUMBER_COLUMNS:
+        clean[column] = clean[column].map(_to_number).astype(float)
+    clean = clean.assign(source_file=label, source_row=clean.index + 2)
+    return clean, issues
+
+
+def validate_extracts(
+    paths: list[Path], catalogue: Catalogue, area_codes: set[str], root: Path | None = None
+) -> ValidatedExtracts:
+    """Read and validate every extract; never raises for row problems, only collects them."""
+    frames, issues = [], []
+    files = extract_files(paths)
+    if not files:
+        raise ExtractError(
+            "no extracts found in "
+            + ", ".join(str(p) for p in paths)
+            + "; put CSV, XLSX or Parquet returns there"
+        )
+    for path in files:
+        label = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+        try:
+            frame, found = _validate_file(path, label, catalogue, area_codes)
+        except ExtractError as exc:
+            issues.append(ExtractIssue(label, None, None, str(exc).removeprefix(f"{label}: ")))
+            continue
+        frames.append(frame)
+        issues.extend(sorted(found, key=lambda i: (i.row or 0, i.column or "")))
+    columns = [*COLUMNS, "marker", "source_file", "source_row"]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    frame, cross = _drop_cross_file_duplicates(frame[columns])
+    return ValidatedExtracts(frame, tuple(files), tuple(issues + cross))
+
+
+def _drop_cross_file_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ExtractIssue]]:
+    """The same return in two files is ambiguous: report it and keep neither."""
+    key = ["area_code", "period", "measure_id", "agency"]
+    dupes = frame[frame.duplicated(key, keep=False)]
+    issues = []
+    for _, group in dupes.groupby(key, sort=True):
+        first, *others = group.itertuples(index=False)
+        for other in others:
+            issues.append(
+                ExtractIssue(
+                    other.source_file,
+                    int(other.source_row),
+                    None,
+                    f"the same return is also in {first.source_file} row {first.source_row}; "
+                    "keep it in one file only",
+                    other.area_code,
+                )
+            )
+    return frame.drop(index=dupes.index).reset_index(drop=True), issues

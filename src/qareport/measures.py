@@ -1,0 +1,126 @@
+"""Measure values, comparators and trends for one area, computed from the store.
+
+Values are computed for every area (comparators need them), disclosure control
+is applied to the whole frame once, and only then are displays built.
+Peer group figures are the simple mean of the peers' values (as in DfE's
+statistical-neighbour averages); the national figure is pooled (sum of
+numerators over sum of denominators). Counts are not compared across areas of
+different sizes, so count measures carry no comparators.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import Measure, Polarity, Unit
+from .formatting import format_change, format_value
+from .parameters import Suppression
+from .periods import Period
+from .suppression import suppress
+
+__all__ = ["compute_values", "judge", "series_periods"]
+
+
+def series_periods(period: Period, years: int, quarters: int) -> list[Period]:
+    """The trend window: `years` financial years, or `quarters` quarters, ending at `period`."""
+    return period.history(quarters if period.is_quarter else years)
+
+
+def compute_values(
+    returns: pd.DataFrame, measures: dict[str, Measure], settings: Suppression
+) -> pd.DataFrame:
+    """One row per area, period and measure with `value` computed and small numbers suppressed.
+
+    Returns from several agencies for the same area are pooled (numerators and
+    denominators summed); a marker on any of them withholds the pooled value.
+    """
+    if returns.empty:
+        return returns.assign(value=[])
+    grouped = returns.groupby(["area_code", "period", "measure_id"], sort=True, as_index=False).agg(
+        numerator=("numerator", lambda s: s.sum(min_count=1)),
+        denominator=("denominator", lambda s: s.sum(min_count=1)),
+        published=("value", lambda s: s.sum(min_count=1)),
+        marker=("marker", lambda s: next((m for m in s if m), "")),
+    )
+    grouped["value"] = [
+        _value(measures[m], n, d, p)
+        for m, n, d, p in zip(
+            grouped["measure_id"],
+            grouped["numerator"],
+            grouped["denominator"],
+            grouped["published"],
+            strict=True,
+        )
+    ]
+    zero_base = grouped["value"].isna() & (grouped["marker"] == "") & (grouped["denominator"] == 0)
+    grouped.loc[zero_base, "marker"] = "[z]"
+    grouped.loc[grouped["marker"] != "", "value"] = np.nan
+    return suppress(grouped.drop(columns="published"), settings)
+
+
+def _value(measure: Measure, numerator: float, denominator: float, published: float) -> float:
+    if not math.isnan(numerator):
+        if measure.unit is Unit.COUNT:
+            return numerator
+        if math.isnan(denominator) or denominator == 0:
+            return math.nan
+        scale = 100.0 if measure.unit is Unit.PERCENT else float(measure.per or 1)
+        return numerator / denominator * scale
+    return published
+
+
+def judge(measure: Measure, change: float) -> str:
+    """Polarity-aware wording of a change: better, worse, no change, or just the direction."""
+    if math.isnan(change):
+        return "not comparable"
+    if abs(change) < 1e-9:
+        return "no change"
+    if measure.polarity is Polarity.NEUTRAL:
+        return "higher" if change > 0 else "lower"
+    better = (change > 0) == (measure.polarity is Polarity.HIGHER_BETTER)
+    return "better" if better else "worse"
+
+
+def rank_text(measure: Measure, value: float, peer_values: list[float]) -> str:
+    """'2nd best of 6 (area and peers)' for directional measures; '' where not meaningful."""
+    values = [v for v in peer_values if not math.isnan(v)]
+    if math.isnan(value) or not values or measure.polarity is Polarity.NEUTRAL:
+        return ""
+    if measure.unit is Unit.COUNT:
+        return ""
+    higher_better = measure.polarity is Polarity.HIGHER_BETTER
+    better_than_us = sum(1 for v in values if (v > value if higher_better else v < value))
+    position = better_than_us + 1
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(position if position < 20 else position % 10, "th")
+    return f"{position}{suffix} best of {len(values) + 1}"
+
+
+def comparators(
+    measure: Measure, values: pd.DataFrame, raw: pd.DataFrame, period: str, peers: list[str]
+) -> tuple[float, float, list[float]]:
+    """Peer mean (of suppressed-safe values), pooled national value, and the peers' values."""
+    if measure.unit is Unit.COUNT:
+        return math.nan, math.nan, []
+    here = values[(values["measure_id"] == measure.id) & (values["period"] == period)]
+    peer_values = here[here["area_code"].isin(peers)]["value"].dropna().tolist()
+    peer_mean = float(np.mean(peer_values)) if peer_values else math.nan
+    pool = raw[(raw["measure_id"] == measure.id) & (raw["period"] == period)]
+    pool = pool[pool["marker"] == ""].dropna(subset=["numerator", "denominator"])
+    national = math.nan
+    if len(pool) and pool["denominator"].sum() > 0:
+        scale = 100.0 if measure.unit is Unit.PERCENT else float(measure.per or 1)
+        national = pool["numerator"].sum() / pool["denominator"].sum() * scale
+    return peer_mean, national, peer_values
+
+
+def change_text(measure: Measure, latest: float, previous: float, previous_label: str) -> str:
+    if math.isnan(latest) or math.isnan(previous):
+        return f"no comparison with {previous_label}"
+    return f"{format_change(measure, latest - previous)} on {previous_label}"
+
+
+def display(measure: Measure, value: float, marker: str = "", short: bool = False) -> str:
+    return format_value(measure, None if math.isnan(value) else value, marker, short)

@@ -1,0 +1,109 @@
+"""A workbook project on disk: where parameters, data, narrative and output live.
+
+Every path the library reads or writes is derived here, so nothing is ever
+written outside `output/` and human-authored files stay outside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .catalogue import Catalogue, load_catalogue
+from .errors import ParameterError
+from .parameters import AreaParameters, Defaults, load_area, load_defaults
+from .periods import Period
+
+__all__ = ["Project"]
+
+_AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Project:
+    """The workbook folder: parameters/, data/, narrative/, notebooks/, output/."""
+
+    root: Path
+
+    @classmethod
+    def open(cls, root: str | Path = ".") -> Project:
+        path = Path(root).resolve()
+        if not (path / "parameters").is_dir():
+            raise ParameterError(
+                f"{path} has no parameters/ folder; run qareport from the workbook folder "
+                "or pass --project"
+            )
+        return cls(path)
+
+    # --- folders -------------------------------------------------------
+    @property
+    def parameters_dir(self) -> Path:
+        return self.root / "parameters"
+
+    @property
+    def narrative_dir(self) -> Path:
+        return self.root / "narrative"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def store_path(self) -> Path:
+        return self.output_dir / "store.duckdb"
+
+    @property
+    def section_notebook(self) -> Path:
+        return self.root / "notebooks" / "section.ipynb"
+
+    def book_dir(self, area_id: str, period: Period) -> Path:
+        return self.output_dir / area_id / period.label
+
+    def narrative_area_dir(self, area_id: str) -> Path:
+        return self.narrative_dir / area_id
+
+    # --- configuration -------------------------------------------------
+    @cached_property
+    def defaults(self) -> Defaults:
+        return load_defaults(self.parameters_dir / "defaults.yml")
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return load_catalogue(self.defaults.catalogues, self.root)
+
+    def data_paths(self) -> list[Path]:
+        return [self.root / entry for entry in self.defaults.data]
+
+    def area_ids(self) -> list[str]:
+        return sorted(p.stem for p in self.parameters_dir.glob("*.yml") if p.stem != "defaults")
+
+    def area(self, area_id: str) -> AreaParameters:
+        """Load an area by id (file name) or by its code."""
+        if not _AREA_ID.match(area_id):
+            return self._area_by_code(area_id)
+        path = self.parameters_dir / f"{area_id}.yml"
+        if not path.is_file():
+            return self._area_by_code(area_id)
+        area = load_area(path)
+        for section in area.sections:
+            if section not in self.catalogue.content_areas:
+                known = ", ".join(sorted(self.catalogue.content_areas))
+                raise ParameterError(
+                    f"{path}: sections: {section!r} is not a content area of the catalogue "
+                    f"({known})"
+                )
+        return area
+
+    def areas(self) -> list[AreaParameters]:
+        return [self.area(a) for a in self.area_ids()]
+
+    def _area_by_code(self, wanted: str) -> AreaParameters:
+        for area_id in self.area_ids():
+            area = load_area(self.parameters_dir / f"{area_id}.yml")
+            if wanted in (area.code, area.name):
+                return self.area(area_id)
+        raise ParameterError(
+            f"unknown area {wanted!r}; run `qareport areas` to list the areas this project has"
+        )

@@ -1,0 +1,83 @@
+"""The self-contained HTML book, through nbconvert with qareport's own template.
+
+The book is assembled as a notebook (one output cell per page) and exported by
+nbconvert's HTMLExporter with the `book` template in qareport/templates: no
+code, no require.js or MathJax from a CDN, every chart embedded as a data URI.
+Page fragments come from autoescaped Jinja macros, so data strings are always
+escaped; only sanitised narrative HTML passes through.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import nbformat
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from nbconvert import HTMLExporter
+
+from ..narrative import markdown_to_html
+from .model import NOT_WRITTEN, Book
+
+__all__ = ["book_notebook", "render_html"]
+
+TEMPLATES = Path(str(resources.files("qareport") / "templates"))
+
+
+def _pages(book: Book, draft: bool) -> list[str]:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    macros = env.get_template("pages.html.j2").make_module(
+        {"draft": draft, "not_written": NOT_WRITTEN}
+    )
+    pages = [str(macros.cover(book)), str(macros.contents(book))]
+    for page in book.sheets:
+        analysis = page.narrative.part("analysis")
+        actions = page.narrative.part("actions")
+        pages.append(
+            str(
+                macros.sheet(
+                    book,
+                    page,
+                    markdown_to_html(analysis) if analysis else "",
+                    markdown_to_html(actions) if actions else "",
+                )
+            )
+        )
+    pages.append(str(macros.appendix(book)))
+    return pages
+
+
+def book_notebook(book: Book, draft: bool) -> nbformat.NotebookNode:
+    """The book as a notebook: one output-only cell per page (also saved for reviewers)."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["qareport"] = {
+        "title": f"{book.title}: {book.area_name}, {book.period}",
+        "draft": draft,
+    }
+    for index, html in enumerate(_pages(book, draft)):
+        cell = nbformat.v4.new_code_cell(source="", execution_count=None)
+        cell.id = f"page-{index:03d}"
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
+        notebook.cells.append(cell)
+    return notebook
+
+
+def render_html(book: Book, draft: bool) -> str:
+    exporter = HTMLExporter(
+        template_name="book",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    css = (TEMPLATES / "book" / "book.css").read_text(encoding="utf-8")
+    body, _ = exporter.from_notebook_node(
+        book_notebook(book, draft), resources={"qareport_css": css}
+    )
+    return body

@@ -1,0 +1,276 @@
+"""The A3-landscape PDF, generated as Typst source and compiled by the `typst` wheel.
+
+No pandoc, no browser, no system fonts: the wheel carries the compiler and the
+fonts are matplotlib's DejaVu Sans, already installed with the charts. Every
+data or narrative string enters the source as a Typst string literal
+(`#"..."`), which Typst prints as plain text, so nothing in the data can
+inject markup or code. Headings become PDF bookmarks; images carry alt text;
+the PDF is tagged and aims at PDF/UA-1.
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from pathlib import Path
+
+import matplotlib
+import typst
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..errors import RenderError
+from .model import NOT_WRITTEN, Book, SheetPage
+
+__all__ = ["render_pdf", "typst_source"]
+
+MARKER_KEY = "[c] withheld to protect confidentiality; [x] not available; [z] not applicable."
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+_md = MarkdownIt("commonmark", {"html": False})
+
+
+def lit(text: object) -> str:
+    """A Typst string literal: printed verbatim, never interpreted."""
+    escaped = (
+        str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
+    )
+    return f'"{escaped}"'
+
+
+def txt(text: object) -> str:
+    """Plain text in markup position."""
+    return f"#{lit(text)}"
+
+
+def _inline(children: list[Token]) -> str:
+    out: list[str] = []
+    stack: list[str] = []
+    for token in children:
+        if token.type == "text" or token.type == "code_inline":
+            out.append(txt(token.content))
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif token.type in ("strong_open", "em_open"):
+            stack.append("strong" if token.type == "strong_open" else "emph")
+            out.append(f"#{stack[-1]}[")
+        elif token.type in ("strong_close", "em_close"):
+            if stack:
+                stack.pop()
+            out.append("]")
+        elif token.type == "link_open" or token.type == "link_close":
+            continue  # keep the link text; the PDF does not follow narrative links
+        else:
+            out.append(txt(token.content))
+    out.extend("]" for _ in stack)
+    return "".join(out)
+
+
+def markdown_to_typst(text: str) -> str:
+    """Narrative Markdown to Typst content: paragraphs, lists, emphasis; all text literal."""
+    tokens = _md.parse(text)
+    out: list[str] = []
+    list_depth = 0
+    for token in tokens:
+        if token.type == "inline":
+            prefix = "  " * max(list_depth - 1, 0) + ("- " if token.level and list_depth else "")
+            out.append(prefix + _inline(token.children or []))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            out.append("")
+        elif token.type == "paragraph_close" and not list_depth:
+            out.append("")
+        elif token.type in ("fence", "code_block"):
+            out.append(f"#block(raw({lit(token.content)}))")
+            out.append("")
+    return "\n".join(out)
+
+
+PREAMBLE = """
+#let ink = rgb("#0b0c0c")
+#let blue = rgb("#12436d")
+#let green = rgb("#28a197")
+#let orange = rgb("#f46a25")
+#let panelbg = rgb("#f3f2f1")
+#let warnbg = rgb("#fff1e5")
+#let warn = rgb("#6b2b00")
+#let panel(title, colour, body) = block(width: 100%, fill: panelbg, inset: 7pt,
+  stroke: (top: 2.5pt + colour), breakable: true)[
+  #text(weight: "bold", size: 11pt, title) #v(2pt) #body ]
+#let notwritten(where) = box(fill: warnbg, inset: 3pt, text(fill: warn, style: "italic", where))
+"""
+
+
+def _page_setup(book: Book, draft: bool) -> str:
+    marks = []
+    if book.synthetic:
+        marks.append("SYNTHETIC DATA: fictitious areas, invented figures")
+    if draft:
+        marks.append("DRAFT: not every sheet is approved")
+    header = " · ".join(marks)
+    footer = f"{book.title} · {book.area_name} · {book.period_title}"
+    return f"""
+#set document(title: {lit(book.title + ": " + book.area_name + ", " + book.period)},
+  author: "qareport", date: none)
+#set text(font: "DejaVu Sans", size: 9.5pt, lang: "en", region: "gb", fill: ink)
+#set par(justify: false, leading: 0.55em)
+#set page(paper: "a3", flipped: true, margin: (x: 12mm, top: 16mm, bottom: 14mm),
+  header: context [#set text(size: 9pt, fill: warn, weight: "bold"); #{lit(header)} #h(1fr)
+    #text(weight: "regular", fill: ink, {lit(book.area_name)})],
+  footer: context [#set text(size: 8pt); #{lit(footer)} #h(1fr) #counter(page).display()])
+#show heading.where(level: 1): set text(size: 22pt, fill: blue)
+#show heading.where(level: 2): set text(size: 16pt, fill: blue)
+#show heading.where(level: 3): set text(size: 11pt)
+"""
+
+
+def _cover(book: Book) -> str:
+    return f"""
+#v(30mm)
+#heading(level: 1, {lit(book.title)})
+#text(size: 16pt, {lit(book.area_name + " · " + book.period_title)})
+#v(8mm)
+#text(size: 12pt, {
+        lit(
+            "One sheet per content area: why it matters and what good looks like, "
+            "the measures with comparators and trends, the story behind the figures, "
+            "and the actions that follow."
+        )
+    })
+#v(6mm)
+#text(size: 10pt, {
+        lit(
+            f"Area code {book.area_code}. Comparators: {book.peer_label}, "
+            f"{book.national_label}. Small-number suppression {book.suppression}."
+        )
+    })
+#v(10mm)
+#heading(level: 2, outlined: true, bookmarked: true, "Contents")
+#outline(title: none, depth: 2)
+"""
+
+
+def _measure_cells(page: SheetPage, images: dict[str, Path]) -> str:
+    cells = []
+    data = page.data
+    for m in data.measures:
+        body = [f'#text(weight: "bold", {lit(m.title)})']
+        if m.chart is not None:
+            body.insert(
+                0, f"#image({lit(images[m.chart.id].name)}, width: 100%, alt: {lit(m.chart.alt)})"
+            )
+        else:
+            body.insert(0, f"#notwritten({lit('No data yet for this measure')})")
+        detail = f"{m.type} · {m.source_label}. {m.latest_period}: {m.latest}"
+        if m.denominator:
+            detail += f" ({m.numerator} of {m.denominator})"
+        detail += f", {m.change}"
+        if m.judgement in ("better", "worse"):
+            detail += f" ({m.judgement})"
+        detail += "."
+        if m.peer:
+            detail += f" {data.peer_label} mean {m.peer}."
+        if m.national:
+            detail += f" {data.national_label} {m.national}."
+        if m.rank:
+            detail += f" {m.rank}."
+        body.append(f"#text(size: 8pt, {lit(detail)})")
+        cells.append("[" + " \\ ".join(body) + "]")
+    return ", ".join(cells)
+
+
+def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
+    d = page.data
+    good = ""
+    if d.good_outcome:
+        good += (
+            '#text(weight: "bold", "Good outcomes")\n'
+            + "\n".join(f"- {txt(s)}" for s in d.good_outcome)
+            + "\n"
+        )
+    if d.good_quality:
+        good += (
+            '#text(weight: "bold", "Good quality")\n'
+            + "\n".join(f"- {txt(s)}" for s in d.good_quality)
+            + "\n"
+        )
+    hint = f"{NOT_WRITTEN}: add it in {page.narrative_label}"
+    analysis = page.narrative.part("analysis")
+    actions = page.narrative.part("actions")
+    analysis_t = markdown_to_typst(analysis) if analysis else f"#notwritten({lit(hint)})"
+    actions_t = markdown_to_typst(actions) if actions else f"#notwritten({lit(hint)})"
+    columns = min(3, max(1, len(d.measures)))
+    return f"""
+#pagebreak()
+#heading(level: 2, {lit(d.section_title)})
+#text(fill: rgb("#505a5f"), {lit(f"{d.group} · {d.area_name} · {d.period_title}")})
+#v(3pt)
+#grid(columns: (1fr, 2.6fr), gutter: 9pt,
+  [
+    #panel("Why it matters and what good looks like", blue)[
+      {txt(d.why)}
+
+      {good}
+    ]
+    #panel("Analysis: the story behind the figures", green)[
+{analysis_t}
+    ]
+    #panel("Actions", orange)[
+{actions_t}
+    ]
+  ],
+  [
+    #panel("Measures: trends and comparators", blue)[
+      #grid(columns: {columns}, gutter: 7pt, {_measure_cells(page, images)})
+    ]
+    #text(size: 7.5pt, {lit(f"Suppression {d.suppression}. {MARKER_KEY}")})
+  ],
+)
+"""
+
+
+def _appendix(book: Book) -> str:
+    rows = ", ".join(
+        f"{lit(k)}, {lit(v)}" for k, v in [*book.provenance, ("Built at", book.built_at)]
+    )
+    return f"""
+#pagebreak()
+#heading(level: 2, "About this book: sources and provenance")
+#table(columns: (auto, 1fr), stroke: 0.4pt + rgb("#b1b4b6"), inset: 4pt,
+  table.header([*Item*], [*Value*]), {rows})
+"""
+
+
+def typst_source(book: Book, images: dict[str, Path], draft: bool) -> str:
+    parts = [PREAMBLE, _page_setup(book, draft), _cover(book)]
+    parts += [_sheet(book, page, images) for page in book.sheets]
+    parts.append(_appendix(book))
+    return "\n".join(parts)
+
+
+def render_pdf(book: Book, draft: bool, pdf_standard: str | None = "ua-1") -> bytes:
+    """Compile the book to PDF bytes; chart images are written to a scratch folder."""
+    with tempfile.TemporaryDirectory(prefix="qareport-typst-") as scratch:
+        root = Path(scratch)
+        images: dict[str, Path] = {}
+        for page in book.sheets:
+            for measure in page.data.measures:
+                if measure.chart is not None:
+                    path = root / f"chart-{len(images):03d}.png"
+                    path.write_bytes(base64.b64decode(measure.chart.png_base64))
+                    images[measure.chart.id] = path
+        source = root / "book.typ"
+        source.write_text(typst_source(book, images, draft), encoding="utf-8")
+        kwargs = {"pdf_standards": pdf_standard} if pdf_standard else {}
+        try:
+            return typst.compile(
+                str(source),
+                root=str(root),
+                font_paths=[str(FONT_DIR)],
+                ignore_system_fonts=True,
+                **kwargs,
+            )
+        except Exception as exc:  # the binding raises its own error types
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise RenderError(f"the PDF could not be compiled by Typst: {first}") from None

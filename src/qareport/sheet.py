@@ -1,0 +1,263 @@
+"""One content-area sheet: what the section notebook calls.
+
+`build_sheet` computes everything the sheet shows (already suppressed and
+formatted) and draws its charts; `show` displays it in the notebook, including
+the JSON payload the book renderers read back. Narrative is deliberately not
+part of this: it is merged at render time, so editing words never re-executes
+a notebook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from .catalogue import Measure, Unit
+from .charts import TrendSeries, trend_chart
+from .measures import (
+    change_text,
+    comparators,
+    compute_values,
+    display,
+    judge,
+    rank_text,
+    series_periods,
+)
+from .periods import Period, parse_period
+from .project import Project
+from .sheetdata import SHEET_MIMETYPE, MeasureView, Point, SheetData
+from .store import Store
+
+__all__ = ["build_sheet", "show"]
+
+
+def _open_built_store(project: Project) -> Store:
+    """The store the build already made; a notebook never rebuilds it."""
+    from .store import _load_issues  # local: keeps the notebook import path small
+
+    return Store(project.store_path, _load_issues(project.store_path), ())
+
+
+def build_sheet(
+    project_dir: str | Path, area_id: str, period: str, section_id: str, *, charts: bool = True
+) -> SheetData:
+    """Compute one sheet: measures with comparators and trends, charts with alt text."""
+    project = Project.open(project_dir)
+    area = project.area(area_id)
+    when = parse_period(period)
+    catalogue = project.catalogue
+    content = catalogue.area(section_id)
+    defaults = project.defaults
+    measures = catalogue.measures_of(section_id)
+    store = _open_built_store(project)
+    window = series_periods(when, defaults.trend_years, defaults.trend_quarters)
+    annual_window = series_periods(when.year, defaults.trend_years, defaults.trend_quarters)
+    if when.is_quarter and when.quarter != 4:
+        annual_window = series_periods(when.year.shift(-1), defaults.trend_years, 0)
+    wanted = sorted({p.label for p in window + annual_window})
+    raw = store.returns([m.id for m in measures], wanted)
+    values = compute_values(raw, catalogue.measures, defaults.suppression)
+    views = []
+    for measure in measures:
+        here = values[values["measure_id"] == measure.id]
+        quarterly = when.is_quarter and here["period"].str.contains("-Q").any()
+        periods = window if (quarterly or not when.is_quarter) else annual_window
+        views.append(
+            _measure_view(
+                measure,
+                values,
+                raw,
+                periods,
+                area.code,
+                area.peer_group,
+                area.name,
+                area.peer_group_label,
+                defaults.national_label,
+                charts,
+                f"{area.id}-{when.label}-{measure.id}",
+                "quarterly" if quarterly else "annual",
+            )
+        )
+    digest_rows = raw[raw["area_code"] == area.code].drop(columns=["source_file", "source_row"])
+    suppression = defaults.suppression
+    return SheetData(
+        area_id=area.id,
+        area_name=area.name,
+        area_code=area.code,
+        period=when.label,
+        period_title=when.title,
+        section_id=content.id,
+        section_title=content.title,
+        group=content.group,
+        why=content.why.strip(),
+        good_outcome=content.good.outcome,
+        good_quality=content.good.quality,
+        questions=content.questions,
+        peer_label=area.peer_group_label,
+        national_label=defaults.national_label,
+        synthetic=area.synthetic,
+        suppression=(
+            f"on: counts of 1 to {suppression.threshold - 1} shown as [c]"
+            if suppression.enabled
+            else "off"
+        ),
+        measures=views,
+        data_digest=hashlib.sha256(digest_rows.to_csv(index=False).encode()).hexdigest(),
+    )
+
+
+def _float(frame: pd.DataFrame, column: str) -> float:
+    return float(frame[column].iloc[0]) if len(frame) else math.nan
+
+
+def _measure_view(
+    measure: Measure,
+    values: pd.DataFrame,
+    raw: pd.DataFrame,
+    periods: list[Period],
+    code: str,
+    peers: list[str],
+    area_name: str,
+    peer_label: str,
+    national_label: str,
+    draw: bool,
+    chart_id: str,
+    frequency: str,
+) -> MeasureView:
+    mine = values[(values["measure_id"] == measure.id) & (values["area_code"] == code)]
+    points, area_values, area_texts, peer_values, national_values = [], [], [], [], []
+    for period in periods:
+        row = mine[mine["period"] == period.label]
+        value = _float(row, "value")
+        marker = str(row["marker"].iloc[0]) if len(row) else "[x]"
+        peer, national, _ = comparators(measure, values, raw, period.label, peers)
+        points.append(
+            Point(
+                period=period.label,
+                area=display(measure, value, marker if math.isnan(value) else ""),
+                peer=display(measure, peer) if not math.isnan(peer) else "",
+                national=display(measure, national) if not math.isnan(national) else "",
+                numerator=_count(row, "numerator"),
+                denominator=_count(row, "denominator") if measure.needs_denominator else "",
+            )
+        )
+        area_values.append(None if math.isnan(value) else value)
+        area_texts.append(
+            points[-1].area if math.isnan(value) else display(measure, value, short=True)
+        )
+        peer_values.append(None if math.isnan(peer) else peer)
+        national_values.append(None if math.isnan(national) else national)
+    latest_period = periods[-1]
+    previous = latest_period.shift(-4 if latest_period.is_quarter else -1)
+    latest_value = area_values[-1] if area_values[-1] is not None else math.nan
+    previous_row = mine[mine["period"] == previous.label]
+    previous_value = _float(previous_row, "value")
+    peer, national, peer_list = comparators(measure, values, raw, latest_period.label, peers)
+    change = change_text(measure, latest_value, previous_value, previous.label)
+    judgement = judge(measure, latest_value - previous_value)
+    latest = points[-1]
+    has_data = any(v is not None for v in area_values) or any(
+        p.area.startswith("[c]") for p in points
+    )
+    view = dict(
+        id=measure.id,
+        title=measure.title,
+        type=measure.type.value,
+        source=measure.source.value,
+        source_label=measure.source.label,
+        unit=measure.unit.value,
+        polarity=measure.polarity.value,
+        latest_period=latest_period.label,
+        latest=latest.area,
+        numerator=latest.numerator,
+        denominator=latest.denominator,
+        peer=latest.peer,
+        national=latest.national,
+        rank=rank_text(measure, latest_value, peer_list),
+        change=change,
+        judgement=judgement,
+        frequency=frequency,
+        has_data=has_data,
+        series=points,
+    )
+    chart = None
+    if draw and has_data:
+        series = TrendSeries(
+            labels=[p.label.replace("-Q", "\nQ") for p in periods],
+            area=area_values,
+            area_text=area_texts,
+            peer=peer_values,
+            national=national_values,
+            area_name=area_name,
+            peer_label=f"{peer_label} mean",
+            national_label=national_label,
+        )
+        chart = trend_chart(
+            measure,
+            series,
+            _alt_text(measure, view, area_name, peer_label, national_label, periods),
+            chart_id,
+        )
+    return MeasureView(**view, chart=chart)
+
+
+def _count(row: pd.DataFrame, column: str) -> str:
+    if not len(row):
+        return ""
+    value = float(row[column].iloc[0])
+    if math.isnan(value):
+        return str(row["marker"].iloc[0]) if row["marker"].iloc[0] else ""
+    return f"{value:,.0f}"
+
+
+def _alt_text(
+    measure: Measure,
+    view: dict,
+    area: str,
+    peer_label: str,
+    national_label: str,
+    periods: list[Period],
+) -> str:
+    """One or two sentences: what is shown, the latest value, its direction and comparison."""
+    kind = "Line chart" if len(periods) > 1 else "Chart"
+    parts = [
+        f"{kind} of {measure.title.lower()} for {area}, {periods[0].label} to {periods[-1].label}.",
+        f"Latest ({view['latest_period']}): {view['latest']}, {view['change']}"
+        + (f" ({view['judgement']})." if view["judgement"] not in ("not comparable",) else "."),
+    ]
+    if measure.unit is not Unit.COUNT and (view["peer"] or view["national"]):
+        comparison = []
+        if view["peer"]:
+            comparison.append(f"{peer_label} mean {view['peer']}")
+        if view["national"]:
+            comparison.append(f"{national_label} {view['national']}")
+        parts.append("Compared with " + " and ".join(comparison) + ".")
+    return " ".join(parts)
+
+
+def show(sheet: SheetData) -> None:
+    """Display the sheet in the notebook: a readable summary, the charts, and the payload."""
+    from IPython.display import HTML, Image, display  # imported here: not needed outside Jupyter
+
+    rows = "".join(
+        f"<tr><td>{m.title}</td><td>{m.type}</td><td>{m.latest}</td><td>{m.change}</td></tr>"
+        for m in sheet.measures
+    )
+    display(
+        HTML(
+            f"<h2>{sheet.section_title}</h2><p>{sheet.area_name}, {sheet.period_title}</p>"
+            f"<table><tr><th>Measure</th><th>Type</th><th>Latest</th><th>Change</th></tr>"
+            f"{rows}</table>"
+        )
+    )
+    for measure in sheet.measures:
+        if measure.chart is not None:
+            display(
+                Image(data=measure.chart.png_base64.encode(), format="png"),
+                metadata={"alt": measure.chart.alt, "qareport_chart": measure.chart.id},
+            )
+    display({SHEET_MIMETYPE: json.loads(sheet.model_dump_json())}, raw=True)

@@ -1,0 +1,84 @@
+"""The data a sheet shows, as plain models that travel from the notebook to the renderers.
+
+The section notebook computes a `SheetData` and displays it as JSON (mimetype
+`SHEET_MIMETYPE`); the HTML and PDF renderers read it back from the executed
+notebook. Everything in it is already suppressed and formatted, so no renderer
+can show a number the disclosure rules withheld.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["SHEET_MIMETYPE", "Chart", "MeasureView", "Point", "SheetData"]
+
+SHEET_MIMETYPE = "application/vnd.qareport.sheet+json"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Point(_Model):
+    """One period of a measure: the area's value and its comparators, as display text."""
+
+    period: str
+    area: str
+    peer: str = ""
+    national: str = ""
+    numerator: str = ""
+    denominator: str = ""
+
+
+class Chart(_Model):
+    """A chart image with the text alternative that must accompany it everywhere."""
+
+    id: str
+    png_base64: str
+    alt: str
+    width_px: int
+    height_px: int
+
+
+class MeasureView(_Model):
+    id: str
+    title: str
+    type: str
+    source: str
+    source_label: str
+    unit: str
+    polarity: str
+    latest_period: str
+    latest: str
+    numerator: str
+    denominator: str
+    peer: str
+    national: str
+    rank: str
+    change: str
+    judgement: str
+    frequency: str
+    has_data: bool
+    series: list[Point]
+    chart: Chart | None = None
+
+
+class SheetData(_Model):
+    area_id: str
+    area_name: str
+    area_code: str
+    period: str
+    period_title: str
+    section_id: str
+    section_title: str
+    group: str
+    why: str
+    good_outcome: list[str]
+    good_quality: list[str]
+    questions: list[str]
+    peer_label: str
+    national_label: str
+    synthetic: bool
+    suppression: str
+    measures: list[MeasureView]
+    data_digest: str

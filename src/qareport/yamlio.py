@@ -1,0 +1,52 @@
+"""Safe YAML reading: no object construction, and dates stay strings.
+
+PyYAML's SafeLoader already refuses `!!python/object` tags; on top of that we
+drop the implicit timestamp rule so `2025-03-31` and `2025-26` arrive as text
+and are parsed deliberately where a date is meant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["dump_yaml", "load_yaml", "load_yaml_text"]
+
+
+class _StringDatesLoader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver."""
+
+
+_StringDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml_text(text: str, source: str) -> Any:
+    """Parse YAML text; `source` names the file in the error so the user can find it."""
+    try:
+        return yaml.load(text, Loader=_StringDatesLoader)
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f" line {mark.line + 1}, column {mark.column + 1}"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValueError(f"{source}{where}: not valid YAML ({problem})") from None
+
+
+def load_yaml(path: Path) -> Any:
+    """Read and parse a YAML file as UTF-8 (a BOM is tolerated)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    return load_yaml_text(text, str(path))
+
+
+def dump_yaml(data: Any) -> str:
+    """Write YAML in a stable, diff-friendly form (key order kept, block style)."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
