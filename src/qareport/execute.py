@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from types import TracebackType
 
@@ -35,6 +37,7 @@ class SheetRunner:
         self.kernel_name = kernel_name
         self.cwd = cwd
         self._km: KernelManager | None = None
+        self._sockets: str | None = None
 
     def __enter__(self) -> SheetRunner:
         self.start()
@@ -51,12 +54,17 @@ class SheetRunner:
     def start(self) -> None:
         if self._km is not None:
             return
-        km = KernelManager(
-            kernel_name=self.kernel_name, transport="ipc" if os.name != "nt" else "tcp"
-        )
+        if os.name == "nt":
+            km = KernelManager(kernel_name=self.kernel_name)
+        else:
+            # IPC sockets need an absolute path: the kernel runs in the project folder.
+            self._sockets = tempfile.mkdtemp(prefix="qareport-kernel-")
+            km = KernelManager(
+                kernel_name=self.kernel_name, transport="ipc", ip=str(Path(self._sockets) / "k")
+            )
         km.start_kernel(cwd=str(self.cwd) if self.cwd else None)
         client = km.client()
-        client.start_channels()
+        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         client.execute(WARM_UP, silent=True, store_history=False)
         client.stop_channels()
         self._km = km
@@ -67,6 +75,9 @@ class SheetRunner:
                 self._km.shutdown_kernel(now=True)
             finally:
                 self._km = None
+                if self._sockets:
+                    shutil.rmtree(self._sockets, ignore_errors=True)
+                    self._sockets = None
 
     def run(
         self, notebook: Path, output: Path, parameters: dict[str, str]

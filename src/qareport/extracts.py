@@ -192,7 +192,8 @@ def _schema_issues(exc: SchemaErrors, frame: pd.DataFrame, label: str) -> list[E
                 index + 2,
                 column,
                 message,
-                frame.at[index, "area_code"],
+                # a row for an unknown area may be some other area's data: it blocks every book
+                None if column == "area_code" else frame.at[index, "area_code"],
             )
         )
     return issues

@@ -1,0 +1,176 @@
+"""The `qareport` command: a thin layer that parses options and calls the library.
+
+Exit codes: 0 success; 1 a QareportError (printed as one `Error: ...` line);
+2 bad usage (typer's own); 3 an unexpected internal error (one line too, with
+the exception type, never a bare traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .errors import QareportError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Build the Safeguarding Children Report Book from safeguarding data extracts.",
+)
+catalogue_app = typer.Typer(no_args_is_help=True, help="Browse the framework catalogue.")
+app.add_typer(catalogue_app, name="catalogue")
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+ProjectOpt = Annotated[
+    Path, typer.Option("--project", "-p", help="The workbook folder (holds parameters/).")
+]
+
+
+@app.command()
+def build(
+    area: Annotated[str, typer.Option("--area", "-a", help="Area id, code or name.")],
+    period: Annotated[str, typer.Option(help="2025-26 (financial year) or 2025-26-Q3.")],
+    engine: Annotated[str, typer.Option(help="PDF engine: typst (default) or quarto.")] = "typst",
+    force: Annotated[bool, typer.Option(help="Re-execute every sheet.")] = False,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Build one area's book: output/<area>/<period>/report-book.html and .pdf."""
+    from .build import build_book
+    from .project import Project
+
+    proj = Project.open(project)
+    params = proj.area(area)
+    steps = len(params.sections) + 3
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"{params.id} {period}", total=steps)
+
+        def progress(step: str) -> None:
+            bar.update(task, advance=1, description=f"{params.id} {period}: {step}")
+
+        result = build_book(
+            proj.root, params.id, period, engine=engine, force=force, progress=progress
+        )
+    out.print(f"{result.area_id} {result.period}: {result.status} in {result.seconds:.1f} s")
+    out.print(f"  {result.html}")
+    if result.pdf:
+        out.print(f"  {result.pdf}")
+
+
+@app.command()
+def areas(project: ProjectOpt = Path(".")) -> None:
+    """Print the area ids, one per line."""
+    from .project import Project
+
+    for area_id in Project.open(project).area_ids():
+        print(area_id)
+
+
+@app.command()
+def validate(project: ProjectOpt = Path(".")) -> None:
+    """Check catalogues, parameters and extracts without building anything."""
+    from .extracts import validate_extracts
+    from .project import Project
+
+    proj = Project.open(project)
+    catalogue = proj.catalogue
+    params = proj.areas()
+    checked = validate_extracts(proj.data_paths(), catalogue, {a.code for a in params}, proj.root)
+    for issue in checked.issues:
+        out.print(str(issue), markup=False)
+    summary = (
+        f"{len(catalogue.content_areas)} content areas, {len(catalogue.measures)} measures, "
+        f"{len(params)} areas, {len(checked.files)} extract files, {len(checked.frame)} rows: "
+        f"{len(checked.issues)} problems"
+    )
+    if checked.issues:
+        raise QareportError(summary)
+    out.print(f"OK: {summary}")
+
+
+@app.command()
+def demo(project: ProjectOpt = Path(".")) -> None:
+    """Write the synthetic demo (data/demo/ and parameters/) into a project folder."""
+    from .demo import write_demo
+
+    for path in write_demo(project.resolve()):
+        out.print(f"wrote {path}")
+
+
+@catalogue_app.command("list")
+def catalogue_list(project: ProjectOpt = Path(".")) -> None:
+    """List content areas and their measures."""
+    from .project import Project
+
+    catalogue = Project.open(project).catalogue
+    for area in catalogue.content_areas.values():
+        out.print(f"[bold]{area.id}[/bold]  {area.title}  ({area.group})")
+        for measure in catalogue.measures_of(area.id):
+            out.print(f"    {measure.id:32} {measure.type.value:9} {measure.title}", markup=False)
+
+
+@catalogue_app.command("show")
+def catalogue_show(area_id: str, project: ProjectOpt = Path(".")) -> None:
+    """Show one content area in full."""
+    from .project import Project
+
+    catalogue = Project.open(project).catalogue
+    area = catalogue.area(area_id)
+    out.print(f"[bold]{area.title}[/bold] ({area.id})\n{area.group}\n\n{area.why.strip()}\n")
+    for heading, items in (
+        ("Good outcomes", area.good.outcome),
+        ("Good quality", area.good.quality),
+        ("Questions", area.questions),
+    ):
+        out.print(f"[bold]{heading}[/bold]")
+        for item in items:
+            out.print(f"  - {item}", markup=False)
+    out.print("[bold]Measures[/bold]")
+    for m in catalogue.measures_of(area.id):
+        out.print(
+            f"  {m.id}: {m.title} [{m.type.value}, {m.source.value}, {m.unit.value}, "
+            f"{m.polarity.value}]",
+            markup=False,
+        )
+
+
+def main() -> None:
+    """Entry point: run the app, turning every error into one line and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except QareportError as exc:
+        _one_line(f"Error: {exc}")
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        _one_line("Error: interrupted")
+        sys.exit(130)
+    except Exception as exc:  # usage errors from typer's click, then anything unexpected
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()
+            sys.exit(exc.exit_code)
+        _one_line(f"Error: internal error ({type(exc).__name__}: {exc}); please report it")
+        sys.exit(3)
+
+
+def _one_line(message: str) -> None:
+    """Errors are one line, never wrapped to the terminal width."""
+    print(" ".join(message.split()), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

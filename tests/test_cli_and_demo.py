@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from conftest import REPO, run_cli
+from qareport.demo import DEMO_AREAS, write_demo
+
+
+def test_areas_lists_every_demo_area_one_per_line(workbook):
+    result = run_cli("areas", cwd=workbook)
+    assert result.returncode == 0
+    assert result.stdout.split() == sorted(a for a, _, _ in DEMO_AREAS)
+
+
+def test_usage_errors_and_bad_periods_exit_non_zero_with_one_line(workbook):
+    result = run_cli("build", "--area", "amberleigh", "--period", "2025", cwd=workbook)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: period '2025' is not in the form YYYY-YY (financial year, e.g. 2025-26) "
+        "or YYYY-YY-QN (quarter, e.g. 2025-26-Q3)"
+    ]
+    missing = run_cli("build", "--period", "2025-26", cwd=workbook)
+    assert missing.returncode == 2 and "--area" in missing.stderr
+
+
+def test_validate_reports_ok_on_the_demo(workbook):
+    result = run_cli("validate", cwd=workbook)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: 4 content areas")
+
+
+def test_shipped_demo_is_exactly_what_the_generator_writes(tmp_path: Path):
+    write_demo(tmp_path)
+    for path in sorted(tmp_path.rglob("*.*")):
+        relative = path.relative_to(tmp_path)
+        assert path.read_bytes() == (REPO / relative).read_bytes(), relative
+    assert len(DEMO_AREAS) >= 12
