@@ -1,4 +1,4 @@
-"""End-to-end: the demo book built through papermill, nbconvert and Typst, checked as users see it."""
+"""End-to-end: the demo book built by papermill, nbconvert and Typst, checked as users see it."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def test_executed_notebooks_are_saved_per_sheet_with_parameters(built):
 
 def test_small_numbers_from_the_data_never_reach_the_page(built):
     """Larkhaven's domestic abuse counts are mostly 1-4: the sheet must show [c] instead."""
-    root, result = built
+    _, result = built
     html = result.html.read_text(encoding="utf-8")
     sheet = html.split('id="sheet-domestic-abuse"')[1].split('<section class="page')[0]
     table = sheet.split("Domestic abuse incidents with children in the household, ")[1]

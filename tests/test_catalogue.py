@@ -36,7 +36,10 @@ def test_dangling_measure_reference_names_file_and_key(tmp_path):
 
 
 def test_duplicate_id_and_unknown_type_are_errors(tmp_path):
-    measure = "  - {id: m, title: M, type: %s, source: case-records, unit: count, polarity: no-direction}\n"
+    measure = (
+        "  - {id: m, title: M, type: %s, source: case-records, unit: count, "
+        "polarity: no-direction}\n"
+    )
     dup = write(tmp_path / "dup.yml", "catalogue: d\nmeasures:\n" + measure % "quality" * 2)
     with pytest.raises(CatalogueError, match="duplicate id 'm'"):
         load_catalogue([dup])

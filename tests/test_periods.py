@@ -14,7 +14,7 @@ def test_parses_years_and_quarters(text, expected):
 
 @pytest.mark.parametrize("text", ["2025/26", "2025-27", "2025", "2025-26-Q5", "26-27", ""])
 def test_rejects_other_forms_with_the_expected_form_in_the_message(text):
-    with pytest.raises(ParameterError, match="YYYY-YY|consecutive years"):
+    with pytest.raises(ParameterError, match=r"YYYY-YY|consecutive years"):
         parse_period(text)
 
 
