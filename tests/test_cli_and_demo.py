@@ -17,8 +17,8 @@ def test_usage_errors_and_bad_periods_exit_non_zero_with_one_line(workbook):
         "Error: period '2025' is not in the form YYYY-YY (financial year, e.g. 2025-26) "
         "or YYYY-YY-QN (quarter, e.g. 2025-26-Q3)"
     ]
-    missing = run_cli("build", "--period", "2025-26", cwd=workbook)
-    assert missing.returncode == 2 and "--area" in missing.stderr
+    missing = run_cli("build", "--area", "amberleigh", cwd=workbook)
+    assert missing.returncode == 2 and "--period" in missing.stderr
 
 
 def test_validate_reports_ok_on_the_demo(workbook):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .errors import ExtractError, ParameterError
+from .errors import ExtractError, ParameterError, RenderError
 from .execute import SheetRunner
 from .manifest import read_manifest, sheet_inputs, write_manifest
 from .narrative import read_narrative
@@ -24,8 +24,9 @@ from .periods import parse_period
 from .project import Project
 from .render.html import render_html
 from .render.model import Book, SheetPage, sheet_from_notebook
+from .render.quarto import find_quarto, render_with_quarto
 from .render.typst_pdf import render_pdf
-from .store import Store, open_store
+from .store import Store, open_store, store_is_stale
 
 __all__ = ["ENGINES", "BookResult", "build_book"]
 
@@ -38,7 +39,7 @@ class BookResult:
     area_id: str
     period: str
     html: Path
-    pdf: Path | None
+    pdf: Path
     executed: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -67,15 +68,21 @@ def build_book(
     started = time.perf_counter()
     if engine not in ENGINES:
         raise ParameterError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "quarto" and find_quarto() is None:
+        raise RenderError(
+            "--engine quarto needs `quarto` on PATH; install it from quarto.org or use typst"
+        )
     project = Project.open(project_dir)
     when = parse_period(period)
     params = project.area(area)
     own_runner = runner is None
     runner = runner or SheetRunner(cwd=project.root)
-    runner.start()  # the kernel warms up while the store is checked
     try:
         progress("checking extracts")
-        store = store or open_store(project)
+        if store is None:
+            if force or store_is_stale(project):
+                runner.start()  # sheets will run: warm the kernel while the store is rebuilt
+            store = open_store(project)
         problems = store.issues_for(params.code)
         if problems:
             more = (
@@ -94,16 +101,22 @@ def build_book(
         shutil.rmtree(staging, ignore_errors=True)
         (staging / "notebooks").mkdir(parents=True)
         try:
-            executed, reused, sheets = [], [], {}
+            sheets = {
+                s: sheet_inputs(project, store, params, when.label, s) for s in params.sections
+            }
+            reused = [
+                s
+                for s in params.sections
+                if not force
+                and previous.get(s, {}).get("sheet_hash") == sheets[s]["sheet_hash"]
+                and (final / "notebooks" / f"{s}.ipynb").is_file()
+            ]
+            executed = [s for s in params.sections if s not in reused]
             for section in params.sections:
-                inputs = sheet_inputs(project, store, params, when.label, section)
                 target = staging / "notebooks" / f"{section}.ipynb"
-                old = final / "notebooks" / f"{section}.ipynb"
-                unchanged = previous.get(section, {}).get("sheet_hash") == inputs["sheet_hash"]
-                if unchanged and old.is_file() and not force:
+                if section in reused:
                     progress(f"reusing {section}")
-                    shutil.copy2(old, target)
-                    reused.append(section)
+                    shutil.copy2(final / "notebooks" / f"{section}.ipynb", target)
                 else:
                     progress(f"executing {section}")
                     runner.run(
@@ -116,8 +129,6 @@ def build_book(
                             "section": section,
                         },
                     )
-                    executed.append(section)
-                sheets[section] = inputs
             progress("rendering HTML")
             book = _book(project, params, when.label, when.title, staging, narratives)
             draft = any(
@@ -126,13 +137,11 @@ def build_book(
             )
             html_path = staging / "report-book.html"
             html_path.write_text(render_html(book, draft), encoding="utf-8")
-            pdf_path: Path | None = staging / "report-book.pdf"
+            pdf_path = staging / "report-book.pdf"
             progress("rendering PDF")
             if engine == "typst":
                 pdf_path.write_bytes(render_pdf(book, draft))
             else:
-                from .render.quarto import render_with_quarto
-
                 render_with_quarto(book, draft, staging)
             write_manifest(
                 staging,
@@ -156,7 +165,7 @@ def build_book(
         area_id=params.id,
         period=when.label,
         html=final / "report-book.html",
-        pdf=final / "report-book.pdf" if pdf_path else None,
+        pdf=final / "report-book.pdf",
         executed=executed,
         reused=reused,
         seconds=time.perf_counter() - started,

@@ -33,30 +33,56 @@ ProjectOpt = Annotated[
 ]
 
 
-@app.command()
-def build(
-    area: Annotated[str, typer.Option("--area", "-a", help="Area id, code or name.")],
-    period: Annotated[str, typer.Option(help="2025-26 (financial year) or 2025-26-Q3.")],
-    engine: Annotated[str, typer.Option(help="PDF engine: typst (default) or quarto.")] = "typst",
-    force: Annotated[bool, typer.Option(help="Re-execute every sheet.")] = False,
-    project: ProjectOpt = Path("."),
-) -> None:
-    """Build one area's book: output/<area>/<period>/report-book.html and .pdf."""
-    from .build import build_book
-    from .project import Project
-
-    proj = Project.open(project)
-    params = proj.area(area)
-    steps = len(params.sections) + 3
-    with Progress(
+def _bar() -> Progress:
+    return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
         console=err,
         transient=True,
-    ) as bar:
-        task = bar.add_task(f"{params.id} {period}", total=steps)
+    )
+
+
+@app.command()
+def build(
+    period: Annotated[str, typer.Option(help="2025-26 (financial year) or 2025-26-Q3.")],
+    area: Annotated[
+        str | None, typer.Option("--area", "-a", help="One area: id, code or name.")
+    ] = None,
+    areas: Annotated[
+        str | None, typer.Option("--areas", help="Several areas, comma-separated.")
+    ] = None,
+    all_areas: Annotated[bool, typer.Option("--all", help="Every area in parameters/.")] = False,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Parallel workers for --all/--areas (default: cores).")
+    ] = None,
+    engine: Annotated[str, typer.Option(help="PDF engine: typst (default) or quarto.")] = "typst",
+    force: Annotated[bool, typer.Option(help="Re-execute every sheet.")] = False,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Build books: output/<area>/<period>/report-book.html and .pdf."""
+    from .project import Project
+
+    chosen = [bool(area), bool(areas), all_areas]
+    if sum(chosen) != 1:
+        raise QareportError("give exactly one of --area, --areas or --all")
+    proj = Project.open(project)
+    if area:
+        _build_single(proj, area, period, engine, force)
+        return
+    names = (
+        proj.area_ids() if all_areas else [a.strip() for a in (areas or "").split(",") if a.strip()]
+    )
+    _build_batch(proj, names, period, jobs, engine, force)
+
+
+def _build_single(proj, area: str, period: str, engine: str, force: bool) -> None:
+    from .build import build_book
+
+    params = proj.area(area)
+    with _bar() as bar:
+        task = bar.add_task(f"{params.id} {period}", total=len(params.sections) + 3)
 
         def progress(step: str) -> None:
             bar.update(task, advance=1, description=f"{params.id} {period}: {step}")
@@ -66,8 +92,35 @@ def build(
         )
     out.print(f"{result.area_id} {result.period}: {result.status} in {result.seconds:.1f} s")
     out.print(f"  {result.html}")
-    if result.pdf:
-        out.print(f"  {result.pdf}")
+    out.print(f"  {result.pdf}")
+
+
+def _build_batch(proj, names: list[str], period: str, jobs, engine: str, force: bool) -> None:
+    from .batch import build_books, default_jobs
+    from .periods import parse_period
+
+    parse_period(period)  # a bad period fails once, not once per area
+    if not names:
+        raise QareportError("no areas to build; check --areas or parameters/")
+    workers = min(jobs or default_jobs(), len(names))
+    with _bar() as bar:
+        task = bar.add_task(f"{len(names)} books, {period}, {workers} workers", total=len(names))
+        outcomes = build_books(
+            proj.root,
+            names,
+            period,
+            jobs=workers,
+            engine=engine,
+            force=force,
+            on_done=lambda _: bar.advance(task),
+        )
+    for outcome in outcomes:
+        timing = f" in {outcome.seconds:.1f} s" if outcome.status != "failed" else ""
+        out.print(f"{outcome.area_id:24} {outcome.status:9} {outcome.detail}{timing}", markup=False)
+    failed = [o for o in outcomes if o.status == "failed"]
+    out.print(f"{len(outcomes) - len(failed)} built or unchanged, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -150,7 +203,9 @@ def catalogue_show(area_id: str, project: ProjectOpt = Path(".")) -> None:
 def main() -> None:
     """Entry point: run the app, turning every error into one line and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except QareportError as exc:
         _one_line(f"Error: {exc}")
         sys.exit(1)

@@ -18,9 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 import nbformat
-import papermill
 from jupyter_client.manager import KernelManager
-from papermill.exceptions import PapermillExecutionError
 
 from .errors import ExecutionError
 
@@ -83,6 +81,9 @@ class SheetRunner:
         self, notebook: Path, output: Path, parameters: dict[str, str]
     ) -> nbformat.NotebookNode:
         """Execute `notebook` into `output`; a failing cell becomes an ExecutionError."""
+        import papermill  # imported here: a render-only rebuild never needs it
+        from papermill.exceptions import PapermillExecutionError
+
         self.start()
         output.parent.mkdir(parents=True, exist_ok=True)
         try:

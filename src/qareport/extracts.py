@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from .catalogue import Catalogue
 from .errors import ExtractError
@@ -137,7 +135,9 @@ def _is_number(cell: str) -> bool:
     return cell == "" or bool(re.match(_NUMBER_RE, cell)) or bool(_MARKER_RE.match(cell))
 
 
-def _raw_schema(catalogue: Catalogue, area_codes: set[str]) -> pa.DataFrameSchema:
+def _raw_schema(catalogue: Catalogue, area_codes: set[str]):
+    import pandera.pandas as pa  # imported here: only validation needs it
+
     number_check = pa.Check(
         lambda s: s.map(_is_number), name="number", error="not a number or a GSS marker"
     )
@@ -174,7 +174,7 @@ _ADVICE = {
 }
 
 
-def _schema_issues(exc: SchemaErrors, frame: pd.DataFrame, label: str) -> list[ExtractIssue]:
+def _schema_issues(exc, frame: pd.DataFrame, label: str) -> list[ExtractIssue]:
     issues = []
     cases = exc.failure_cases
     for case in cases.itertuples(index=False):
@@ -300,6 +300,8 @@ def _validate_file(
         if column not in frame.columns:
             frame[column] = ""
     frame = frame.map(str.strip)
+    from pandera.errors import SchemaErrors
+
     try:
         _raw_schema(catalogue, area_codes).validate(frame, lazy=True)
         issues: list[ExtractIssue] = []

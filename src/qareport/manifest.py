@@ -25,13 +25,21 @@ __all__ = ["MANIFEST_NAME", "code_digest", "read_manifest", "sheet_inputs", "wri
 MANIFEST_NAME = "manifest.json"
 
 
+# Code that runs only around the notebooks (command line, orchestration, rendering):
+# it is re-run on every build anyway, so a change to it must not re-execute sheets.
+_NOT_IN_NOTEBOOKS = ("cli.py", "build.py", "batch.py", "manifest.py", "render/", "templates/")
+
+
 @cache
 def code_digest() -> str:
-    """A hash of qareport's own code and templates, so a code change re-executes sheets."""
+    """A hash of the qareport code sheet notebooks run, so a change to it re-executes them."""
     root = Path(str(resources.files("qareport")))
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".j2", ".css", ".yml", ".json"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(_NOT_IN_NOTEBOOKS):
+            continue
+        if path.is_file() and path.suffix in (".py", ".yml"):
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -19,7 +19,7 @@ import pandas as pd
 from .extracts import ExtractIssue, ValidatedExtracts, extract_files, validate_extracts
 from .project import Project
 
-__all__ = ["Store", "file_sha256", "open_store"]
+__all__ = ["Store", "file_sha256", "open_store", "store_is_stale"]
 
 SCHEMA_VERSION = "1"
 
@@ -131,6 +131,11 @@ def _write(path: Path, validated: ValidatedExtracts, inputs) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def store_is_stale(project: Project) -> bool:
+    """True when an extract, parameters file or catalogue changed since the store was built."""
+    return _stored_inputs(project.store_path) != _inputs(project)
 
 
 def open_store(project: Project, *, rebuild: bool = False) -> Store:

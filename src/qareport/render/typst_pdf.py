@@ -11,10 +11,10 @@ the PDF is tagged and aims at PDF/UA-1.
 from __future__ import annotations
 
 import base64
+import importlib.util
 import tempfile
 from pathlib import Path
 
-import matplotlib
 import typst
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -22,10 +22,12 @@ from markdown_it.token import Token
 from ..errors import RenderError
 from .model import NOT_WRITTEN, Book, SheetPage
 
-__all__ = ["render_pdf", "typst_source"]
+__all__ = ["render_pdf", "typst_source", "write_chart_images"]
 
 MARKER_KEY = "[c] withheld to protect confidentiality; [x] not available; [z] not applicable."
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+# matplotlib's own DejaVu fonts, found without importing matplotlib (slow to import).
+_MPL = importlib.util.find_spec("matplotlib")
+FONT_DIR = Path(next(iter(_MPL.submodule_search_locations or []))) / "mpl-data" / "fonts" / "ttf"
 _md = MarkdownIt("commonmark", {"html": False})
 
 
@@ -111,8 +113,6 @@ def _page_setup(book: Book, draft: bool) -> str:
     header = " · ".join(marks)
     footer = f"{book.title} · {book.area_name} · {book.period_title}"
     return f"""
-#set document(title: {lit(book.title + ": " + book.area_name + ", " + book.period)},
-  author: "qareport", date: none)
 #set text(font: "DejaVu Sans", size: 9.5pt, lang: "en", region: "gb", fill: ink)
 #set par(justify: false, leading: 0.55em)
 #set page(paper: "a3", flipped: true, margin: (x: 12mm, top: 16mm, bottom: 14mm),
@@ -123,6 +123,12 @@ def _page_setup(book: Book, draft: bool) -> str:
 #show heading.where(level: 2): set text(size: 16pt, fill: blue)
 #show heading.where(level: 3): set text(size: 11pt)
 """
+
+
+def _document(book: Book) -> str:
+    """Document metadata: only valid at the top level of a standalone Typst file."""
+    title = f"{book.title}: {book.area_name}, {book.period}"
+    return f'#set document(title: {lit(title)}, author: "qareport", date: none)\n'
 
 
 def _cover(book: Book) -> str:
@@ -242,24 +248,33 @@ def _appendix(book: Book) -> str:
 """
 
 
-def typst_source(book: Book, images: dict[str, Path], draft: bool) -> str:
-    parts = [PREAMBLE, _page_setup(book, draft), _cover(book)]
+def typst_source(book: Book, images: dict[str, Path], draft: bool, standalone: bool = True) -> str:
+    """The whole book as Typst; `standalone=False` leaves out document-level settings
+    (for embedding in another template, such as Quarto's)."""
+    parts = [_document(book)] if standalone else []
+    parts += [PREAMBLE, _page_setup(book, draft), _cover(book)]
     parts += [_sheet(book, page, images) for page in book.sheets]
     parts.append(_appendix(book))
     return "\n".join(parts)
 
 
+def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
+    """Each chart as a PNG file beside the Typst source, keyed by chart id."""
+    images: dict[str, Path] = {}
+    for page in book.sheets:
+        for measure in page.data.measures:
+            if measure.chart is not None:
+                path = folder / f"chart-{len(images):03d}.png"
+                path.write_bytes(base64.b64decode(measure.chart.png_base64))
+                images[measure.chart.id] = path
+    return images
+
+
 def render_pdf(book: Book, draft: bool, pdf_standard: str | None = "ua-1") -> bytes:
-    """Compile the book to PDF bytes; chart images are written to a scratch folder."""
+    """Compile the book to PDF bytes in a scratch folder."""
     with tempfile.TemporaryDirectory(prefix="qareport-typst-") as scratch:
         root = Path(scratch)
-        images: dict[str, Path] = {}
-        for page in book.sheets:
-            for measure in page.data.measures:
-                if measure.chart is not None:
-                    path = root / f"chart-{len(images):03d}.png"
-                    path.write_bytes(base64.b64decode(measure.chart.png_base64))
-                    images[measure.chart.id] = path
+        images = write_chart_images(book, root)
         source = root / "book.typ"
         source.write_text(typst_source(book, images, draft), encoding="utf-8")
         kwargs = {"pdf_standards": pdf_standard} if pdf_standard else {}

@@ -1,0 +1,132 @@
+"""Many books at once: every area (or a list) for one period, in parallel, fail-soft.
+
+The store is built once in the parent; each worker process then keeps one
+kernel for all the areas it builds, so kernel start-up and imports are paid
+once per worker, not per area. One area's failure never stops the others: it
+is reported with its reason, and its previous good book stays in place.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import BookResult, build_book
+from .errors import QareportError
+from .execute import SheetRunner
+from .project import Project
+from .store import Store, open_store
+
+__all__ = ["AreaOutcome", "build_books", "default_jobs"]
+
+
+@dataclass(frozen=True)
+class AreaOutcome:
+    """What happened to one area in a batch."""
+
+    area_id: str
+    status: str  # built | unchanged | failed
+    detail: str
+    seconds: float = 0.0
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+_runner: SheetRunner | None = None
+
+
+def _worker_init(project_root: str) -> None:
+    """Start this worker's kernel once; it is shut down when the worker exits."""
+    global _runner
+    _runner = SheetRunner(cwd=Path(project_root))
+    _runner.start()
+    multiprocessing.util.Finalize(_runner, _runner.close, exitpriority=10)
+
+
+def _outcome(result: BookResult) -> AreaOutcome:
+    if result.executed:
+        detail = f"{len(result.executed)} sheets executed, {len(result.reused)} reused"
+        return AreaOutcome(result.area_id, "built", detail, result.seconds)
+    return AreaOutcome(result.area_id, "unchanged", "re-rendered only", result.seconds)
+
+
+def _build_one(
+    project_root: str,
+    area_id: str,
+    period: str,
+    engine: str,
+    force: bool,
+    store: Store,
+    runner: SheetRunner | None = None,
+) -> AreaOutcome:
+    try:
+        result = build_book(
+            project_root,
+            area_id,
+            period,
+            engine=engine,
+            force=force,
+            runner=runner or _runner,
+            store=store,
+        )
+    except QareportError as exc:
+        return AreaOutcome(area_id, "failed", " ".join(str(exc).split()))
+    except Exception as exc:  # one broken area must not stop the batch
+        return AreaOutcome(area_id, "failed", f"internal error ({type(exc).__name__}: {exc})")
+    return _outcome(result)
+
+
+def build_books(
+    project_dir: str | Path,
+    area_ids: Iterable[str],
+    period: str,
+    *,
+    jobs: int | None = None,
+    engine: str = "typst",
+    force: bool = False,
+    on_done: Callable[[AreaOutcome], None] = lambda _: None,
+) -> list[AreaOutcome]:
+    """Build each area's book; returns one outcome per area, in the order given."""
+    project = Project.open(project_dir)
+    areas = list(dict.fromkeys(area_ids))
+    unknown = [a for a in areas if a not in project.area_ids()]
+    resolved = {a: a for a in areas if a not in unknown}
+    for name in unknown:  # codes and names are accepted too
+        try:
+            resolved[name] = project.area(name).id
+        except QareportError:
+            resolved[name] = name
+    store = open_store(project)  # once, before any worker starts
+    jobs = max(1, min(jobs or default_jobs(), len(areas) or 1))
+    root = str(project.root)
+    outcomes: dict[str, AreaOutcome] = {}
+    if jobs == 1:
+        with SheetRunner(cwd=project.root) as runner:
+            for name in areas:
+                outcome = _build_one(root, resolved[name], period, engine, force, store, runner)
+                outcomes[name] = outcome
+                on_done(outcome)
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(root,)
+        ) as pool:
+            futures = {
+                pool.submit(_build_one, root, resolved[n], period, engine, force, store): n
+                for n in areas
+            }
+            for future in as_completed(futures):
+                name = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # a worker died outright
+                    outcome = AreaOutcome(resolved[name], "failed", f"worker failed ({exc})")
+                outcomes[name] = outcome
+                on_done(outcome)
+    return [outcomes[a] for a in areas]
