@@ -28,7 +28,7 @@ from .render.quarto import find_quarto, render_with_quarto
 from .render.typst_pdf import render_pdf
 from .store import Store, open_store, store_is_stale
 
-__all__ = ["ENGINES", "BookResult", "build_book"]
+__all__ = ["ENGINES", "BookResult", "assemble_book", "build_book"]
 
 ENGINES = ("typst", "quarto")
 Progress = Callable[[str], None]
@@ -130,7 +130,10 @@ def build_book(
                         },
                     )
             progress("rendering HTML")
-            book = _book(project, params, when.label, when.title, staging, narratives)
+            sheet_data = [
+                sheet_from_notebook(staging / "notebooks" / f"{s}.ipynb") for s in params.sections
+            ]
+            book = assemble_book(project, params, when, sheet_data, narratives)
             draft = any(
                 str(page.narrative.front.get("status", "draft")).lower() != "approved"
                 for page in book.sheets
@@ -172,11 +175,13 @@ def build_book(
     )
 
 
-def _book(project, params, period, period_title, staging, narratives) -> Book:
+def assemble_book(project, params, when, sheet_data, narratives) -> Book:
+    """The renderers' view of a book: sheets in order, their narrative, provenance."""
     defaults = project.defaults
+    period, period_title = when.label, when.title
     pages = []
-    for section in params.sections:
-        data = sheet_from_notebook(staging / "notebooks" / f"{section}.ipynb")
+    for data in sheet_data:
+        section = data.section_id
         narrative = narratives[section]
         label = str(narrative.path.relative_to(project.root))
         pages.append(SheetPage(data=data, narrative=narrative, narrative_label=label))

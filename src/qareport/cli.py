@@ -78,17 +78,29 @@ def build(
 
 
 def _build_single(proj, area: str, period: str, engine: str, force: bool) -> None:
-    from .build import build_book
+    from .execute import SheetRunner
+    from .periods import parse_period
 
     params = proj.area(area)
-    with _bar() as bar:
+    fresh = not proj.manifest_path(params.id, parse_period(period)).is_file()
+    with SheetRunner(cwd=proj.root) as runner, _bar() as bar:
+        if fresh or force:
+            runner.start()  # sheets will run: the kernel warms while the rest is imported
+        from .build import build_book
+
         task = bar.add_task(f"{params.id} {period}", total=len(params.sections) + 3)
 
         def progress(step: str) -> None:
             bar.update(task, advance=1, description=f"{params.id} {period}: {step}")
 
         result = build_book(
-            proj.root, params.id, period, engine=engine, force=force, progress=progress
+            proj.root,
+            params.id,
+            period,
+            engine=engine,
+            force=force,
+            progress=progress,
+            runner=runner,
         )
     out.print(f"{result.area_id} {result.period}: {result.status} in {result.seconds:.1f} s")
     out.print(f"  {result.html}")
@@ -155,11 +167,14 @@ def validate(project: ProjectOpt = Path(".")) -> None:
 
 
 @app.command()
-def demo(project: ProjectOpt = Path(".")) -> None:
+def demo(
+    project: ProjectOpt = Path("."),
+    areas: Annotated[int, typer.Option(min=2, max=500, help="How many areas (12 named).")] = 12,
+) -> None:
     """Write the synthetic demo (data/demo/ and parameters/) into a project folder."""
     from .demo import write_demo
 
-    for path in write_demo(project.resolve()):
+    for path in write_demo(project.resolve(), areas):
         out.print(f"wrote {path}")
 
 

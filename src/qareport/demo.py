@@ -19,7 +19,7 @@ from .catalogue import Catalogue, Unit, load_catalogue
 from .periods import Period
 from .yamlio import dump_yaml
 
-__all__ = ["DEMO_AREAS", "DEMO_YEARS", "write_demo"]
+__all__ = ["DEMO_AREAS", "DEMO_YEARS", "demo_areas", "write_demo"]
 
 SEED = 20251
 DEMO_YEARS = [Period(y) for y in range(2021, 2026)]
@@ -79,10 +79,20 @@ def _sample_size(measure_id: str, source: str, population: int, rng) -> int:
     return int(population * rng.uniform(0.002, 0.004))
 
 
-def _rows(catalogue: Catalogue) -> list[dict[str, object]]:
+def demo_areas(count: int = len(DEMO_AREAS)) -> list[tuple[str, str, str]]:
+    """The named demo areas, then numbered ones ('Demo Area 13', ...) for larger demos."""
+    regions = ["North", "Midlands", "South"]
+    extra = [
+        (f"demo-area-{n:02d}", f"Demo Area {n:02d}", regions[n % 3])
+        for n in range(len(DEMO_AREAS) + 1, count + 1)
+    ]
+    return [*DEMO_AREAS, *extra][:count]
+
+
+def _rows(catalogue: Catalogue, areas: list[tuple[str, str, str]]) -> list[dict[str, object]]:
     rng = np.random.default_rng(SEED)
     rows: list[dict[str, object]] = []
-    for index, (_area_id, _name, _region) in enumerate(DEMO_AREAS):
+    for index, (_area_id, _name, _region) in enumerate(areas):
         code = f"DM{index + 1:02d}"
         # the smallest area makes the small numbers that suppression must hide
         population = 9_000 if index == 11 else int(rng.integers(30_000, 140_000))
@@ -148,18 +158,19 @@ def _peer_groups(count: int) -> dict[int, list[int]]:
     return groups
 
 
-def demo_files(catalogue: Catalogue) -> dict[str, str]:
+def demo_files(catalogue: Catalogue, count: int = len(DEMO_AREAS)) -> dict[str, str]:
     """Every demo file as relative path -> text."""
+    areas = demo_areas(count)
     files: dict[str, str] = {}
     buffer = io.StringIO()
     fields = ["area_code", "period", "measure_id", "numerator", "denominator", "note"]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_rows(catalogue))
+    writer.writerows(_rows(catalogue, areas))
     files["data/demo/measure-returns.csv"] = buffer.getvalue()
-    peers = _peer_groups(len(DEMO_AREAS))
+    peers = _peer_groups(len(areas))
     sections = list(catalogue.content_areas)
-    for index, (area_id, name, region) in enumerate(DEMO_AREAS):
+    for index, (area_id, name, region) in enumerate(areas):
         params = {
             "code": f"DM{index + 1:02d}",
             "name": f"{name} (fictitious)",
@@ -189,10 +200,10 @@ def demo_files(catalogue: Catalogue) -> dict[str, str]:
     return files
 
 
-def write_demo(project_dir: Path) -> list[Path]:
+def write_demo(project_dir: Path, count: int = len(DEMO_AREAS)) -> list[Path]:
     """Write (or rewrite identically) the demo data and parameters into a project."""
     written = []
-    for relative, text in demo_files(load_catalogue(["core"])).items():
+    for relative, text in demo_files(load_catalogue(["core"]), count).items():
         path = project_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")

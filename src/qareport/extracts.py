@@ -334,7 +334,12 @@ def validate_extracts(
     for path in files:
         label = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
         try:
-            frame, found = _validate_file(path, label, catalogue, area_codes)
+            if path.name.lower().endswith((".cases.csv", ".cases.parquet")):
+                from .caselevel import aggregate_cases
+
+                frame, found = aggregate_cases(path, label, catalogue, area_codes)
+            else:
+                frame, found = _validate_file(path, label, catalogue, area_codes)
         except ExtractError as exc:
             issues.append(ExtractIssue(label, None, None, str(exc).removeprefix(f"{label}: ")))
             continue

@@ -17,12 +17,10 @@ from pathlib import Path
 
 from . import __version__
 from .parameters import AreaParameters
-from .project import Project
+from .project import MANIFEST_NAME, Project
 from .store import Store, file_sha256
 
 __all__ = ["MANIFEST_NAME", "code_digest", "read_manifest", "sheet_inputs", "write_manifest"]
-
-MANIFEST_NAME = "manifest.json"
 
 
 # Code that runs only around the notebooks (command line, orchestration, rendering):

@@ -18,6 +18,7 @@ from .periods import Period
 
 __all__ = ["Project"]
 
+MANIFEST_NAME = "manifest.json"
 _AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -60,6 +61,9 @@ class Project:
 
     def book_dir(self, area_id: str, period: Period) -> Path:
         return self.output_dir / area_id / period.label
+
+    def manifest_path(self, area_id: str, period: Period) -> Path:
+        return self.book_dir(area_id, period) / MANIFEST_NAME
 
     def narrative_area_dir(self, area_id: str) -> Path:
         return self.narrative_dir / area_id

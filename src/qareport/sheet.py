@@ -9,6 +9,7 @@ a notebook.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
@@ -257,7 +258,12 @@ def show(sheet: SheetData) -> None:
     for measure in sheet.measures:
         if measure.chart is not None:
             display(
-                Image(data=measure.chart.png_base64.encode(), format="png"),
+                Image(data=base64.b64decode(measure.chart.png_base64), format="png"),
                 metadata={"alt": measure.chart.alt, "qareport_chart": measure.chart.id},
             )
-    display({SHEET_MIMETYPE: json.loads(sheet.model_dump_json())}, raw=True)
+    # the payload refers to the chart images above by id instead of holding them twice
+    payload = json.loads(sheet.model_dump_json())
+    for measure in payload["measures"]:
+        if measure["chart"]:
+            measure["chart"]["png_base64"] = ""
+    display({SHEET_MIMETYPE: payload}, raw=True)

@@ -58,9 +58,21 @@ def sheet_from_notebook(path: Path) -> SheetData:
         raise RenderError(
             f"{path}: cannot read the executed notebook ({exc}); rebuild with --force"
         ) from None
+    images: dict[str, str] = {}
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
+            chart_id = output.get("metadata", {}).get("qareport_chart")
+            if chart_id and "image/png" in output.get("data", {}):
+                images[chart_id] = "".join(output["data"]["image/png"].split())
             payload = output.get("data", {}).get(SHEET_MIMETYPE)
             if payload is not None:
+                for measure in payload["measures"]:
+                    chart = measure.get("chart")
+                    if chart and not chart["png_base64"]:
+                        if chart["id"] not in images:
+                            raise RenderError(
+                                f"{path}: chart {chart['id']} is missing; rebuild with --force"
+                            )
+                        chart["png_base64"] = images[chart["id"]]
                 return SheetData.model_validate(payload)
     raise RenderError(f"{path}: no sheet data in the executed notebook; rebuild with --force")

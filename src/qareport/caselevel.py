@@ -1,0 +1,146 @@
+"""Case-level extracts: one row per case and measure, aggregated to returns by DuckDB.
+
+Files named `*.cases.csv` or `*.cases.parquet` hold
+
+    area_code, period, measure_id, case_id, met     (met: 1/0, yes/no, true/false)
+
+and become one return per area, period and measure: numerator = cases that met
+the standard, denominator = cases. The file is validated and aggregated
+inside DuckDB, never read into pandas row by row, so millions of rows load in
+seconds within modest memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .catalogue import Catalogue, Unit
+from .extracts import ExtractIssue
+
+__all__ = ["CASE_COLUMNS", "aggregate_cases", "is_case_file"]
+
+CASE_COLUMNS = ("area_code", "period", "measure_id", "case_id", "met")
+_TRUE = ("1", "yes", "y", "true")
+_FALSE = ("0", "no", "n", "false")
+ISSUE_LIMIT = 50
+
+
+def is_case_file(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(".cases.csv") or name.endswith(".cases.parquet")
+
+
+def _reader(path: Path) -> str:
+    if path.suffix.lower() == ".parquet":
+        return "read_parquet(?)"
+    return "read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')"
+
+
+def aggregate_cases(
+    path: Path, label: str, catalogue: Catalogue, area_codes: set[str]
+) -> tuple[pd.DataFrame, list[ExtractIssue]]:
+    """Validate and aggregate a case-level file; returns (returns rows, issues)."""
+    percent = sorted(m.id for m in catalogue.measures.values() if m.unit is Unit.PERCENT)
+    with duckdb.connect() as con:
+        try:
+            con.execute(
+                f"CREATE TEMP TABLE cases AS SELECT row_number() OVER () + 1 AS line, * "
+                f"FROM {_reader(path)}",
+                [str(path)],
+            )
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0]
+            return pd.DataFrame(), [ExtractIssue(label, None, None, f"cannot be read ({first})")]
+        columns = [c.lower() for c in con.execute("SELECT * FROM cases LIMIT 0").fetchdf().columns]
+        missing = [c for c in CASE_COLUMNS if c not in columns]
+        if missing:
+            return pd.DataFrame(), [
+                ExtractIssue(
+                    label,
+                    1,
+                    missing[0],
+                    "missing column; a case-level file needs " + ", ".join(CASE_COLUMNS),
+                )
+            ]
+        con.execute(
+            "CREATE TEMP TABLE areas AS SELECT UNNEST(?::VARCHAR[]) AS code", [sorted(area_codes)]
+        )
+        con.execute("CREATE TEMP TABLE measures AS SELECT UNNEST(?::VARCHAR[]) AS id", [percent])
+        checks = [
+            (
+                "area_code",
+                "area_code NOT IN (SELECT code FROM areas) OR area_code IS NULL",
+                "'{v}' is not an area code in parameters/",
+                False,
+            ),
+            (
+                "period",
+                "NOT regexp_full_match(coalesce(period, ''), '\\d{4}-\\d{2}(-Q[1-4])?')",
+                "'{v}' is not a period like 2025-26 or 2025-26-Q3",
+                True,
+            ),
+            (
+                "measure_id",
+                "measure_id NOT IN (SELECT id FROM measures) OR measure_id IS NULL",
+                "'{v}' is not a percentage measure id in the catalogue",
+                True,
+            ),
+            (
+                "met",
+                f"lower(coalesce(CAST(met AS VARCHAR), '')) NOT IN {_TRUE + _FALSE}",
+                "'{v}' is not 1/0 or yes/no",
+                True,
+            ),
+            (
+                "case_id",
+                "case_id IS NULL OR CAST(case_id AS VARCHAR) = ''",
+                "empty; every case needs an id",
+                True,
+            ),
+        ]
+        issues: list[ExtractIssue] = []
+        bad_lines = "SELECT line FROM cases WHERE " + " OR ".join(f"({c[1]})" for c in checks)
+        for column, condition, message, own_area in checks:
+            rows = con.execute(
+                f"SELECT line, CAST({column} AS VARCHAR), area_code FROM cases WHERE {condition} "
+                f"ORDER BY line LIMIT {ISSUE_LIMIT}"
+            ).fetchall()
+            for line, value, area in rows:
+                issues.append(
+                    ExtractIssue(
+                        label,
+                        int(line),
+                        column,
+                        message.format(v=value),
+                        area if own_area else None,
+                    )
+                )
+        duplicates = con.execute(
+            f"SELECT max(line), area_code FROM cases WHERE line NOT IN ({bad_lines}) "
+            "GROUP BY area_code, period, measure_id, case_id HAVING count(*) > 1 "
+            f"ORDER BY 1 LIMIT {ISSUE_LIMIT}"
+        ).fetchall()
+        for line, area in duplicates:
+            issues.append(
+                ExtractIssue(
+                    label,
+                    int(line),
+                    "case_id",
+                    "the same case is listed twice for this measure and period",
+                    area,
+                )
+            )
+        frame = con.execute(
+            f"SELECT area_code, period, measure_id, "
+            f"sum(CASE WHEN lower(CAST(met AS VARCHAR)) IN {_TRUE} THEN 1 ELSE 0 END)::DOUBLE "
+            f"AS numerator, count(*)::DOUBLE AS denominator "
+            f"FROM cases WHERE line NOT IN ({bad_lines}) "
+            "GROUP BY area_code, period, measure_id ORDER BY area_code, period, measure_id"
+        ).fetchdf()
+    frame = frame.assign(
+        value=float("nan"), agency="", note="", marker="", source_file=label, source_row=0
+    )
+    return frame, sorted(issues, key=lambda i: (i.row or 0, i.column or ""))

@@ -1,0 +1,23 @@
+import subprocess
+import sys
+
+import qareport
+
+
+def test_export_list_is_sorted_complete_and_resolves():
+    assert qareport.__all__ == sorted(qareport.__all__)
+    assert set(qareport.__all__) == {*qareport._EXPORTS, "__version__"}
+    for name in qareport.__all__:
+        assert getattr(qareport, name) is not None
+
+
+def test_the_sheet_module_does_not_import_the_build_machinery():
+    """The kernel imports qareport.sheet for every book; papermill and nbconvert stay out."""
+    code = (
+        "import sys, qareport.sheet; "
+        "print(sorted(m for m in ('papermill', 'nbconvert', 'typst') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
