@@ -28,7 +28,9 @@ def test_a_broken_area_fails_alone_and_keeps_its_previous_book(workbook):
     after = (workbook / "output" / "brindlemoor" / PERIOD / "report-book.html").read_bytes()
     assert after == good, "the failed area's previous good book is untouched"
     leftovers = [p.name for p in (workbook / "output" / "brindlemoor").iterdir()]
-    assert leftovers == [PERIOD], "no staging folders are left behind"
+    assert leftovers == [PERIOD]
+    staging = workbook / "output" / ".staging"
+    assert not staging.exists() or not any(staging.iterdir()), "no staging folders left behind"
 
 
 def test_build_needs_exactly_one_way_of_choosing_areas(workbook):

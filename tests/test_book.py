@@ -75,7 +75,7 @@ def test_every_page_says_the_data_are_synthetic(built):
     html = result.html.read_text(encoding="utf-8")
     pages = re.findall(r'<(?:section|nav)[^>]* class="page[ "]', html)
     banners = re.findall(r'<p class="banner" role="note">Synthetic data: ', html)
-    assert len(pages) == len(banners) == 4 + 3  # cover, contents, 4 sheets, appendix
+    assert len(pages) == len(banners) == 4 + 4  # cover, contents, summary, 4 sheets, appendix
     reader = pypdf.PdfReader(result.pdf)
     for number, page in enumerate(reader.pages, start=1):
         assert "SYNTHETIC DATA" in page.extract_text(), f"PDF page {number}"
@@ -94,11 +94,11 @@ def test_pdf_is_a3_landscape_with_cover_and_one_page_per_sheet(built):
     project = Project.open(root)
     titles = [project.catalogue.area(s).title for s in project.area(DEMO_AREA).sections]
     reader = pypdf.PdfReader(result.pdf)
-    assert len(reader.pages) == len(titles) + 2  # cover + sheets + provenance appendix
+    assert len(reader.pages) == len(titles) + 3  # cover, summary, sheets, provenance appendix
     for page in reader.pages:
         size = (float(page.mediabox.width), float(page.mediabox.height))
         assert abs(size[0] - A3_LANDSCAPE[0]) < 1 and abs(size[1] - A3_LANDSCAPE[1]) < 1
-    for title, page in zip(titles, reader.pages[1:], strict=False):
+    for title, page in zip(titles, reader.pages[2:], strict=False):
         assert title in page.extract_text().replace("\n", " ")
     assert reader.metadata.title.startswith("Safeguarding Children Report Book")
     bookmarks = [item["/Title"] for item in reader.outline[1] if isinstance(item, dict)]

@@ -16,19 +16,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
+from .assemble import assemble_book, check_citations, narrative_files
 from .errors import ExtractError, ParameterError, RenderError
 from .execute import SheetRunner
 from .manifest import read_manifest, sheet_inputs, write_manifest
-from .narrative import read_narrative
 from .periods import parse_period
 from .project import Project
 from .render.html import render_html
-from .render.model import Book, SheetPage, sheet_from_notebook
+from .render.model import sheet_from_notebook
 from .render.quarto import find_quarto, render_with_quarto
 from .render.typst_pdf import render_pdf
 from .store import Store, open_store, store_is_stale
+from .sync import sync_narratives
 
-__all__ = ["ENGINES", "BookResult", "assemble_book", "build_book"]
+__all__ = ["ENGINES", "BookResult", "build_book"]
 
 ENGINES = ("typst", "quarto")
 Progress = Callable[[str], None]
@@ -91,13 +92,11 @@ def build_book(
                 else ""
             )
             raise ExtractError(f"{problems[0]}{more}")
-        narratives = {
-            s: read_narrative(project.narrative_area_dir(params.id) / when.label / f"{s}.md")
-            for s in params.sections
-        }
+        sync_narratives(narrative_files(project, params, when))  # or NarrativeConflict
+        check_citations(project, params, when)  # unknown {{ measure:... }} fails before any work
         final = project.book_dir(params.id, when)
         previous = read_manifest(final).get("sheets", {})
-        staging = final.parent / f".staging-{when.label}-{os.getpid()}"
+        staging = project.output_dir / ".staging" / f"{params.id}-{when.label}-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         (staging / "notebooks").mkdir(parents=True)
         try:
@@ -133,19 +132,16 @@ def build_book(
             sheet_data = [
                 sheet_from_notebook(staging / "notebooks" / f"{s}.ipynb") for s in params.sections
             ]
-            book = assemble_book(project, params, when, sheet_data, narratives)
-            draft = any(
-                str(page.narrative.front.get("status", "draft")).lower() != "approved"
-                for page in book.sheets
-            )
+            built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            book = assemble_book(project, params, when, sheet_data, built_at)
             html_path = staging / "report-book.html"
-            html_path.write_text(render_html(book, draft), encoding="utf-8")
+            html_path.write_text(render_html(book), encoding="utf-8")
             pdf_path = staging / "report-book.pdf"
             progress("rendering PDF")
             if engine == "typst":
-                pdf_path.write_bytes(render_pdf(book, draft))
+                pdf_path.write_bytes(render_pdf(book))
             else:
-                render_with_quarto(book, draft, staging)
+                render_with_quarto(book, staging)
             write_manifest(
                 staging,
                 {
@@ -153,7 +149,7 @@ def build_book(
                     "period": when.label,
                     "qareport": __version__,
                     "engine": engine,
-                    "draft": draft,
+                    "draft": book.draft,
                     "sheets": sheets,
                     "inputs": dict(store.inputs),
                 },
@@ -175,44 +171,10 @@ def build_book(
     )
 
 
-def assemble_book(project, params, when, sheet_data, narratives) -> Book:
-    """The renderers' view of a book: sheets in order, their narrative, provenance."""
-    defaults = project.defaults
-    period, period_title = when.label, when.title
-    pages = []
-    for data in sheet_data:
-        section = data.section_id
-        narrative = narratives[section]
-        label = str(narrative.path.relative_to(project.root))
-        pages.append(SheetPage(data=data, narrative=narrative, narrative_label=label))
-    suppression = pages[0].data.suppression if pages else ""
-    provenance = [
-        ("Area", f"{params.name} ({params.code})"),
-        ("Period", period),
-        ("Catalogue", project.catalogue.name),
-        ("Suppression", suppression),
-        ("qareport version", __version__),
-    ]
-    return Book(
-        title=defaults.title,
-        area_name=params.name,
-        area_code=params.code,
-        area_kind=params.kind,
-        period=period,
-        period_title=period_title,
-        synthetic=params.synthetic,
-        peer_label=params.peer_group_label,
-        national_label=defaults.national_label,
-        suppression=suppression,
-        sheets=pages,
-        provenance=provenance,
-        built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    )
-
-
 def _swap_into_place(staging: Path, final: Path) -> None:
     """Replace the old book with the new one in two renames; the old one goes last."""
-    old = final.parent / f".old-{final.name}-{os.getpid()}"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = staging.parent / f"old-{staging.name}"
     if final.exists():
         os.replace(final, old)
     os.replace(staging, final)

@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 catalogue_app = typer.Typer(no_args_is_help=True, help="Browse the framework catalogue.")
 app.add_typer(catalogue_app, name="catalogue")
+narrative_app = typer.Typer(no_args_is_help=True, help="Reviewers' narrative and sign-off.")
+app.add_typer(narrative_app, name="narrative")
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
@@ -176,6 +178,59 @@ def demo(
 
     for path in write_demo(project.resolve(), areas):
         out.print(f"wrote {path}")
+
+
+@narrative_app.command("init")
+def narrative_init(
+    area: Annotated[str, typer.Option("--area", "-a", help="Area id, code or name.")],
+    period: Annotated[str, typer.Option(help="2025-26 or 2025-26-Q3.")],
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Create narrative stubs for an area and period; existing files are never touched."""
+    from .project import Project
+    from .workflow import init_narrative
+
+    created = init_narrative(Project.open(project), area, period)
+    for path in created:
+        out.print(f"created {path}", markup=False)
+    if not created:
+        out.print("nothing to do: every narrative file already exists")
+
+
+@narrative_app.command("review")
+def narrative_review(
+    area: Annotated[str, typer.Option("--area", "-a", help="Area id, code or name.")],
+    period: Annotated[str, typer.Option(help="2025-26 or 2025-26-Q3.")],
+    section: Annotated[str, typer.Option(help="The content area (sheet) id.")],
+    reviewer: Annotated[str, typer.Option(help="Who reviewed it.")],
+    status: Annotated[str, typer.Option(help="draft, reviewed or approved.")] = "approved",
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Record a sheet's review status, reviewer and date (approving fingerprints its figures)."""
+    from .project import Project
+    from .review import set_review
+
+    path = set_review(Project.open(project), area, period, section, reviewer, status)
+    out.print(f"{status}: {path}", markup=False)
+
+
+@app.command("new-period")
+def new_period_command(
+    old: Annotated[str, typer.Option("--from", help="The period ending, e.g. 2025-26-Q2.")],
+    new: Annotated[str, typer.Option("--to", help="The period starting, e.g. 2025-26-Q3.")],
+    area: Annotated[
+        str | None, typer.Option("--area", "-a", help="One area (default: every area).")
+    ] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Carry open actions forward to the next period and create its narrative stubs."""
+    from .project import Project
+    from .workflow import new_period
+
+    proj = Project.open(project)
+    for area_id in [area] if area else proj.area_ids():
+        for path in new_period(proj, area_id, old, new):
+            out.print(f"created {path}", markup=False)
 
 
 @catalogue_app.command("list")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from .errors import ParameterError
 
@@ -45,6 +46,14 @@ class Period:
             return f"financial year {self.label}"
         months = {1: "Apr-Jun", 2: "Jul-Sep", 3: "Oct-Dec", 4: "Jan-Mar"}[self.quarter]
         return f"{self.year.label} quarter {self.quarter} ({months})"
+
+    @property
+    def end_date(self) -> date:
+        """The last day of the period (a financial year ends on 31 March)."""
+        if self.quarter is None or self.quarter == 4:
+            return date(self.start_year + 1, 3, 31)
+        month = {1: 6, 2: 9, 3: 12}[self.quarter]
+        return date(self.start_year, month, 30 if month in (6, 9) else 31)
 
     def shift(self, steps: int) -> Period:
         """The period `steps` years (or quarters, for a quarter) later; negative for earlier."""

@@ -24,7 +24,7 @@ __all__ = ["book_notebook", "render_html"]
 TEMPLATES = Path(str(resources.files("qareport") / "templates"))
 
 
-def _pages(book: Book, draft: bool) -> list[str]:
+def _pages(book: Book) -> list[str]:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -32,35 +32,27 @@ def _pages(book: Book, draft: bool) -> list[str]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    macros = env.get_template("pages.html.j2").make_module(
-        {"draft": draft, "not_written": NOT_WRITTEN}
-    )
-    pages = [str(macros.cover(book)), str(macros.contents(book))]
+    macros = env.get_template("pages.html.j2").make_module({"not_written": NOT_WRITTEN})
+    pages = [str(macros.cover(book)), str(macros.contents(book)), str(macros.summary(book))]
     for page in book.sheets:
-        analysis = page.narrative.part("analysis")
-        actions = page.narrative.part("actions")
-        pages.append(
-            str(
-                macros.sheet(
-                    book,
-                    page,
-                    markdown_to_html(analysis) if analysis else "",
-                    markdown_to_html(actions) if actions else "",
-                )
-            )
-        )
+        analysis = markdown_to_html(page.analysis) if page.analysis else ""
+        actions = markdown_to_html(page.actions_text) if page.actions_text else ""
+        pages.append(str(macros.sheet(book, page, analysis, actions)))
+    if book.story is not None:
+        parts = [(h, markdown_to_html(t) if t else "") for h, t in book.story.parts]
+        pages.append(str(macros.story(book, parts)))
     pages.append(str(macros.appendix(book)))
     return pages
 
 
-def book_notebook(book: Book, draft: bool) -> nbformat.NotebookNode:
+def book_notebook(book: Book) -> nbformat.NotebookNode:
     """The book as a notebook: one output-only cell per page (also saved for reviewers)."""
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["qareport"] = {
         "title": f"{book.title}: {book.area_name}, {book.period}",
-        "draft": draft,
+        "draft": book.draft,
     }
-    for index, html in enumerate(_pages(book, draft)):
+    for index, html in enumerate(_pages(book)):
         cell = nbformat.v4.new_code_cell(source="", execution_count=None)
         cell.id = f"page-{index:03d}"
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
@@ -68,7 +60,7 @@ def book_notebook(book: Book, draft: bool) -> nbformat.NotebookNode:
     return notebook
 
 
-def render_html(book: Book, draft: bool) -> str:
+def render_html(book: Book) -> str:
     exporter = HTMLExporter(
         template_name="book",
         extra_template_basedirs=[str(TEMPLATES)],
@@ -77,7 +69,5 @@ def render_html(book: Book, draft: bool) -> str:
         exclude_output_prompt=True,
     )
     css = (TEMPLATES / "book" / "book.css").read_text(encoding="utf-8")
-    body, _ = exporter.from_notebook_node(
-        book_notebook(book, draft), resources={"qareport_css": css}
-    )
+    body, _ = exporter.from_notebook_node(book_notebook(book), resources={"qareport_css": css})
     return body

@@ -2,35 +2,94 @@
 
 Both the HTML and the PDF renderer take a `Book`, so they cannot disagree
 about what a sheet says. Sheet data are read back from the JSON payload each
-executed section notebook displays; narrative is read from its files now, so
-an edit to narrative alone needs no notebook to run again.
+executed section notebook displays; narrative, review status and actions are
+read from their files at render time, so an edit to words needs no notebook to
+run again. Placeholders are filled here, from the figures as the book shows
+them (already suppressed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from ..errors import RenderError
-from ..narrative import Narrative
 from ..sheetdata import SHEET_MIMETYPE, SheetData
 
-__all__ = ["Book", "SheetPage", "sheet_from_notebook"]
+__all__ = ["ActionView", "Book", "SheetPage", "StoryPage", "sheet_from_notebook"]
 
 NOT_WRITTEN = "Not yet written"
 
 
 @dataclass(frozen=True)
+class ActionView:
+    id: str
+    text: str
+    owner: str
+    due: str
+    status: str
+    raised: str
+    closed: str
+    overdue: bool
+
+    @property
+    def status_text(self) -> str:
+        if self.overdue:
+            return f"Overdue ({self.status})"
+        if self.status in ("done", "dropped") and self.closed:
+            return f"{self.status.capitalize()} in {self.closed}"
+        return self.status.capitalize()
+
+
+@dataclass(frozen=True)
 class SheetPage:
     data: SheetData
-    narrative: Narrative
     narrative_label: str  # the file's path relative to the project, for 'edit here' hints
+    analysis: str  # Markdown, placeholders filled
+    actions_text: str
+    actions: list[ActionView] = field(default_factory=list)
+    status: str = "draft"
+    reviewer: str = ""
+    reviewed_on: str = ""
+    rereview: bool = False
 
     @property
     def anchor(self) -> str:
         return f"sheet-{self.data.section_id}"
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved" and not self.rereview
+
+    @property
+    def status_text(self) -> str:
+        if self.rereview:
+            return (
+                f"Re-review needed: figures cited in the text have changed since "
+                f"{self.reviewer or 'the reviewer'} approved it on {self.reviewed_on}"
+            )
+        if self.status == "draft":
+            return "Draft: not yet reviewed"
+        who = f" by {self.reviewer}" if self.reviewer else ""
+        when = f" on {self.reviewed_on}" if self.reviewed_on else ""
+        return f"{self.status.capitalize()}{who}{when}"
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(a.overdue for a in self.actions)
+
+    @property
+    def open_count(self) -> int:
+        return sum(a.status in ("open", "in progress") for a in self.actions)
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    parts: list[tuple[str, str]]  # (heading, Markdown)
+    label: str
+    status_text: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +107,11 @@ class Book:
     sheets: list[SheetPage]
     provenance: list[tuple[str, str]]  # (label, value) rows for the appendix
     built_at: str
+    story: StoryPage | None = None
+
+    @property
+    def draft(self) -> bool:
+        return not all(page.approved for page in self.sheets)
 
 
 def sheet_from_notebook(path: Path) -> SheetData:

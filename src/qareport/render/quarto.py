@@ -27,7 +27,7 @@ def find_quarto() -> str | None:
     return shutil.which("quarto")
 
 
-def write_quarto_project(book: Book, draft: bool, folder: Path) -> Path:
+def write_quarto_project(book: Book, folder: Path) -> Path:
     """Write _quarto.yml, report-book.qmd and the chart images; returns the .qmd path."""
     folder.mkdir(parents=True, exist_ok=True)
     images = write_chart_images(book, folder)
@@ -38,13 +38,13 @@ def write_quarto_project(book: Book, draft: bool, folder: Path) -> Path:
     }
     (folder / "_quarto.yml").write_text(dump_yaml(project), encoding="utf-8")
     front = dump_yaml({"pagetitle": f"{book.title}: {book.area_name}, {book.period}"})
-    body = typst_source(book, images, draft, standalone=False)
+    body = typst_source(book, images, standalone=False)
     qmd = folder / "report-book.qmd"
     qmd.write_text(f"---\n{front}---\n\n```{{=typst}}\n{body}\n```\n", encoding="utf-8")
     return qmd
 
 
-def render_with_quarto(book: Book, draft: bool, target: Path) -> Path:
+def render_with_quarto(book: Book, target: Path) -> Path:
     """Render the PDF through Quarto into `target`/report-book.pdf."""
     executable = find_quarto()
     if executable is None:
@@ -54,7 +54,7 @@ def render_with_quarto(book: Book, draft: bool, target: Path) -> Path:
         )
     with tempfile.TemporaryDirectory(prefix="qareport-quarto-") as scratch:
         folder = Path(scratch)
-        write_quarto_project(book, draft, folder)
+        write_quarto_project(book, folder)
         try:
             result = subprocess.run(
                 [executable, *QUARTO_COMMAND],

@@ -104,11 +104,11 @@ PREAMBLE = """
 """
 
 
-def _page_setup(book: Book, draft: bool) -> str:
+def _page_setup(book: Book) -> str:
     marks = []
     if book.synthetic:
         marks.append("SYNTHETIC DATA: fictitious areas, invented figures")
-    if draft:
+    if book.draft:
         marks.append("DRAFT: not every sheet is approved")
     header = " · ".join(marks)
     footer = f"{book.title} · {book.area_name} · {book.period_title}"
@@ -202,15 +202,17 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
             + "\n"
         )
     hint = f"{NOT_WRITTEN}: add it in {page.narrative_label}"
-    analysis = page.narrative.part("analysis")
-    actions = page.narrative.part("actions")
-    analysis_t = markdown_to_typst(analysis) if analysis else f"#notwritten({lit(hint)})"
-    actions_t = markdown_to_typst(actions) if actions else f"#notwritten({lit(hint)})"
+    missing = f"#notwritten({lit(hint)})"
+    analysis_t = markdown_to_typst(page.analysis) if page.analysis else missing
+    actions_t = _actions(page)
     columns = min(3, max(1, len(d.measures)))
+    status_colour = 'rgb("#a8071a")' if page.rereview else "ink"
+    status = lit("Review: " + page.status_text)
     return f"""
 #pagebreak()
 #heading(level: 2, {lit(d.section_title)})
-#text(fill: rgb("#505a5f"), {lit(f"{d.group} · {d.area_name} · {d.period_title}")})
+#text(fill: rgb("#505a5f"), {lit(f"{d.group} · {d.area_name} · {d.period_title}")}) #h(1fr)
+#text(weight: "bold", fill: {status_colour}, {status})
 #v(3pt)
 #grid(columns: (1fr, 2.6fr), gutter: 9pt,
   [
@@ -236,6 +238,85 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
 """
 
 
+def _actions(page: SheetPage) -> str:
+    """The actions register as a table (overdue said in words, not colour alone), then prose."""
+    out = []
+    if page.actions:
+        cells = []
+        for a in page.actions:
+            fill = 'rgb("#fde8e8")' if a.overdue else "none"
+            row = [a.id, a.text, a.owner, a.due, a.status_text]
+            weights = ["regular"] * 4 + ["bold" if a.overdue else "regular"]
+            cells.append(
+                ", ".join(
+                    f'table.cell(fill: {fill})[#text(weight: "{w}", {lit(v)})]'
+                    for v, w in zip(row, weights, strict=True)
+                )
+            )
+        out.append(
+            "#set text(size: 8pt)\n"
+            "#table(columns: (auto, 2.2fr, 1fr, auto, 1fr), inset: 3pt, stroke: 0.4pt + "
+            'rgb("#b1b4b6"), table.header([*Id*], [*Action*], [*Owner*], [*Due*], [*Status*]), '
+            + ", ".join(cells)
+            + ")"
+        )
+    if page.actions_text:
+        out.append(markdown_to_typst(page.actions_text))
+    if not out:
+        where = page.narrative_label.replace(f"{page.data.section_id}.md", "actions.yml")
+        out.append(f"#notwritten({lit(f'{NOT_WRITTEN}: add actions to {where}')})")
+    return "\n".join(out)
+
+
+def _summary(book: Book) -> str:
+    rows = []
+    for page in book.sheets:
+        ms = page.data.measures
+        values = [
+            page.data.section_title,
+            page.status_text,
+            f"{sum(m.has_data for m in ms)} of {len(ms)}",
+            str(sum(m.judgement == "better" for m in ms)),
+            str(sum(m.judgement == "worse" for m in ms)),
+            str(page.open_count),
+            str(page.overdue_count),
+        ]
+        rows.append(", ".join(lit(v) for v in values))
+    total_open = sum(p.open_count for p in book.sheets)
+    total_overdue = sum(p.overdue_count for p in book.sheets)
+    state = "DRAFT: not every sheet is approved" if book.draft else "All approved"
+    rows.append(
+        ", ".join(
+            lit(v) for v in ["All sheets", state, "", "", "", str(total_open), str(total_overdue)]
+        )
+    )
+    return f"""
+#pagebreak()
+#heading(level: 2, "At a glance")
+#table(columns: (2fr, 3fr, auto, auto, auto, auto, auto), inset: 4pt,
+  stroke: 0.4pt + rgb("#b1b4b6"),
+  table.header([*Sheet*], [*Review*], [*Measures with data*], [*Better*], [*Worse*],
+    [*Open actions*], [*Overdue actions*]),
+  {", ".join(rows)})
+"""
+
+
+def _story(book: Book) -> str:
+    if book.story is None:
+        return ""
+    parts = []
+    for heading, text in book.story.parts:
+        body = markdown_to_typst(text) if text else f"#notwritten({lit(NOT_WRITTEN)})"
+        parts.append(f"#panel({lit(heading)}, green)[\n{body}\n]")
+    return (
+        '\n#pagebreak()\n#heading(level: 2, "Story sheet: experiences behind the figures")\n'
+        + f'#text(weight: "bold", {lit("Review: " + book.story.status_text)})\n'
+        + "#grid(columns: (1fr, 1fr, 1fr), gutter: 9pt, "
+        + ", ".join(f"[{p}]" for p in parts)
+        + ")\n"
+    )
+
+
 def _appendix(book: Book) -> str:
     rows = ", ".join(
         f"{lit(k)}, {lit(v)}" for k, v in [*book.provenance, ("Built at", book.built_at)]
@@ -248,13 +329,13 @@ def _appendix(book: Book) -> str:
 """
 
 
-def typst_source(book: Book, images: dict[str, Path], draft: bool, standalone: bool = True) -> str:
+def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -> str:
     """The whole book as Typst; `standalone=False` leaves out document-level settings
     (for embedding in another template, such as Quarto's)."""
     parts = [_document(book)] if standalone else []
-    parts += [PREAMBLE, _page_setup(book, draft), _cover(book)]
+    parts += [PREAMBLE, _page_setup(book), _cover(book), _summary(book)]
     parts += [_sheet(book, page, images) for page in book.sheets]
-    parts.append(_appendix(book))
+    parts += [_story(book), _appendix(book)]
     return "\n".join(parts)
 
 
@@ -270,13 +351,13 @@ def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
     return images
 
 
-def render_pdf(book: Book, draft: bool, pdf_standard: str | None = "ua-1") -> bytes:
+def render_pdf(book: Book, pdf_standard: str | None = "ua-1") -> bytes:
     """Compile the book to PDF bytes in a scratch folder."""
     with tempfile.TemporaryDirectory(prefix="qareport-typst-") as scratch:
         root = Path(scratch)
         images = write_chart_images(book, root)
         source = root / "book.typ"
-        source.write_text(typst_source(book, images, draft), encoding="utf-8")
+        source.write_text(typst_source(book, images), encoding="utf-8")
         kwargs = {"pdf_standards": pdf_standard} if pdf_standard else {}
         try:
             return typst.compile(

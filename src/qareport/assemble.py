@@ -1,0 +1,121 @@
+"""Putting a book together from executed sheets and the reviewers' files.
+
+Reads, for one area and period, each sheet's narrative, the story sheet and the
+actions register; fills `{{ measure:ID }}` placeholders from the figures as the
+book shows them; works out review status, re-review flags and overdue actions;
+and returns the `Book` both renderers draw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import __version__
+from .actions import load_actions
+from .errors import NarrativeError
+from .narrative import STORY_PARTS, cited_measures, fill_placeholders, read_narrative
+from .parameters import AreaParameters
+from .periods import Period
+from .project import Project
+from .render.model import ActionView, Book, SheetPage, StoryPage
+from .review import figures_fingerprint
+from .sheetdata import SheetData
+
+__all__ = ["assemble_book", "check_citations", "narrative_files"]
+
+
+def narrative_files(project: Project, area: AreaParameters, period: Period) -> list[Path]:
+    """Every narrative file a book reads (existing or not): one per sheet, and the story."""
+    folder = project.narrative_area_dir(area.id) / period.label
+    return [*(folder / f"{s}.md" for s in area.sections), folder / "story.md"]
+
+
+def check_citations(project: Project, area: AreaParameters, period: Period) -> None:
+    """Every `{{ measure:ID }}` must name a measure of one of the book's sheets."""
+    known = {m for s in area.sections for m in project.catalogue.area(s).measures}
+    for path in narrative_files(project, area, period):
+        narrative = read_narrative(path)
+        for part in narrative.parts.values():
+            fill_placeholders(narrative, part, dict.fromkeys(known, ""))
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def assemble_book(
+    project: Project,
+    area: AreaParameters,
+    period: Period,
+    sheets: list[SheetData],
+    built_at: str,
+) -> Book:
+    folder = project.narrative_area_dir(area.id) / period.label
+    register = load_actions(folder / "actions.yml")
+    stray = [a for a in register.actions if a.section not in area.sections]
+    if stray:
+        raise NarrativeError(
+            f"{folder / 'actions.yml'}: action {stray[0].id}: section {stray[0].section!r} is "
+            f"not a sheet of this book ({', '.join(area.sections)})"
+        )
+    figures = {m.id: m.latest for sheet in sheets for m in sheet.measures}
+    pages = []
+    for data in sheets:
+        narrative = read_narrative(folder / f"{data.section_id}.md")
+        rereview = narrative.status == "approved" and narrative.approved_figures != (
+            figures_fingerprint(cited_measures(narrative), sheets)
+        )
+        actions = [
+            ActionView(
+                a.id, a.text, a.owner, a.due, a.status, a.raised, a.closed or "", a.overdue(period)
+            )
+            for a in register.for_section(data.section_id)
+        ]
+        pages.append(
+            SheetPage(
+                data=data,
+                narrative_label=_relative(narrative.path, project.root),
+                analysis=fill_placeholders(narrative, narrative.part("analysis"), figures),
+                actions_text=fill_placeholders(narrative, narrative.part("actions"), figures),
+                actions=actions,
+                status=narrative.status,
+                reviewer=narrative.reviewer,
+                reviewed_on=narrative.reviewed_on,
+                rereview=rereview,
+            )
+        )
+    story = None
+    story_file = read_narrative(folder / "story.md")
+    parts = [
+        (name.capitalize(), fill_placeholders(story_file, story_file.part(name), figures))
+        for name in STORY_PARTS
+    ]
+    if any(text for _, text in parts):
+        status = story_file.status.capitalize()
+        if story_file.reviewer:
+            status += f" by {story_file.reviewer}"
+        story = StoryPage(parts, _relative(story_file.path, project.root), status)
+    suppression = sheets[0].suppression if sheets else ""
+    provenance = [
+        ("Area", f"{area.name} ({area.code})"),
+        ("Period", period.label),
+        ("Catalogue", project.catalogue.name),
+        ("Suppression", suppression),
+        ("qareport version", __version__),
+    ]
+    return Book(
+        title=project.defaults.title,
+        area_name=area.name,
+        area_code=area.code,
+        area_kind=area.kind,
+        period=period.label,
+        period_title=period.title,
+        synthetic=area.synthetic,
+        peer_label=area.peer_group_label,
+        national_label=project.defaults.national_label,
+        suppression=suppression,
+        sheets=pages,
+        provenance=provenance,
+        built_at=built_at,
+        story=story,
+    )
