@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .assemble import assemble_book, check_citations, narrative_files
 from .errors import ExtractError, ParameterError, RenderError
-from .execute import SheetRunner
 from .manifest import read_manifest, sheet_inputs, write_manifest
 from .periods import parse_period
 from .project import Project
@@ -28,6 +28,9 @@ from .render.quarto import find_quarto, render_with_quarto
 from .render.typst_pdf import render_pdf
 from .store import Store, open_store, store_is_stale
 from .sync import sync_narratives
+
+if TYPE_CHECKING:
+    from .execute import SheetRunner
 
 __all__ = ["ENGINES", "BookResult", "build_book"]
 
@@ -77,7 +80,10 @@ def build_book(
     when = parse_period(period)
     params = project.area(area)
     own_runner = runner is None
-    runner = runner or SheetRunner(cwd=project.root)
+    if runner is None:
+        from .execute import SheetRunner  # jupyter_client only when a kernel may be needed
+
+        runner = SheetRunner(cwd=project.root)
     try:
         progress("checking extracts")
         if store is None:

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from .catalogue import Catalogue, Unit
-from .extracts import ExtractIssue
+from .sources import ExtractIssue
 
 __all__ = ["CASE_COLUMNS", "aggregate_cases", "is_case_file"]
 

@@ -80,14 +80,19 @@ def build(
 
 
 def _build_single(proj, area: str, period: str, engine: str, force: bool) -> None:
-    from .execute import SheetRunner
+    from contextlib import nullcontext
+
     from .periods import parse_period
 
     params = proj.area(area)
     fresh = not proj.manifest_path(params.id, parse_period(period)).is_file()
-    with SheetRunner(cwd=proj.root) as runner, _bar() as bar:
-        if fresh or force:
-            runner.start()  # sheets will run: the kernel warms while the rest is imported
+    early = None
+    if fresh or force:  # sheets will run: start the kernel now, it warms while we import
+        from .execute import SheetRunner
+
+        early = SheetRunner(cwd=proj.root)
+        early.start()
+    with early or nullcontext() as runner, _bar() as bar:
         from .build import build_book
 
         task = bar.add_task(f"{params.id} {period}", total=len(params.sections) + 3)

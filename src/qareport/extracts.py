@@ -24,6 +24,7 @@ import pandas as pd
 
 from .catalogue import Catalogue
 from .errors import ExtractError
+from .sources import ExtractIssue, extract_files
 
 __all__ = [
     "COLUMNS",
@@ -37,32 +38,12 @@ __all__ = [
 REQUIRED = ("area_code", "period", "measure_id")
 COLUMNS = (*REQUIRED, "numerator", "denominator", "value", "agency", "note")
 NUMBER_COLUMNS = ("numerator", "denominator", "value")
-SUFFIXES = (".csv", ".xlsx", ".parquet")
 MARKERS = {"c": "[c]", "x": "[x]", "z": "[z]", "u": "[u]", "low": "[low]"}
 _MARKER_RE = re.compile(r"^\[?(c|x|z|u|low)\]?$", re.IGNORECASE)
 _NUMBER_RE = r"^-?\d+(\.\d+)?$"
 _PERIOD_RE = r"^\d{4}-\d{2}(-Q[1-4])?$"
 MAX_VALUE = 1e12
 MAX_CELL = 2_000
-
-
-@dataclass(frozen=True)
-class ExtractIssue:
-    """One validation problem, located precisely enough to fix."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-    area_code: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f" row {self.row}"
-        if self.column is not None:
-            where += f", column `{self.column}`"
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -84,23 +65,6 @@ class ValidatedExtracts:
             if len(found) > 1:
                 more = f" (and {len(found) - 1} more; run `qareport validate` to list them all)"
             raise ExtractError(f"{found[0]}{more}")
-
-
-def extract_files(paths: list[Path]) -> list[Path]:
-    """Every extract under the given files and folders, in a stable order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            files.extend(
-                p for p in sorted(path.rglob("*")) if p.suffix.lower() in SUFFIXES and p.is_file()
-            )
-        else:
-            raise ExtractError(
-                f"{path}: data folder or file not found; check `data:` in parameters/defaults.yml"
-            )
-    return files
 
 
 def read_extract(path: Path, label: str) -> pd.DataFrame:

@@ -12,12 +12,17 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
-from .extracts import ExtractIssue, ValidatedExtracts, extract_files, validate_extracts
 from .project import Project
+from .sources import ExtractIssue, extract_files
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .extracts import ValidatedExtracts
 
 __all__ = ["Store", "file_sha256", "open_store", "store_is_stale"]
 
@@ -57,13 +62,14 @@ class Store:
 
     def rows_digest(self, area_code: str, measure_ids: list[str]) -> str:
         """A hash of the rows a sheet can depend on (its measures, every area, every period)."""
-        frame = self.query(
-            "SELECT area_code, period, measure_id, agency, numerator, denominator, value, marker "
-            "FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
-            "ORDER BY area_code, period, measure_id, agency",
-            [measure_ids],
-        )
-        return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT area_code, period, measure_id, agency, numerator, denominator, value, "
+                "marker FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
+                "ORDER BY area_code, period, measure_id, agency",
+                [measure_ids],
+            ).fetchall()
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
 
     def issues_for(self, area_code: str) -> list[ExtractIssue]:
         return [i for i in self.issues if i.area_code in (None, area_code)]
@@ -103,6 +109,8 @@ def _load_issues(path: Path) -> tuple[ExtractIssue, ...]:
 
 def _write(path: Path, validated: ValidatedExtracts, inputs) -> None:
     """Write a fresh store beside the old one and move it into place atomically."""
+    import pandas as pd
+
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
@@ -143,6 +151,8 @@ def open_store(project: Project, *, rebuild: bool = False) -> Store:
     path = project.store_path
     inputs = _inputs(project)
     if rebuild or _stored_inputs(path) != inputs:
+        from .extracts import validate_extracts
+
         area_codes = {a.code for a in project.areas()}
         validated = validate_extracts(
             project.data_paths(), project.catalogue, area_codes, project.root

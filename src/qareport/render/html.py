@@ -1,7 +1,7 @@
 """The self-contained HTML book, through nbconvert with qareport's own template.
 
-The book is assembled as a notebook (one output cell per page) and exported by
-nbconvert's HTMLExporter with the `book` template in qareport/templates: no
+The book is assembled as a notebook (one output cell per page) and exported by a
+nbconvert template exporter with the `book` template in qareport/templates: no
 code, no require.js or MathJax from a CDN, every chart embedded as a data URI.
 Page fragments come from autoescaped Jinja macros, so data strings are always
 escaped; only sanitised narrative HTML passes through.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from nbconvert import HTMLExporter
+from nbconvert.exporters import TemplateExporter
 
 from ..narrative import markdown_to_html
 from .model import NOT_WRITTEN, Book
@@ -60,8 +60,23 @@ def book_notebook(book: Book) -> nbformat.NotebookNode:
     return notebook
 
 
+class BookExporter(TemplateExporter):
+    """nbconvert's template exporter for the book format.
+
+    Not HTMLExporter: that one re-parses its output with BeautifulSoup to patch
+    Jupyter's own lab templates (default alt text, tabindex), which our template
+    already does right; skipping it saves about 0.4 s a book.
+    """
+
+    export_from_notebook = "qareport book"
+    output_mimetype = "text/html"
+
+    def _file_extension_default(self) -> str:
+        return ".html"
+
+
 def render_html(book: Book) -> str:
-    exporter = HTMLExporter(
+    exporter = BookExporter(
         template_name="book",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
