@@ -36,8 +36,7 @@ AREA, PERIOD = "amberleigh", "2025-26"
 FLOOR = """
 import sys
 from pathlib import Path
-from qareport.build import assemble_book
-from qareport.narrative import read_narrative
+from qareport.assemble import assemble_book
 from qareport.periods import parse_period
 from qareport.project import Project
 from qareport.render.html import render_html
@@ -48,12 +47,10 @@ project = Project.open(sys.argv[1])
 area, when = project.area(sys.argv[2]), parse_period(sys.argv[3])
 open_store(project)
 sheets = [build_sheet(project.root, area.id, when.label, s) for s in area.sections]
-narratives = {s: read_narrative(project.narrative_area_dir(area.id) / when.label / f"{s}.md")
-              for s in area.sections}
-book = assemble_book(project, area, when, sheets, narratives)
+book = assemble_book(project, area, when, sheets, "floor")
 out = project.output_dir / "floor"; out.mkdir(parents=True, exist_ok=True)
-(out / "report-book.html").write_text(render_html(book, True))
-(out / "report-book.pdf").write_bytes(render_pdf(book, True))
+(out / "report-book.html").write_text(render_html(book))
+(out / "report-book.pdf").write_bytes(render_pdf(book))
 """
 
 CASES = """

@@ -49,6 +49,7 @@ def assemble_book(
     period: Period,
     sheets: list[SheetData],
     built_at: str,
+    provenance: list[tuple[str, str]] | None = None,
 ) -> Book:
     folder = project.narrative_area_dir(area.id) / period.label
     register = load_actions(folder / "actions.yml")
@@ -96,13 +97,12 @@ def assemble_book(
             status += f" by {story_file.reviewer}"
         story = StoryPage(parts, _relative(story_file.path, project.root), status)
     suppression = sheets[0].suppression if sheets else ""
-    provenance = [
-        ("Area", f"{area.name} ({area.code})"),
-        ("Period", period.label),
-        ("Catalogue", project.catalogue.name),
-        ("Suppression", suppression),
-        ("qareport version", __version__),
-    ]
+    if provenance is None:
+        provenance = [
+            ("Area", f"{area.name} ({area.code})"),
+            ("Period", period.label),
+            ("qareport version", __version__),
+        ]
     return Book(
         title=project.defaults.title,
         area_name=area.name,

@@ -22,6 +22,7 @@ from .errors import ExtractError, ParameterError, RenderError
 from .manifest import read_manifest, sheet_inputs, write_manifest
 from .periods import parse_period
 from .project import Project
+from .provenance import appendix_rows, build_provenance, stamp_notebook
 from .render.html import render_html
 from .render.model import sheet_from_notebook
 from .render.quarto import find_quarto, render_with_quarto
@@ -139,7 +140,10 @@ def build_book(
                 sheet_from_notebook(staging / "notebooks" / f"{s}.ipynb") for s in params.sections
             ]
             built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-            book = assemble_book(project, params, when, sheet_data, built_at)
+            record = build_provenance(project, params, when, store.inputs, built_at)
+            for section in params.sections:
+                stamp_notebook(staging / "notebooks" / f"{section}.ipynb", record)
+            book = assemble_book(project, params, when, sheet_data, built_at, appendix_rows(record))
             html_path = staging / "report-book.html"
             html_path.write_text(render_html(book), encoding="utf-8")
             pdf_path = staging / "report-book.pdf"
@@ -158,6 +162,7 @@ def build_book(
                     "draft": book.draft,
                     "sheets": sheets,
                     "inputs": dict(store.inputs),
+                    "provenance": record,
                 },
             )
             _swap_into_place(staging, final)

@@ -79,7 +79,16 @@ def _inputs(project: Project) -> tuple[tuple[str, str], ...]:
     files = extract_files(project.data_paths())
     parameter_files = sorted(project.parameters_dir.glob("*.yml"))
     entries = [(_relative(p, project.root), file_sha256(p)) for p in [*files, *parameter_files]]
-    entries += [("catalogue:" + s, file_sha256(Path(s))) for s in project.catalogue.sources]
+    package = Path(__file__).parent
+    entries += [
+        (
+            _relative(Path(s), project.root)
+            if not Path(s).is_relative_to(package)
+            else "qareport:" + Path(s).relative_to(package).as_posix(),
+            file_sha256(Path(s)),
+        )
+        for s in project.catalogue.sources
+    ]
     entries.append(("schema", SCHEMA_VERSION))
     return tuple(sorted(entries))
 
