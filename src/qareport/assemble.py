@@ -21,7 +21,7 @@ from .render.model import ActionView, Book, SheetPage, StoryPage
 from .review import figures_fingerprint
 from .sheetdata import SheetData
 
-__all__ = ["assemble_book", "check_citations", "narrative_files"]
+__all__ = ["assemble_book", "check_narrative", "narrative_files"]
 
 
 def narrative_files(project: Project, area: AreaParameters, period: Period) -> list[Path]:
@@ -30,8 +30,10 @@ def narrative_files(project: Project, area: AreaParameters, period: Period) -> l
     return [*(folder / f"{s}.md" for s in area.sections), folder / "story.md"]
 
 
-def check_citations(project: Project, area: AreaParameters, period: Period) -> None:
-    """Every `{{ measure:ID }}` must name a measure of one of the book's sheets."""
+def check_narrative(project: Project, area: AreaParameters, period: Period) -> None:
+    """Read every narrative file and the actions register, and check every citation, so a
+    problem in them stops a build before it writes anything."""
+    load_actions(project.narrative_area_dir(area.id) / period.label / "actions.yml")
     known = {m for s in area.sections for m in project.catalogue.area(s).measures}
     for path in narrative_files(project, area, period):
         narrative = read_narrative(path)

@@ -7,6 +7,7 @@ end, so a failed build leaves the previous good book untouched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .assemble import assemble_book, check_citations, narrative_files
+from .assemble import assemble_book, check_narrative, narrative_files
 from .errors import ExtractError, ParameterError, RenderError
 from .manifest import read_manifest, sheet_inputs, write_manifest
 from .periods import parse_period
@@ -87,10 +88,13 @@ def build_book(
         runner = SheetRunner(cwd=project.root)
     try:
         progress("checking extracts")
+        # the reviewers' files first: a problem there must stop the build before any write
+        sync_narratives(narrative_files(project, params, when))  # or NarrativeConflict
+        check_narrative(project, params, when)
         if store is None:
             if force or store_is_stale(project):
                 runner.start()  # sheets will run: warm the kernel while the store is rebuilt
-            store = open_store(project)
+            store = open_store(project, for_area=params.code)
         problems = store.issues_for(params.code)
         if problems:
             more = (
@@ -99,8 +103,6 @@ def build_book(
                 else ""
             )
             raise ExtractError(f"{problems[0]}{more}")
-        sync_narratives(narrative_files(project, params, when))  # or NarrativeConflict
-        check_citations(project, params, when)  # unknown {{ measure:... }} fails before any work
         final = project.book_dir(params.id, when)
         previous = read_manifest(final).get("sheets", {})
         staging = project.output_dir / ".staging" / f"{params.id}-{when.label}-{os.getpid()}"
@@ -168,6 +170,8 @@ def build_book(
             _swap_into_place(staging, final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                staging.parent.rmdir()  # only when empty
     finally:
         if own_runner:
             runner.close()

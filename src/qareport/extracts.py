@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,9 +73,18 @@ def read_extract(path: Path, label: str) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
-            )
+            with warnings.catch_warnings():
+                # pandas only warns when a row has extra cells, and drops them: refuse instead
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    path,
+                    dtype=str,
+                    keep_default_na=False,
+                    encoding="utf-8-sig",
+                    skipinitialspace=True,
+                    index_col=False,  # extra cells are an error, never a silent index
+                    on_bad_lines="error",
+                )
         elif suffix == ".xlsx":
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         elif suffix == ".parquet":
@@ -85,8 +95,12 @@ def read_extract(path: Path, label: str) -> pd.DataFrame:
         raise ExtractError(f"{label}: not UTF-8 text; save it as 'CSV UTF-8'") from None
     except pd.errors.EmptyDataError:
         raise ExtractError(f"{label}: the file is empty; add a header row and data") from None
-    except pd.errors.ParserError as exc:
-        raise ExtractError(f"{label}: not a well-formed CSV ({str(exc).strip()})") from None
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        detail = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
+        raise ExtractError(
+            f"{label}: not a well-formed CSV ({detail}); every row needs "
+            "as many cells as the header"
+        ) from None
     except ExtractError:
         raise
     except Exception as exc:  # openpyxl/pyarrow raise many types for corrupt files

@@ -12,8 +12,6 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
-
 from . import __version__
 from .parameters import AreaParameters
 from .periods import Period
@@ -121,7 +119,11 @@ def appendix_rows(record: dict) -> list[tuple[str, str]]:
 
 
 def stamp_notebook(path: Path, record: dict) -> None:
-    """Record the provenance in an executed notebook's metadata."""
-    notebook = nbformat.read(path, as_version=4)
-    notebook.metadata["qareport"] = json.loads(json.dumps(record))
-    nbformat.write(notebook, path)
+    """Record the provenance in an executed notebook's metadata.
+
+    Plain JSON, not nbformat: the notebook is already valid, and re-validating
+    every sheet's notebook on each rebuild would cost a render-only build dearly.
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["metadata"]["qareport"] = record
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

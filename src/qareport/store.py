@@ -155,8 +155,12 @@ def store_is_stale(project: Project) -> bool:
     return _stored_inputs(project.store_path) != _inputs(project)
 
 
-def open_store(project: Project, *, rebuild: bool = False) -> Store:
-    """The project's store, rebuilt first if any extract, parameter or catalogue changed."""
+def open_store(project: Project, *, rebuild: bool = False, for_area: str | None = None) -> Store:
+    """The project's store, rebuilt first if any extract, parameter or catalogue changed.
+
+    With `for_area` (a single-area build), a problem that blocks that area raises
+    ExtractError before anything is written, so output/ stays exactly as it was.
+    """
     path = project.store_path
     inputs = _inputs(project)
     if rebuild or _stored_inputs(path) != inputs:
@@ -166,5 +170,7 @@ def open_store(project: Project, *, rebuild: bool = False) -> Store:
         validated = validate_extracts(
             project.data_paths(), project.catalogue, area_codes, project.root
         )
+        if for_area is not None:
+            validated.raise_for(for_area)
         _write(path, validated, inputs)
     return Store(path, _load_issues(path), inputs)
