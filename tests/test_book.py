@@ -126,3 +126,25 @@ def test_small_numbers_from_the_data_never_reach_the_page(built):
     assert rows, "the data table behind the chart is present"
     for period, shown in rows:
         assert shown in ("[c]", "0") or int(shown.replace(",", "")) >= 5, (period, shown)
+
+
+def test_audit_and_survey_percentages_show_their_wilson_interval_and_n(built):
+    from qareport.stats import wilson_interval
+
+    _, result = built
+    html = result.html.read_text(encoding="utf-8")
+    found = re.findall(
+        r"<strong>[\d.]+%</strong> \(([\d,]+) of ([\d,]+)\)(?:(?!</figcaption>).)*?"
+        r"95% interval ([\d.]+)% to ([\d.]+)% \(n = ([\d,]+)\)",
+        html,
+        re.S,
+    )
+    assert found, "sampled measures carry an interval"
+    for numerator, denominator, low, high, n in found[:6]:
+        successes, size = int(numerator.replace(",", "")), int(denominator.replace(",", ""))
+        assert int(n.replace(",", "")) == size
+        expected = wilson_interval(successes, size)
+        assert (float(low), float(high)) == (
+            round(expected[0] * 100, 1),
+            round(expected[1] * 100, 1),
+        )

@@ -49,6 +49,11 @@ def _worker_init(project_root: str) -> None:
     multiprocessing.util.Finalize(_runner, _runner.close, exitpriority=10)
 
 
+def _ready() -> bool:
+    """A no-op task: submitting one per worker makes the pool start them all at once."""
+    return True
+
+
 def _outcome(result: BookResult) -> AreaOutcome:
     if result.executed:
         detail = f"{len(result.executed)} sheets executed, {len(result.reused)} reused"
@@ -102,12 +107,13 @@ def build_books(
             resolved[name] = project.area(name).id
         except QareportError:
             resolved[name] = name
-    store = open_store(project)  # once, before any worker starts
     jobs = max(1, min(jobs or default_jobs(), len(areas) or 1))
     root = str(project.root)
     outcomes: dict[str, AreaOutcome] = {}
     if jobs == 1:
         with SheetRunner(cwd=project.root) as runner:
+            runner.start()  # warms while the store is built
+            store = open_store(project)
             for name in areas:
                 outcome = _build_one(root, resolved[name], period, engine, force, store, runner)
                 outcomes[name] = outcome
@@ -117,6 +123,10 @@ def build_books(
         with ProcessPoolExecutor(
             max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(root,)
         ) as pool:
+            # start every worker (and its kernel) now, while the parent builds the store
+            for _ in range(jobs):
+                pool.submit(_ready)
+            store = open_store(project)  # once, before any area is built
             futures = {
                 pool.submit(_build_one, root, resolved[n], period, engine, force, store): n
                 for n in areas

@@ -23,7 +23,7 @@ import seaborn as sns
 from .catalogue import Measure, Unit
 from .sheetdata import Chart
 
-__all__ = ["PALETTE", "TrendSeries", "trend_chart"]
+__all__ = ["PALETTE", "SPCOverlay", "TrendSeries", "funnel_chart", "spc_chart", "trend_chart"]
 
 # Analysis Function accessible palette: dark blue, orange, turquoise, dark pink.
 PALETTE = {"area": "#12436D", "peer": "#F46A25", "national": "#28A197", "extra": "#801650"}
@@ -114,26 +114,148 @@ def trend_chart(measure: Measure, series: TrendSeries, alt: str, chart_id: str) 
                 fontsize=7.5,
                 color=PALETTE["area"],
             )
+    _axes(ax, measure, x, series.labels, top)
+    if measure.unit is Unit.RATE:
+        ax.set_ylabel(f"per {measure.per:,}", fontsize=8)
+    return _save(fig, alt, chart_id)
+
+
+@dataclass(frozen=True)
+class SPCOverlay:
+    """Process mean and limits per point, and which points are special cause."""
+
+    mean: list[float]
+    lower: list[float]
+    upper: list[float]
+    special: list[bool]
+
+
+def spc_chart(
+    measure: Measure, series: TrendSeries, spc: SPCOverlay, alt: str, chart_id: str
+) -> Chart:
+    """An XmR chart: the area's values with mean and process limits; special causes marked."""
+    fig, ax = plt.subplots(figsize=SIZE_IN, dpi=DPI)
+    x = list(range(len(series.labels)))
+    ys = _clean(series.area)
+    ax.plot(x, spc.mean, color="#505a5f", linewidth=1.2, label="Mean")
+    ax.plot(x, spc.upper, color="#505a5f", linewidth=1, linestyle="--", label="Process limits")
+    ax.plot(x, spc.lower, color="#505a5f", linewidth=1, linestyle="--")
+    ax.plot(
+        x, ys, color=PALETTE["area"], linewidth=2, marker="o", markersize=4, label=series.area_name
+    )
+    special = [(i, v) for i, v in enumerate(ys) if spc.special[i] and not math.isnan(v)]
+    if special:
+        ax.scatter(
+            [i for i, _ in special],
+            [v for _, v in special],
+            s=70,
+            marker="D",
+            color=PALETTE["peer"],
+            zorder=5,
+            label="Special cause",
+        )
+    for i, text in enumerate(series.area_text):
+        ax.annotate(
+            text,
+            (i, 0 if math.isnan(ys[i]) else ys[i]),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7.5,
+            color=TEXT,
+        )
+    top = max([*spc.upper, *(v for v in ys if not math.isnan(v))])
+    _axes(ax, measure, x, series.labels, top)
+    return _save(fig, alt, chart_id)
+
+
+def funnel_chart(
+    measure: Measure,
+    points: list[tuple[float, float]],
+    mine: tuple[float, float],
+    limits,
+    area_name: str,
+    alt: str,
+    chart_id: str,
+) -> Chart:
+    """Every area's value against the size of its base, with 95% and 99.8% limits."""
+    scale = 100.0 if measure.unit is Unit.PERCENT else float(measure.per or 1)
+    fig, ax = plt.subplots(figsize=SIZE_IN, dpi=DPI)
+    ax.scatter(
+        [p[0] for p in points], [p[1] for p in points], s=14, color="#8a8f93", label="Other areas"
+    )
+    ax.plot(
+        limits.sizes,
+        [v * scale for v in limits.upper95],
+        color="#505a5f",
+        linestyle="--",
+        linewidth=1,
+        label="95% limits",
+    )
+    ax.plot(
+        limits.sizes,
+        [v * scale for v in limits.lower95],
+        color="#505a5f",
+        linestyle="--",
+        linewidth=1,
+    )
+    ax.plot(
+        limits.sizes,
+        [v * scale for v in limits.upper998],
+        color="#505a5f",
+        linestyle=":",
+        linewidth=1.2,
+        label="99.8% limits",
+    )
+    ax.plot(
+        limits.sizes,
+        [v * scale for v in limits.lower998],
+        color="#505a5f",
+        linestyle=":",
+        linewidth=1.2,
+    )
+    ax.axhline(limits.centre * scale, color="#505a5f", linewidth=1, label="Overall")
+    ax.scatter(
+        [mine[0]], [mine[1]], s=80, marker="D", color=PALETTE["area"], zorder=5, label=area_name
+    )
+    ax.set_xscale("log")
+    ax.set_xlabel("Size of base (log scale)", fontsize=8)
+    if measure.unit is Unit.PERCENT:
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
+    sns.despine(ax=ax, left=True)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.2),
+        ncol=3,
+        frameon=False,
+        fontsize=7,
+        labelcolor=TEXT,
+    )
+    return _save(fig, alt, chart_id)
+
+
+def _axes(ax, measure: Measure, x: list[int], labels: list[str], top: float) -> None:
     if measure.unit is Unit.PERCENT:
         ax.set_ylim(0, min(100, max(top * 1.2, 10)))
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
     else:
         ax.set_ylim(0, max(top * 1.2, 5))
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    ax.set_xticks(x, series.labels, fontsize=8)
+    ax.set_xticks(x, labels, fontsize=8)
     ax.set_xlim(-0.4, len(x) - 0.6)
+    sns.despine(ax=ax, left=True)
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.14),
-        ncol=3,
+        ncol=4,
         frameon=False,
         fontsize=7.5,
         handlelength=2.6,
         labelcolor=TEXT,
     )
-    if measure.unit is Unit.RATE:
-        ax.set_ylabel(f"per {measure.per:,}", fontsize=8)
-    sns.despine(ax=ax, left=True)
+
+
+def _save(fig, alt: str, chart_id: str) -> Chart:
     fig.tight_layout(pad=0.4)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})

@@ -38,6 +38,7 @@ class Defaults(_Strict):
     suppression: Suppression = Suppression()
     trend_years: int = Field(default=5, ge=2, le=15)
     trend_quarters: int = Field(default=8, ge=4, le=40)
+    low_base: int = Field(default=30, ge=1, le=10_000)
 
 
 class AreaParameters(_Strict):

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalogue import Measure, Unit
-from .charts import TrendSeries, trend_chart
+from .catalogue import Measure, Polarity, Source, Unit
+from .charts import SPCOverlay, TrendSeries, funnel_chart, spc_chart, trend_chart
+from .formatting import format_value
 from .measures import (
     change_text,
     comparators,
@@ -30,7 +31,8 @@ from .measures import (
 )
 from .periods import Period, parse_period
 from .project import Project
-from .sheetdata import SHEET_MIMETYPE, MeasureView, Point, SheetData
+from .sheetdata import SHEET_MIMETYPE, Chart, MeasureView, Point, SheetData
+from .stats import assurance, funnel_limits, variation, wilson_interval, xmr
 from .store import Store
 
 __all__ = ["build_sheet", "show"]
@@ -81,6 +83,7 @@ def build_sheet(
                 charts,
                 f"{area.id}-{when.label}-{measure.id}",
                 "quarterly" if quarterly else "annual",
+                defaults.low_base,
             )
         )
     digest_rows = raw[raw["area_code"] == area.code].drop(columns=["source_file", "source_row"])
@@ -128,6 +131,7 @@ def _measure_view(
     draw: bool,
     chart_id: str,
     frequency: str,
+    low_base_n: int = 30,
 ) -> MeasureView:
     mine = values[(values["measure_id"] == measure.id) & (values["area_code"] == code)]
     points, area_values, area_texts, peer_values, national_values = [], [], [], [], []
@@ -164,6 +168,11 @@ def _measure_view(
     has_data = any(v is not None for v in area_values) or any(
         p.area.startswith("[c]") for p in points
     )
+    interval, low_base = _interval(measure, mine, latest_period.label, low_base_n)
+    spc = _spc(measure, area_values) if latest_period.is_quarter else ""
+    funnel = None
+    if not latest_period.is_quarter and measure.unit is not Unit.COUNT:
+        funnel = _funnel(measure, values, raw, latest_period.label, code)
     view = dict(
         id=measure.id,
         title=measure.title,
@@ -184,6 +193,10 @@ def _measure_view(
         frequency=frequency,
         has_data=has_data,
         series=points,
+        interval=interval,
+        low_base=low_base,
+        spc=spc,
+        funnel=funnel[0] if funnel else "",
     )
     chart = None
     if draw and has_data:
@@ -203,7 +216,119 @@ def _measure_view(
             _alt_text(measure, view, area_name, peer_label, national_label, periods),
             chart_id,
         )
-    return MeasureView(**view, chart=chart)
+    extra, kind = None, ""
+    if chart is not None and spc:
+        extra = _spc_chart(measure, series, view["latest_period"], chart_id)
+        kind = "SPC chart"
+    elif chart is not None and funnel:
+        text, points, mine_point, limits = funnel
+        alt = (
+            f"Funnel plot of {measure.title.lower()}, {latest_period.label}: "
+            f"{len(points) + 1} areas by the size of their base. {text}"
+        )
+        extra = funnel_chart(
+            measure, points, mine_point, limits, area_name, alt, f"{chart_id}-funnel"
+        )
+        kind = "Funnel plot"
+    return MeasureView(**view, chart=chart, extra=extra, extra_kind=kind)
+
+
+def _spc_chart(measure: Measure, series: TrendSeries, latest: str, chart_id: str) -> Chart:
+    """The XmR chart of the points that have values; withheld points are left out."""
+    keep = [i for i, v in enumerate(series.area) if v is not None]
+    values = [series.area[i] for i in keep]
+    chart = xmr(values)
+    higher = _higher_is_better(measure)
+    kept = TrendSeries(
+        labels=[series.labels[i] for i in keep],
+        area=values,
+        area_text=[series.area_text[i] for i in keep],
+        peer=[],
+        national=[],
+        area_name=series.area_name,
+        peer_label="",
+        national_label="",
+    )
+    limits = "trial limits" if chart.trial else "limits"
+    alt = (
+        f"SPC chart (XmR) of {measure.title.lower()} for {series.area_name}, {len(values)} "
+        f"quarters to {latest}, with the mean and process {limits}. "
+        f"{variation(chart, higher)}; {sum(chart.special)} points show special cause."
+    )
+    overlay = SPCOverlay(chart.mean, chart.lower, chart.upper, chart.special)
+    return spc_chart(measure, kept, overlay, alt, f"{chart_id}-spc")
+
+
+def _funnel(measure: Measure, values: pd.DataFrame, raw: pd.DataFrame, period: str, code: str):
+    """Where the area lies among all areas, as text, plus what the funnel plot needs."""
+    scale = 100.0 if measure.unit is Unit.PERCENT else float(measure.per or 1)
+    here = values[(values["measure_id"] == measure.id) & (values["period"] == period)]
+    shown = here.dropna(subset=["value", "denominator"])
+    shown = shown[shown["denominator"] > 0]
+    pool = raw[(raw["measure_id"] == measure.id) & (raw["period"] == period)]
+    pool = pool[pool["marker"] == ""].dropna(subset=["numerator", "denominator"])
+    pool = pool[pool["denominator"] > 0]
+    mine = shown[shown["area_code"] == code]
+    if len(pool) < 3 or not len(mine):
+        return None
+    others = shown[shown["area_code"] != code]
+    points = list(zip(others["denominator"], others["value"], strict=True))
+    n, value = float(mine["denominator"].iloc[0]), float(mine["value"].iloc[0])
+    sizes = [float(d) for d in pool["denominator"]]
+    low, high = min([*sizes, n]) * 0.8, max([*sizes, n]) * 1.25
+    grid = [low * (high / low) ** (k / 60) for k in range(61)]
+    limits = funnel_limits(list(pool["numerator"]), sizes, grid)
+    at = funnel_limits(list(pool["numerator"]), sizes, [n])
+    p = value / scale
+    if at.lower95[0] <= p <= at.upper95[0]:
+        where = "within the 95% limits"
+    elif at.lower998[0] <= p <= at.upper998[0]:
+        where = f"{'above' if p > at.upper95[0] else 'below'} the 95% limits, within the 99.8%"
+    else:
+        where = f"{'above' if p > at.upper998[0] else 'below'} the 99.8% limits"
+    centre = format_value(measure, limits.centre * scale)
+    text = f"Against all {len(pool)} areas (overall {centre}), {where}."
+    return text, points, (n, value), limits
+
+
+def _higher_is_better(measure: Measure) -> bool | None:
+    return {Polarity.HIGHER_BETTER: True, Polarity.LOWER_BETTER: False}.get(measure.polarity)
+
+
+SAMPLED = (Source.CASE_RECORDS, Source.CHILDREN_PARENTS, Source.FRONTLINE_STAFF)
+
+
+def _interval(
+    measure: Measure, mine: pd.DataFrame, period: str, low_base_n: int
+) -> tuple[str, bool]:
+    """A Wilson 95% interval for percentages from audits and surveys (samples, not censuses)."""
+    if measure.unit is not Unit.PERCENT or measure.source not in SAMPLED:
+        return "", False
+    row = mine[mine["period"] == period]
+    if not len(row) or row["marker"].iloc[0]:
+        return "", False
+    successes, n = float(row["numerator"].iloc[0]), float(row["denominator"].iloc[0])
+    if math.isnan(successes) or math.isnan(n) or n <= 0:
+        return "", False
+    low, high = wilson_interval(successes, n)
+    text = f"95% interval {low * 100:.1f}% to {high * 100:.1f}% (n = {n:,.0f})"
+    if n < low_base_n:
+        text += f"; low base: fewer than {low_base_n} cases, read with care"
+    return text, n < low_base_n
+
+
+def _spc(measure: Measure, values: list[float | None]) -> str:
+    """SPC in words for a quarterly series (Making Data Count rules)."""
+    points = [v for v in values if v is not None]
+    if len(points) < 6:
+        return ""
+    chart = xmr(points)
+    higher = _higher_is_better(measure)
+    limits = "trial limits" if chart.trial else "limits"
+    return (
+        f"SPC over {len(points)} quarters ({limits}): {variation(chart, higher)}. "
+        f"{assurance(chart, None, higher)}."
+    )
 
 
 def _count(row: pd.DataFrame, column: str) -> str:
@@ -237,6 +362,10 @@ def _alt_text(
         if view["national"]:
             comparison.append(f"{national_label} {view['national']}")
         parts.append("Compared with " + " and ".join(comparison) + ".")
+    if view.get("interval"):
+        parts.append(view["interval"][0].upper() + view["interval"][1:] + ".")
+    if view.get("spc"):
+        parts.append(view["spc"])
     return " ".join(parts)
 
 
@@ -256,14 +385,16 @@ def show(sheet: SheetData) -> None:
         )
     )
     for measure in sheet.measures:
-        if measure.chart is not None:
-            display(
-                Image(data=base64.b64decode(measure.chart.png_base64), format="png"),
-                metadata={"alt": measure.chart.alt, "qareport_chart": measure.chart.id},
-            )
+        for chart in (measure.chart, measure.extra):
+            if chart is not None:
+                display(
+                    Image(data=base64.b64decode(chart.png_base64), format="png"),
+                    metadata={"alt": chart.alt, "qareport_chart": chart.id},
+                )
     # the payload refers to the chart images above by id instead of holding them twice
     payload = json.loads(sheet.model_dump_json())
     for measure in payload["measures"]:
-        if measure["chart"]:
-            measure["chart"]["png_base64"] = ""
+        for key in ("chart", "extra"):
+            if measure.get(key):
+                measure[key]["png_base64"] = ""
     display({SHEET_MIMETYPE: payload}, raw=True)

@@ -60,6 +60,12 @@ class MeasureView(_Model):
     frequency: str
     has_data: bool
     series: list[Point]
+    interval: str = ""  # Wilson 95% interval and sample size, for audits and surveys
+    low_base: bool = False
+    spc: str = ""  # variation and assurance in words, for quarterly measures
+    funnel: str = ""  # where the area lies against all areas' funnel limits, in words
+    extra: Chart | None = None  # the SPC chart (quarterly) or the funnel plot (annual)
+    extra_kind: str = ""
     chart: Chart | None = None
 
 

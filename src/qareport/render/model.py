@@ -131,12 +131,12 @@ def sheet_from_notebook(path: Path) -> SheetData:
             payload = output.get("data", {}).get(SHEET_MIMETYPE)
             if payload is not None:
                 for measure in payload["measures"]:
-                    chart = measure.get("chart")
-                    if chart and not chart["png_base64"]:
-                        if chart["id"] not in images:
-                            raise RenderError(
-                                f"{path}: chart {chart['id']} is missing; rebuild with --force"
-                            )
-                        chart["png_base64"] = images[chart["id"]]
+                    for chart in (measure.get("chart"), measure.get("extra")):
+                        if chart and not chart["png_base64"]:
+                            if chart["id"] not in images:
+                                raise RenderError(
+                                    f"{path}: chart {chart['id']} is missing; rebuild with --force"
+                                )
+                            chart["png_base64"] = images[chart["id"]]
                 return SheetData.model_validate(payload)
     raise RenderError(f"{path}: no sheet data in the executed notebook; rebuild with --force")

@@ -181,6 +181,12 @@ def _measure_cells(page: SheetPage, images: dict[str, Path]) -> str:
             detail += f" {data.national_label} {m.national}."
         if m.rank:
             detail += f" {m.rank}."
+        if m.interval:
+            detail += f" {m.interval}."
+        if m.spc:
+            detail += f" {m.spc}"
+        if m.funnel:
+            detail += f" {m.funnel}"
         body.append(f"#text(size: 8pt, {lit(detail)})")
         cells.append("[" + " \\ ".join(body) + "]")
     return ", ".join(cells)
