@@ -184,36 +184,20 @@ def funnel_chart(
     ax.scatter(
         [p[0] for p in points], [p[1] for p in points], s=14, color="#8a8f93", label="Other areas"
     )
-    ax.plot(
-        limits.sizes,
-        [v * scale for v in limits.upper95],
-        color="#505a5f",
-        linestyle="--",
-        linewidth=1,
-        label="95% limits",
-    )
-    ax.plot(
-        limits.sizes,
-        [v * scale for v in limits.lower95],
-        color="#505a5f",
-        linestyle="--",
-        linewidth=1,
-    )
-    ax.plot(
-        limits.sizes,
-        [v * scale for v in limits.upper998],
-        color="#505a5f",
-        linestyle=":",
-        linewidth=1.2,
-        label="99.8% limits",
-    )
-    ax.plot(
-        limits.sizes,
-        [v * scale for v in limits.lower998],
-        color="#505a5f",
-        linestyle=":",
-        linewidth=1.2,
-    )
+    bands = [
+        (limits.lower95, limits.upper95, "--", 1.0, "95% limits"),
+        (limits.lower998, limits.upper998, ":", 1.2, "99.8% limits"),
+    ]
+    for lower, upper, style, width, label in bands:
+        for edge, name in ((upper, label), (lower, None)):
+            ax.plot(
+                limits.sizes,
+                [v * scale for v in edge],
+                color="#505a5f",
+                linestyle=style,
+                linewidth=width,
+                label=name,
+            )
     ax.axhline(limits.centre * scale, color="#505a5f", linewidth=1, label="Overall")
     ax.scatter(
         [mine[0]], [mine[1]], s=80, marker="D", color=PALETTE["area"], zorder=5, label=area_name
