@@ -243,3 +243,7 @@ def case_level(root: Path, book: Path, case_rows: int) -> None:
     )
     line("case-level extract: peak memory", f"{float(peak):.0f} MB", "target < 2048 MB")
     line("case-level extract: returns produced", f"{returns} ({issues} issues)")
+
+
+if __name__ == "__main__":
+    main()
