@@ -44,7 +44,8 @@ def aggregate_cases(
 ) -> tuple[pd.DataFrame, list[ExtractIssue]]:
     """Validate and aggregate a case-level file; returns (returns rows, issues)."""
     percent = sorted(m.id for m in catalogue.measures.values() if m.unit is Unit.PERCENT)
-    with duckdb.connect(config={"enable_progress_bar": False}) as con:
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")  # never draw on the user's terminal
         try:
             con.execute(
                 f"CREATE TEMP TABLE cases AS SELECT row_number() OVER () + 1 AS line, * "

@@ -1,0 +1,53 @@
+"""Case-level extracts: aggregated by DuckDB into returns, problems named by row."""
+
+from conftest import DEMO_AREA, PERIOD
+from qareport import Project, build_book
+from qareport.extracts import validate_extracts
+from qareport.store import open_store
+
+CASES = (
+    "area_code,period,measure_id,case_id,met\n"
+    "DM12,2019-20,lac-seen-alone,c1,yes\n"
+    "DM12,2019-20,lac-seen-alone,c2,no\n"
+    "DM12,2019-20,lac-seen-alone,c3,1\n"
+    "DM12,2019-20,lac-seen-alone,c4,1\n"
+    "DM12,2019-20,lac-seen-alone,c5,0\n"
+    "DM12,2019-20,lac-seen-alone,c6,true\n"
+)
+
+
+def validate(workbook):
+    project = Project.open(workbook)
+    codes = {a.code for a in project.areas()}
+    return validate_extracts(project.data_paths(), project.catalogue, codes, workbook)
+
+
+def test_cases_become_one_return_per_area_period_and_measure(workbook):
+    (workbook / "data" / "demo" / "audit.cases.csv").write_text(CASES)
+    checked = validate(workbook)
+    assert checked.issues == ()
+    row = checked.frame[checked.frame["source_file"] == "data/demo/audit.cases.csv"]
+    assert row[["area_code", "period", "measure_id"]].values.tolist() == [
+        ["DM12", "2019-20", "lac-seen-alone"]
+    ]
+    assert (row["numerator"].iloc[0], row["denominator"].iloc[0]) == (4, 6)
+
+
+def test_bad_case_rows_are_named_and_left_out(workbook):
+    bad = CASES + "DM12,2019-20,lac-seen-alone,c7,maybe\nZZ01,2019-20,lac-seen-alone,c1,1\n"
+    bad += "DM12,2019-20,lac-seen-alone,c1,1\nDM12,2019-20,lac-rate,c9,1\n"
+    (workbook / "data" / "demo" / "audit.cases.csv").write_text(bad)
+    messages = [str(i) for i in validate(workbook).issues]
+    assert any("row 8, column `met`: 'maybe' is not 1/0 or yes/no" in m for m in messages)
+    assert any("row 9, column `area_code`: 'ZZ01' is not an area code" in m for m in messages)
+    assert any("row 10, column `case_id`: the same case is listed twice" in m for m in messages)
+    assert any("row 11, column `measure_id`: 'lac-rate' is not a percentage" in m for m in messages)
+
+
+def test_a_book_reads_case_level_returns(workbook):
+    (workbook / "data" / "demo" / "audit.cases.csv").write_text(CASES.replace("2019-20", "2017-18"))
+    build_book(workbook, DEMO_AREA, PERIOD)
+    store = open_store(Project.open(workbook))
+    row = store.returns(["lac-seen-alone"], ["2017-18"])
+    assert row[["area_code", "numerator", "denominator"]].values.tolist() == [["DM12", 4, 6]]
+    assert row["source_file"].tolist() == ["data/demo/audit.cases.csv"]
