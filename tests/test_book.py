@@ -148,3 +148,10 @@ def test_audit_and_survey_percentages_show_their_wilson_interval_and_n(built):
             round(expected[0] * 100, 1),
             round(expected[1] * 100, 1),
         )
+
+
+def test_sheets_compare_with_the_region_as_well_as_peers_and_the_nation(built):
+    _, result = built
+    html = result.html.read_text(encoding="utf-8")
+    assert re.search(r"Demo peer group mean [\d.]+%; All demo areas [\d.]+%; "
+                     r"South \(demo region\) mean [\d.]+%", html)

@@ -1,6 +1,8 @@
 import math
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qareport.catalogue import load_catalogue
 from qareport.measures import compute_values
@@ -56,3 +58,55 @@ def test_markers_in_the_data_are_kept_never_turned_into_numbers():
     rows = frame([("A", "2025-26", "cp-repeat-plans", math.nan, 40, math.nan, "[x]")])
     result = compute_values(rows, MEASURES, Suppression())
     assert result["marker"].iloc[0] == "[x]" and math.isnan(result["value"].iloc[0])
+
+
+def year_with_quarters(quarters, total=None, measure="da-incidents-children", area="A"):
+    rows = [
+        (area, f"2025-26-Q{q}", measure, n, math.nan, math.nan, "")
+        for q, n in enumerate(quarters, start=1)
+    ]
+    rows.append(
+        (
+            area,
+            "2025-26",
+            measure,
+            sum(quarters) if total is None else total,
+            math.nan,
+            math.nan,
+            "",
+        )
+    )
+    return frame(rows)
+
+
+def test_a_single_withheld_quarter_takes_the_smallest_other_with_it():
+    values = compute_values(year_with_quarters([3, 9, 7, 12]), MEASURES, Suppression())
+    markers = dict(zip(values["period"], values["marker"], strict=True))
+    assert markers == {
+        "2025-26-Q1": "[c]",
+        "2025-26-Q2": "",
+        "2025-26-Q3": "[c]",
+        "2025-26-Q4": "",
+        "2025-26": "",
+    }
+
+
+def test_no_secondary_suppression_where_the_year_is_not_the_sum_of_its_quarters():
+    values = compute_values(year_with_quarters([3, 9, 7, 12], total=12), MEASURES, Suppression())
+    assert values["marker"].tolist().count("[c]") == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=4, max_size=4))
+def test_no_small_count_survives_and_no_withheld_quarter_can_be_worked_out(quarters):
+    values = compute_values(year_with_quarters(quarters), MEASURES, Suppression())
+    shown = values[values["marker"] == ""]
+    assert not shown["numerator"].between(1, 4).any(), "no count of 1 to 4 is shown"
+    q = values[values["period"].str.contains("-Q")]
+    total_shown = values.loc[values["period"] == "2025-26", "marker"].iloc[0] == ""
+    withheld = (q["marker"] == "[c]").sum()
+    assert not (total_shown and withheld == 1), "a lone withheld quarter would be derivable"
+    primary = sum(1 <= n <= 4 for n in quarters)
+    assert withheld == primary + (1 if total_shown and primary == 1 else 0), (
+        "nothing else is withheld"
+    )

@@ -61,9 +61,17 @@ def build_sheet(
     annual_window = series_periods(when.year, defaults.trend_years, defaults.trend_quarters)
     if when.is_quarter and when.quarter != 4:
         annual_window = series_periods(when.year.shift(-1), defaults.trend_years, 0)
-    wanted = sorted({p.label for p in window + annual_window})
+    # every year's quarters and total together, so secondary suppression sees both
+    years = {p.year for p in window + annual_window}
+    wanted = sorted({p.label for y in years for p in (y, *y.quarters())})
     raw = store.returns([m.id for m in measures], wanted)
     values = compute_values(raw, catalogue.measures, defaults.suppression)
+    region_codes = [
+        a.code
+        for a in project.areas()
+        if area.region and a.region == area.region and a.code != area.code
+    ]
+    region = (f"{area.region} mean" if region_codes else "", region_codes)
     views = []
     for measure in measures:
         here = values[values["measure_id"] == measure.id]
@@ -84,6 +92,7 @@ def build_sheet(
                 f"{area.id}-{when.label}-{measure.id}",
                 "quarterly" if quarterly else "annual",
                 defaults.low_base,
+                region,
             )
         )
     digest_rows = raw[raw["area_code"] == area.code].drop(columns=["source_file", "source_row"])
@@ -132,6 +141,7 @@ def _measure_view(
     chart_id: str,
     frequency: str,
     low_base_n: int = 30,
+    region: tuple[str, list[str]] = ("", []),
 ) -> MeasureView:
     mine = values[(values["measure_id"] == measure.id) & (values["area_code"] == code)]
     points, area_values, area_texts, peer_values, national_values = [], [], [], [], []
@@ -162,6 +172,9 @@ def _measure_view(
     previous_row = mine[mine["period"] == previous.label]
     previous_value = _float(previous_row, "value")
     peer, national, peer_list = comparators(measure, values, raw, latest_period.label, peers)
+    region_mean = math.nan
+    if region[1]:
+        region_mean = comparators(measure, values, raw, latest_period.label, region[1])[0]
     change = change_text(measure, latest_value, previous_value, previous.label)
     judgement = judge(measure, latest_value - previous_value)
     latest = points[-1]
@@ -186,6 +199,9 @@ def _measure_view(
         numerator=latest.numerator,
         denominator=latest.denominator,
         peer=latest.peer,
+        region=f"{region[0]} {display(measure, region_mean)}"
+        if not math.isnan(region_mean)
+        else "",
         national=latest.national,
         rank=rank_text(measure, latest_value, peer_list),
         change=change,
@@ -359,6 +375,8 @@ def _alt_text(
         comparison = []
         if view["peer"]:
             comparison.append(f"{peer_label} mean {view['peer']}")
+        if view.get("region"):
+            comparison.append(view["region"])
         if view["national"]:
             comparison.append(f"{national_label} {view['national']}")
         parts.append("Compared with " + " and ".join(comparison) + ".")

@@ -55,6 +55,7 @@ class MeasureView(_Model):
     peer: str
     national: str
     rank: str
+    region: str = ""  # "<region> mean <value>"
     change: str
     judgement: str
     frequency: str

@@ -28,10 +28,41 @@ def suppress(values: pd.DataFrame, settings: Suppression) -> pd.DataFrame:
     if not settings.enabled or frame.empty:
         return frame
     threshold = settings.threshold
+    original = frame["numerator"].copy()
     small_num = _small(frame["numerator"], threshold)
     small_den = _small(frame["denominator"], threshold)
     hide = (frame["marker"] == "") & (small_num | small_den)
     frame.loc[hide, "marker"] = SUPPRESSED
     frame.loc[hide, ["value", "numerator"]] = np.nan
     frame.loc[hide & small_den, "denominator"] = np.nan
+    for index in _secondary(frame, original):
+        frame.loc[index, "marker"] = SUPPRESSED
+        frame.loc[index, ["value", "numerator"]] = np.nan
     return frame
+
+
+def _secondary(frame: pd.DataFrame, original: pd.Series) -> list:
+    """Rows to withhold so that no withheld quarter can be worked out from its year's total.
+
+    Where a year's published figure is exactly the sum of its four quarters and only
+    one quarter is withheld, the smallest other quarter (the earliest, on a tie) is
+    withheld too. The choice depends only on the data, so every book agrees.
+    """
+    extra = []
+    year_of = frame["period"].str.slice(0, 7)
+    quarterly = frame["period"].str.len() > 7
+    for (_area, _measure, year), group in frame.groupby(
+        [frame["area_code"], frame["measure_id"], year_of], sort=True
+    ):
+        total = group[group["period"] == year]
+        quarters = group[quarterly.loc[group.index]].sort_values("period")
+        if len(total) != 1 or len(quarters) != 4 or total["marker"].iloc[0]:
+            continue
+        if original.loc[quarters.index].sum() != original.loc[total.index[0]]:
+            continue  # not a sum (a count at the year's end, say): nothing to work out
+        withheld = quarters[quarters["marker"] == SUPPRESSED]
+        shown = quarters[quarters["marker"] == ""]
+        if len(withheld) == 1 and len(shown):
+            order = sorted(shown.index, key=lambda i: (original.loc[i], frame.loc[i, "period"]))
+            extra.append(order[0])
+    return extra

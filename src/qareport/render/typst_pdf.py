@@ -179,6 +179,8 @@ def _measure_cells(page: SheetPage, images: dict[str, Path]) -> str:
             detail += f" {data.peer_label} mean {m.peer}."
         if m.national:
             detail += f" {data.national_label} {m.national}."
+        if m.region:
+            detail += f" {m.region}."
         if m.rank:
             detail += f" {m.rank}."
         if m.interval:
