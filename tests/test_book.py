@@ -153,5 +153,26 @@ def test_audit_and_survey_percentages_show_their_wilson_interval_and_n(built):
 def test_sheets_compare_with_the_region_as_well_as_peers_and_the_nation(built):
     _, result = built
     html = result.html.read_text(encoding="utf-8")
-    assert re.search(r"Demo peer group mean [\d.]+%; All demo areas [\d.]+%; "
-                     r"South \(demo region\) mean [\d.]+%", html)
+    assert re.search(
+        r"Demo peer group mean [\d.]+%; All demo areas [\d.]+%; "
+        r"South \(demo region\) mean [\d.]+%",
+        html,
+    )
+
+
+def test_spc_uses_the_areas_target_and_change_point(workbook):
+    from qareport import build_book
+
+    params = workbook / "parameters" / f"{DEMO_AREA}.yml"
+    params.write_text(
+        params.read_text() + "targets:\n  assessments-timely: 60\n"
+        "spc_change_points:\n  assessments-timely: 2025-26-Q1\n"
+    )
+    html = build_book(workbook, DEMO_AREA, "2025-26-Q3").html.read_text(encoding="utf-8")
+    spc = re.search(
+        r"SPC over \d+ quarters \(trial limits, recalculated from 2025-26-Q1\): "
+        r"[^.]+\. ([^<]+)\.",
+        html,
+    )
+    assert spc, "the change point is used"
+    assert spc.group(1) == "Consistently passing the target"

@@ -51,3 +51,25 @@ def test_a_book_reads_case_level_returns(workbook):
     row = store.returns(["lac-seen-alone"], ["2017-18"])
     assert row[["area_code", "numerator", "denominator"]].values.tolist() == [["DM12", 4, 6]]
     assert row["source_file"].tolist() == ["data/demo/audit.cases.csv"]
+
+
+def test_audit_scores_one_to_five_and_evidence_only(workbook):
+    (workbook / "data" / "demo" / "audit.cases.csv").write_text(
+        "area_code,period,measure_id,case_id,score\n"
+        "DM12,2019-20,cp-cin-outcomes-specified,c1,5\n"
+        "DM12,2019-20,cp-cin-outcomes-specified,c2,4\n"
+        "DM12,2019-20,cp-cin-outcomes-specified,c3,3\n"
+        "DM12,2019-20,cp-cin-outcomes-specified,c4,yes\n"
+        "DM12,2019-20,cp-cin-outcomes-specified,c5,\n"
+        "DM12,2019-20,cp-cin-outcomes-specified,c6,1\n"
+    )
+    checked = validate(workbook)
+    assert checked.issues == ()
+    row = checked.frame[checked.frame["source_file"] == "data/demo/audit.cases.csv"]
+    assert (row["numerator"].iloc[0], row["denominator"].iloc[0]) == (3, 5)
+    assert row["note"].iloc[0] == "1 evidence-only cases"
+    (workbook / "data" / "demo" / "audit.cases.csv").write_text(
+        "area_code,period,measure_id,case_id,score\nDM12,2019-20,cp-cin-outcomes-specified,c1,7\n"
+    )
+    messages = [str(i) for i in validate(workbook).issues]
+    assert any("row 2, column `score`: '7' is not a score from 1 to 5" in m for m in messages)

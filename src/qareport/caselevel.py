@@ -4,6 +4,10 @@ Files named `*.cases.csv` or `*.cases.parquet` hold
 
     area_code, period, measure_id, case_id, met     (met: 1/0, yes/no, true/false)
 
+or, for audits scored against a criterion, `score` instead of `met`: 1 to 5 (4 or
+5 meets the standard), yes/no, or empty for evidence only. Evidence-only cases
+are left out of the percentage and counted in the return's note.
+
 and become one return per area, period and measure: numerator = cases that met
 the standard, denominator = cases. The file is validated and aggregated
 inside DuckDB, never read into pandas row by row, so millions of rows load in
@@ -26,6 +30,18 @@ CASE_COLUMNS = ("area_code", "period", "measure_id", "case_id", "met")
 _TRUE = ("1", "yes", "y", "true")
 _FALSE = ("0", "no", "n", "false")
 ISSUE_LIMIT = 50
+
+
+def _scores_to_met(con: duckdb.DuckDBPyConnection) -> None:
+    """Audit criteria scored 1-5 (4 or 5 meets the standard), yes/no, or evidence only."""
+    con.execute(
+        "ALTER TABLE cases ADD COLUMN met VARCHAR; "
+        "UPDATE cases SET met = CASE "
+        "WHEN trim(coalesce(CAST(score AS VARCHAR), '')) = '' THEN 'evidence' "
+        "WHEN lower(trim(CAST(score AS VARCHAR))) IN ('4', '5', 'yes', 'y', 'true') THEN 'yes' "
+        "WHEN lower(trim(CAST(score AS VARCHAR))) IN ('1', '2', '3', 'no', 'n', 'false') "
+        "THEN 'no' ELSE CAST(score AS VARCHAR) END"
+    )
 
 
 def is_case_file(path: Path) -> bool:
@@ -56,6 +72,10 @@ def aggregate_cases(
             first = str(exc).splitlines()[0]
             return pd.DataFrame(), [ExtractIssue(label, None, None, f"cannot be read ({first})")]
         columns = [c.lower() for c in con.execute("SELECT * FROM cases LIMIT 0").fetchdf().columns]
+        scored = "score" in columns and "met" not in columns
+        if scored:
+            _scores_to_met(con)
+            columns.append("met")
         missing = [c for c in CASE_COLUMNS if c not in columns]
         if missing:
             return pd.DataFrame(), [
@@ -63,7 +83,9 @@ def aggregate_cases(
                     label,
                     1,
                     missing[0],
-                    "missing column; a case-level file needs " + ", ".join(CASE_COLUMNS),
+                    "missing column; a case-level file needs "
+                    + ", ".join(CASE_COLUMNS)
+                    + " (or score instead of met)",
                 )
             ]
         con.execute(
@@ -90,9 +112,12 @@ def aggregate_cases(
                 True,
             ),
             (
-                "met",
-                f"lower(coalesce(CAST(met AS VARCHAR), '')) NOT IN {_TRUE + _FALSE}",
-                "'{v}' is not 1/0 or yes/no",
+                "score" if scored else "met",
+                f"lower(coalesce(CAST(met AS VARCHAR), '')) NOT IN {_TRUE + _FALSE}"
+                + (" AND met != 'evidence'" if scored else ""),
+                "'{v}' is not a score from 1 to 5, yes/no, or empty (evidence only)"
+                if scored
+                else "'{v}' is not 1/0 or yes/no",
                 True,
             ),
             (
@@ -137,11 +162,13 @@ def aggregate_cases(
         frame = con.execute(
             f"SELECT area_code, period, measure_id, "
             f"sum(CASE WHEN lower(CAST(met AS VARCHAR)) IN {_TRUE} THEN 1 ELSE 0 END)::DOUBLE "
-            f"AS numerator, count(*)::DOUBLE AS denominator "
+            f"AS numerator, count(*) FILTER (WHERE met != 'evidence')::DOUBLE AS denominator, "
+            f"count(*) FILTER (WHERE met = 'evidence') AS evidence "
             f"FROM cases WHERE line NOT IN ({bad_lines}) "
             "GROUP BY area_code, period, measure_id ORDER BY area_code, period, measure_id"
         ).fetchdf()
+    notes = [f"{int(e)} evidence-only cases" if e else "" for e in frame.pop("evidence")]
     frame = frame.assign(
-        value=float("nan"), agency="", note="", marker="", source_file=label, source_row=0
+        value=float("nan"), agency="", note=notes, marker="", source_file=label, source_row=0
     )
     return frame, sorted(issues, key=lambda i: (i.row or 0, i.column or ""))

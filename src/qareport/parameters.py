@@ -53,6 +53,8 @@ class AreaParameters(_Strict):
     peer_group_label: str = "Peer group"
     sections: list[str] = Field(min_length=1)
     synthetic: bool = False
+    targets: dict[str, float] = Field(default_factory=dict)  # measure id -> target value
+    spc_change_points: dict[str, str] = Field(default_factory=dict)  # measure id -> period
 
 
 def _first_error(exc: ValidationError, path: Path) -> ParameterError:

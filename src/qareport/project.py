@@ -91,6 +91,12 @@ class Project:
         if not path.is_file():
             return self._area_by_code(area_id)
         area = load_area(path)
+        for key in (*area.targets, *area.spc_change_points):
+            if key not in self.catalogue.measures:
+                raise ParameterError(
+                    f"{path}: targets/spc_change_points: {key!r} is not a measure id; "
+                    "run `qareport catalogue list` for the ids"
+                )
         for section in area.sections:
             if section not in self.catalogue.content_areas:
                 known = ", ".join(sorted(self.catalogue.content_areas))

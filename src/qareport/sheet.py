@@ -13,6 +13,7 @@ import base64
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +37,14 @@ from .stats import assurance, funnel_limits, variation, wilson_interval, xmr
 from .store import Store
 
 __all__ = ["build_sheet", "show"]
+
+
+@dataclass(frozen=True)
+class SPCSettings:
+    """An area's target for a measure, and the period from which its limits are recalculated."""
+
+    target: float | None = None
+    change_point: str | None = None
 
 
 def _open_built_store(project: Project) -> Store:
@@ -93,6 +102,7 @@ def build_sheet(
                 "quarterly" if quarterly else "annual",
                 defaults.low_base,
                 region,
+                SPCSettings(area.targets.get(measure.id), area.spc_change_points.get(measure.id)),
             )
         )
     digest_rows = raw[raw["area_code"] == area.code].drop(columns=["source_file", "source_row"])
@@ -142,6 +152,7 @@ def _measure_view(
     frequency: str,
     low_base_n: int = 30,
     region: tuple[str, list[str]] = ("", []),
+    spc_settings: SPCSettings = SPCSettings(),
 ) -> MeasureView:
     mine = values[(values["measure_id"] == measure.id) & (values["area_code"] == code)]
     points, area_values, area_texts, peer_values, national_values = [], [], [], [], []
@@ -182,7 +193,8 @@ def _measure_view(
         p.area.startswith("[c]") for p in points
     )
     interval, low_base = _interval(measure, mine, latest_period.label, low_base_n)
-    spc = _spc(measure, area_values) if latest_period.is_quarter else ""
+    labels = [p.label for p in periods]
+    spc = _spc(measure, area_values, labels, spc_settings) if latest_period.is_quarter else ""
     funnel = None
     if not latest_period.is_quarter and measure.unit is not Unit.COUNT:
         funnel = _funnel(measure, values, raw, latest_period.label, code)
@@ -234,7 +246,7 @@ def _measure_view(
         )
     extra, kind = None, ""
     if chart is not None and spc:
-        extra = _spc_chart(measure, series, view["latest_period"], chart_id)
+        extra = _spc_chart(measure, series, view["latest_period"], chart_id, labels, spc_settings)
         kind = "SPC chart"
     elif chart is not None and funnel:
         text, points, mine_point, limits = funnel
@@ -249,11 +261,16 @@ def _measure_view(
     return MeasureView(**view, chart=chart, extra=extra, extra_kind=kind)
 
 
-def _spc_chart(measure: Measure, series: TrendSeries, latest: str, chart_id: str) -> Chart:
+def _spc_chart(
+    measure: Measure,
+    series: TrendSeries,
+    latest: str,
+    chart_id: str,
+    labels: list[str],
+    settings: SPCSettings,
+) -> Chart:
     """The XmR chart of the points that have values; withheld points are left out."""
-    keep = [i for i, v in enumerate(series.area) if v is not None]
-    values = [series.area[i] for i in keep]
-    chart = xmr(values)
+    keep, values, chart = _xmr_of(series.area, labels, settings)
     higher = _higher_is_better(measure)
     kept = TrendSeries(
         labels=[series.labels[i] for i in keep],
@@ -333,17 +350,28 @@ def _interval(
     return text, n < low_base_n
 
 
-def _spc(measure: Measure, values: list[float | None]) -> str:
+def _xmr_of(values: list[float | None], labels: list[str], settings: SPCSettings):
+    """The XmR chart of the points that have values, limits recalculated at a change point."""
+    keep = [i for i, v in enumerate(values) if v is not None]
+    points = [values[i] for i in keep]
+    cuts = [n for n, i in enumerate(keep) if labels[i] == settings.change_point and n > 0]
+    return keep, points, xmr(points, cuts) if len(points) >= 2 else None
+
+
+def _spc(
+    measure: Measure, values: list[float | None], labels: list[str], settings: SPCSettings
+) -> str:
     """SPC in words for a quarterly series (Making Data Count rules)."""
-    points = [v for v in values if v is not None]
-    if len(points) < 6:
+    _, points, chart = _xmr_of(values, labels, settings)
+    if len(points) < 6 or chart is None:
         return ""
-    chart = xmr(points)
     higher = _higher_is_better(measure)
     limits = "trial limits" if chart.trial else "limits"
+    if settings.change_point in labels:
+        limits += f", recalculated from {settings.change_point}"
     return (
         f"SPC over {len(points)} quarters ({limits}): {variation(chart, higher)}. "
-        f"{assurance(chart, None, higher)}."
+        f"{assurance(chart, settings.target, higher)}."
     )
 
 
