@@ -174,6 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small batch and extract")
     parser.add_argument("--cases-only", action="store_true", help="only the case-level figure")
+    parser.add_argument("--book-only", action="store_true", help="only the one-book figures")
     args = parser.parse_args()
     batch_areas, case_rows = (6, 200_000) if args.quick else (43, 5_000_000)
     print(f"qareport benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
@@ -211,6 +212,8 @@ def main() -> None:
             f"{median_of(3, rebuild):.2f} s",
             "target <= 2 s",
         )
+        if args.book_only:
+            return
 
         national = workbook(root / "national", areas=batch_areas)
         run([*QAREPORT, "validate"], cwd=national)  # builds nothing; warms the disk cache
