@@ -48,21 +48,28 @@ def _secondary(frame: pd.DataFrame, original: pd.Series) -> list:
     one quarter is withheld, the smallest other quarter (the earliest, on a tie) is
     withheld too. The choice depends only on the data, so every book agrees.
     """
-    extra = []
-    year_of = frame["period"].str.slice(0, 7)
-    quarterly = frame["period"].str.len() > 7
-    for (_area, _measure, year), group in frame.groupby(
-        [frame["area_code"], frame["measure_id"], year_of], sort=True
-    ):
-        total = group[group["period"] == year]
-        quarters = group[quarterly.loc[group.index]].sort_values("period")
-        if len(total) != 1 or len(quarters) != 4 or total["marker"].iloc[0]:
-            continue
-        if original.loc[quarters.index].sum() != original.loc[total.index[0]]:
-            continue  # not a sum (a count at the year's end, say): nothing to work out
-        withheld = quarters[quarters["marker"] == SUPPRESSED]
-        shown = quarters[quarters["marker"] == ""]
-        if len(withheld) == 1 and len(shown):
-            order = sorted(shown.index, key=lambda i: (original.loc[i], frame.loc[i, "period"]))
-            extra.append(order[0])
-    return extra
+    key = ["area_code", "measure_id", "year"]
+    data = frame.assign(original=original, year=frame["period"].str.slice(0, 7))
+    quarters = data[data["period"].str.len() > 7]
+    if quarters.empty:
+        return []
+    totals = data[data["period"].str.len() == 7].set_index(key)
+    groups = quarters.groupby(key).agg(
+        count=("period", "size"),
+        summed=("original", "sum"),
+        withheld=("marker", lambda m: int((m == SUPPRESSED).sum())),
+        shown=("marker", lambda m: int((m == "").sum())),
+    )
+    groups = groups.join(totals[["original", "marker"]], how="inner")
+    exposed = groups[
+        (groups["count"] == 4)
+        & (groups["marker"] == "")
+        & (groups["summed"] == groups["original"])
+        & (groups["withheld"] == 1)
+        & (groups["shown"] >= 1)
+    ]
+    if exposed.empty:
+        return []
+    candidates = quarters[quarters["marker"] == ""].join(exposed[[]], on=key, how="inner")
+    smallest = candidates.sort_values([*key, "original", "period"]).groupby(key).head(1)
+    return list(smallest.index)
