@@ -29,6 +29,7 @@ __all__ = [
     "Source",
     "Unit",
     "load_catalogue",
+    "resolve_catalogue",
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
@@ -146,7 +147,7 @@ def _builtin_path(name: str) -> Path:
     return Path(str(resources.files("qareport") / "catalogues" / f"{name}.yml"))
 
 
-def _resolve(ref: str, project_dir: Path | None) -> Path:
+def resolve_catalogue(ref: str, project_dir: Path | None) -> Path:
     """A catalogue reference is a built-in name (`core`) or a path relative to the project."""
     candidate = Path(ref)
     if candidate.suffix in (".yml", ".yaml"):
@@ -191,7 +192,7 @@ def load_catalogue(refs: list[str] | tuple[str, ...], project_dir: Path | None =
     origin: dict[str, Path] = {}
     names = []
     for ref in refs:
-        path = _resolve(ref, project_dir)
+        path = resolve_catalogue(ref, project_dir)
         try:
             raw = load_yaml(path)
         except ValueError as exc:
@@ -237,7 +238,7 @@ def load_catalogue(refs: list[str] | tuple[str, ...], project_dir: Path | None =
         built_areas[area_id] = area
     return Catalogue(
         name="+".join(names),
-        sources=tuple(str(_resolve(r, project_dir)) for r in refs),
+        sources=tuple(str(resolve_catalogue(r, project_dir)) for r in refs),
         content_areas=built_areas,
         measures=built_measures,
     )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, load_catalogue, resolve_catalogue
 from .errors import ParameterError
 from .parameters import AreaParameters, Defaults, load_area, load_defaults
 from .periods import Period
@@ -20,6 +20,19 @@ __all__ = ["Project"]
 
 MANIFEST_NAME = "manifest.json"
 _AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _stamp(refs: tuple[str, ...], root: Path) -> tuple:
+    """What a cached catalogue depends on: each catalogue file's path, mtime and size."""
+    files = [resolve_catalogue(ref, root) for ref in refs]
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
+@lru_cache(maxsize=8)
+def _cached_catalogue(refs: tuple[str, ...], root: Path, stamp: tuple) -> Catalogue:
+    """Parsing and cross-checking a catalogue once per process for the same files."""
+    del stamp  # part of the cache key only
+    return load_catalogue(list(refs), root)
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,8 @@ class Project:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return load_catalogue(self.defaults.catalogues, self.root)
+        refs = tuple(self.defaults.catalogues)
+        return _cached_catalogue(refs, self.root, _stamp(refs, self.root))
 
     def data_paths(self) -> list[Path]:
         return [self.root / entry for entry in self.defaults.data]

@@ -15,13 +15,16 @@ import yaml
 __all__ = ["dump_yaml", "load_yaml", "load_yaml_text"]
 
 
-class _StringDatesLoader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver."""
+_Safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where available
+
+
+class _StringDatesLoader(_Safe):  # type: ignore[misc, valid-type]
+    """The safe loader (no object construction) without the timestamp resolver."""
 
 
 _StringDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _Safe.yaml_implicit_resolvers.items()
 }
 
 
