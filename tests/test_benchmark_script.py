@@ -22,4 +22,4 @@ def test_the_floor_script_builds_the_same_book_without_a_kernel(workbook):
     )
     out = workbook / "output" / "floor"
     assert "sheet-front-door" in (out / "report-book.html").read_text(encoding="utf-8")
-    assert len(pypdf.PdfReader(out / "report-book.pdf").pages) == 4 + 3
+    assert len(pypdf.PdfReader(out / "report-book.pdf").pages) == 4 + 4

@@ -44,7 +44,7 @@ class Outline(HTMLParser):
                 self.external.append(value)
 
 
-def test_html_has_one_sheet_per_section_with_four_panels(built):
+def test_html_has_one_sheet_per_section_with_five_panels(built):
     root, result = built
     sections = Project.open(root).area(DEMO_AREA).sections
     html = result.html.read_text(encoding="utf-8")
@@ -52,7 +52,7 @@ def test_html_has_one_sheet_per_section_with_four_panels(built):
     outline.feed(html)
     assert [s["id"] for s in outline.sheets] == [f"sheet-{s}" for s in sections]
     for sheet in outline.sheets:
-        assert sheet["panels"] == ["why", "analysis", "actions", "graphs"], sheet["id"]
+        assert sheet["panels"] == ["why", "balance", "analysis", "actions", "graphs"], sheet["id"]
 
 
 def test_html_is_self_contained_with_embedded_images_and_no_code(built):
@@ -75,7 +75,8 @@ def test_every_page_says_the_data_are_synthetic(built):
     html = result.html.read_text(encoding="utf-8")
     pages = re.findall(r'<(?:section|nav)[^>]* class="page[ "]', html)
     banners = re.findall(r'<p class="banner" role="note">Synthetic data: ', html)
-    assert len(pages) == len(banners) == 4 + 4  # cover, contents, summary, 4 sheets, appendix
+    # cover, contents, summary, balance, 4 sheets, appendix
+    assert len(pages) == len(banners) == 5 + 4
     reader = pypdf.PdfReader(result.pdf)
     for number, page in enumerate(reader.pages, start=1):
         assert "SYNTHETIC DATA" in page.extract_text(), f"PDF page {number}"
@@ -94,11 +95,11 @@ def test_pdf_is_a3_landscape_with_cover_and_one_page_per_sheet(built):
     project = Project.open(root)
     titles = [project.catalogue.area(s).title for s in project.area(DEMO_AREA).sections]
     reader = pypdf.PdfReader(result.pdf)
-    assert len(reader.pages) == len(titles) + 3  # cover, summary, sheets, provenance appendix
+    assert len(reader.pages) == len(titles) + 4  # cover, summary, balance, sheets, appendix
     for page in reader.pages:
         size = (float(page.mediabox.width), float(page.mediabox.height))
         assert abs(size[0] - A3_LANDSCAPE[0]) < 1 and abs(size[1] - A3_LANDSCAPE[1]) < 1
-    for title, page in zip(titles, reader.pages[2:], strict=False):
+    for title, page in zip(titles, reader.pages[3:], strict=False):
         assert title in page.extract_text().replace("\n", " ")
     assert reader.metadata.title.startswith("Safeguarding Children Report Book")
     bookmarks = [item["/Title"] for item in reader.outline[1] if isinstance(item, dict)]

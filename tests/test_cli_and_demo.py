@@ -1,13 +1,14 @@
 from pathlib import Path
 
 from conftest import REPO, run_cli
-from qareport.demo import DEMO_AREAS, write_demo
+from qareport.demo import DEMO_AREAS, DEMO_FORCES, write_demo
 
 
 def test_areas_lists_every_demo_area_one_per_line(workbook):
     result = run_cli("areas", cwd=workbook)
     assert result.returncode == 0
-    assert result.stdout.split() == sorted(a for a, _, _ in DEMO_AREAS)
+    expected = [a for a, _, _ in DEMO_AREAS] + [f for f, _, _ in DEMO_FORCES]
+    assert result.stdout.split() == sorted(expected)
 
 
 def test_usage_errors_and_bad_periods_exit_non_zero_with_one_line(workbook):
@@ -24,7 +25,7 @@ def test_usage_errors_and_bad_periods_exit_non_zero_with_one_line(workbook):
 def test_validate_reports_ok_on_the_demo(workbook):
     result = run_cli("validate", cwd=workbook)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("OK: 4 content areas")
+    assert result.stdout.startswith("OK: 32 content areas, 115 measures, 18 areas")
 
 
 def test_shipped_demo_is_exactly_what_the_generator_writes(tmp_path: Path):

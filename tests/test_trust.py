@@ -61,7 +61,7 @@ def test_pdf_has_title_language_bookmarks_and_selectable_text(built):
     assert "/StructTreeRoot" in catalog, "the PDF is tagged"
     assert "/Alt" in str(catalog["/StructTreeRoot"].get_object()) or _has_alt(reader)
     assert len(reader.outline) >= 2
-    assert "Why it matters" in reader.pages[2].extract_text()
+    assert "Why it matters" in reader.pages[3].extract_text()
 
 
 def _has_alt(reader: pypdf.PdfReader) -> bool:
@@ -84,6 +84,7 @@ def _has_alt(reader: pypdf.PdfReader) -> bool:
 @pytest.fixture(scope="module")
 def browser():
     from playwright import sync_api as playwright  # a test dependency: never skipped
+
     assert AXE.is_file(), "axe-core is missing: run the README's test command (scripts/test)"
     with playwright.sync_playwright() as p:
         chrome = p.chromium.launch(

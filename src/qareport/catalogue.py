@@ -5,7 +5,10 @@ typo is an error that names the file and key. Measures are declared once and
 referenced by id from content areas; a dangling reference is an error. Several
 files can be layered: a later file adds content areas and measures, or
 replaces fields of ones with the same id (a local override of good statements
-or measures without editing the package).
+or measures without editing the package). A file can `include:` others (the
+full framework includes the core), which load first. Audit frameworks (such
+as the child's journey) list steps whose criteria are scored yes/no, 1-5 or
+by evidence only, and may feed a percentage measure.
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ from .errors import CatalogueError
 from .yamlio import load_yaml
 
 __all__ = [
+    "AuditFramework",
     "Catalogue",
     "ContentArea",
     "Measure",
     "MeasureType",
     "Polarity",
+    "Scoring",
     "Source",
     "Unit",
+    "catalogue_files",
     "load_catalogue",
     "resolve_catalogue",
 ]
@@ -67,6 +73,14 @@ class Polarity(StrEnum):
     HIGHER_BETTER = "higher-is-better"
     LOWER_BETTER = "lower-is-better"
     NEUTRAL = "no-direction"
+
+
+class Scoring(StrEnum):
+    """How an audit criterion is judged."""
+
+    YES_NO = "yes-no"
+    SCORE = "score-1-5"
+    EVIDENCE = "evidence"
 
 
 class _Strict(BaseModel):
@@ -112,14 +126,41 @@ class ContentArea(_Strict):
     why: str = Field(min_length=1)
     good: GoodStatements
     questions: list[str] = Field(default_factory=list)
+    methods: dict[Source, str] = Field(
+        default_factory=dict, description="where the information comes from, by source"
+    )
     measures: list[str] = Field(min_length=1)
+
+
+class Criterion(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+    scoring: Scoring
+    measure: str | None = Field(default=None, description="percentage measure it feeds")
+
+
+class AuditStep(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class AuditFramework(_Strict):
+    """Steps of a case audit (e.g. the child's journey) and how each criterion is scored."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    description: str = ""
+    steps: list[AuditStep] = Field(min_length=1)
 
 
 class _CatalogueFile(_Strict):
     catalogue: str = Field(pattern=ID_PATTERN)
     title: str | None = None
+    include: list[str] = Field(default_factory=list)
     content_areas: list[dict[str, Any]] = Field(default_factory=list)
     measures: list[dict[str, Any]] = Field(default_factory=list)
+    audits: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class Catalogue(_Strict):
@@ -129,6 +170,7 @@ class Catalogue(_Strict):
     sources: tuple[str, ...]
     content_areas: dict[str, ContentArea]
     measures: dict[str, Measure]
+    audits: dict[str, AuditFramework] = Field(default_factory=dict)
 
     def area(self, area_id: str) -> ContentArea:
         try:
@@ -183,36 +225,64 @@ def _merge(store: dict[str, dict[str, Any]], items: list[dict[str, Any]], path: 
         store[item_id] = {**store.get(item_id, {}), **item}
 
 
+def _read_file(path: Path) -> _CatalogueFile:
+    try:
+        raw = load_yaml(path)
+    except ValueError as exc:
+        raise CatalogueError(str(exc)) from None
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{path}: a catalogue is a mapping with `catalogue:` at the top")
+    try:
+        return _CatalogueFile.model_validate(raw)
+    except ValidationError as exc:
+        raise CatalogueError(_describe(exc, path, "")) from None
+
+
+def _expand(refs, project_dir: Path | None, chain: tuple[Path, ...] = ()) -> list[Path]:
+    """Catalogue files in load order: each file's includes come before it, once each."""
+    ordered: list[Path] = []
+    for ref in refs:
+        base = chain[-1].parent if chain else project_dir
+        path = resolve_catalogue(ref, base).resolve()
+        if path in chain:
+            raise CatalogueError(f"{chain[-1]}: include: {ref!r} includes itself in a loop")
+        for included in _expand(_read_file(path).include, project_dir, (*chain, path)):
+            if included not in ordered:
+                ordered.append(included)
+        if path not in ordered:
+            ordered.append(path)
+    return ordered
+
+
+def catalogue_files(refs: list[str] | tuple[str, ...], project_dir: Path | None) -> list[Path]:
+    """Every file a catalogue reference list reads, includes first."""
+    return _expand(list(refs), project_dir)
+
+
 def load_catalogue(refs: list[str] | tuple[str, ...], project_dir: Path | None = None) -> Catalogue:
     """Load and layer catalogue files, then check every cross-reference."""
     if not refs:
         raise CatalogueError("no catalogue named; set `catalogues:` in parameters/defaults.yml")
     areas: dict[str, dict[str, Any]] = {}
     measures: dict[str, dict[str, Any]] = {}
+    audits: dict[str, dict[str, Any]] = {}
     origin: dict[str, Path] = {}
     names = []
-    for ref in refs:
-        path = resolve_catalogue(ref, project_dir)
-        try:
-            raw = load_yaml(path)
-        except ValueError as exc:
-            raise CatalogueError(str(exc)) from None
-        if not isinstance(raw, dict):
-            raise CatalogueError(f"{path}: a catalogue is a mapping with `catalogue:` at the top")
-        try:
-            parsed = _CatalogueFile.model_validate(raw)
-        except ValidationError as exc:
-            raise CatalogueError(_describe(exc, path, "")) from None
+    paths = catalogue_files(refs, project_dir)
+    for path in paths:
+        parsed = _read_file(path)
         names.append(parsed.catalogue)
-        _merge(areas, parsed.content_areas, path, "content_areas")
-        _merge(measures, parsed.measures, path, "measures")
-        for item in parsed.content_areas:
-            origin[f"area:{item['id']}"] = path
-        for item in parsed.measures:
-            origin[f"measure:{item['id']}"] = path
+        for kind, store, items in (
+            ("content_areas", areas, parsed.content_areas),
+            ("measures", measures, parsed.measures),
+            ("audits", audits, parsed.audits),
+        ):
+            _merge(store, items, path, kind)
+            for item in items:
+                origin[f"{kind}:{item['id']}"] = path
     built_measures: dict[str, Measure] = {}
     for measure_id, data in measures.items():
-        path = origin[f"measure:{measure_id}"]
+        path = origin[f"measures:{measure_id}"]
         try:
             built_measures[measure_id] = Measure.model_validate(data)
         except ValidationError as exc:
@@ -224,7 +294,7 @@ def load_catalogue(refs: list[str] | tuple[str, ...], project_dir: Path | None =
             )
     built_areas: dict[str, ContentArea] = {}
     for area_id, data in areas.items():
-        path = origin[f"area:{area_id}"]
+        path = origin[f"content_areas:{area_id}"]
         try:
             area = ContentArea.model_validate(data)
         except ValidationError as exc:
@@ -236,9 +306,47 @@ def load_catalogue(refs: list[str] | tuple[str, ...], project_dir: Path | None =
                     "measure; add it under `measures:` or correct the id"
                 )
         built_areas[area_id] = area
+    built_audits = {
+        audit_id: _build_audit(data, origin[f"audits:{audit_id}"], built_measures)
+        for audit_id, data in audits.items()
+    }
     return Catalogue(
-        name="+".join(names),
-        sources=tuple(str(resolve_catalogue(r, project_dir)) for r in refs),
+        name="+".join(dict.fromkeys(names)),
+        sources=tuple(str(p) for p in paths),
         content_areas=built_areas,
         measures=built_measures,
+        audits=built_audits,
     )
+
+
+def _build_audit(data: dict[str, Any], path: Path, measures: dict[str, Measure]) -> AuditFramework:
+    audit_id = data["id"]
+    try:
+        audit = AuditFramework.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogueError(_describe(exc, path, f"audits.{audit_id}")) from None
+    seen: set[str] = set()
+    for step in audit.steps:
+        for criterion in step.criteria:
+            key = f"{path}: audits.{audit_id}.{step.id}.{criterion.id}"
+            if criterion.id in seen:
+                raise CatalogueError(f"{key}: duplicate criterion id")
+            seen.add(criterion.id)
+            if criterion.measure is None:
+                continue
+            if criterion.scoring is Scoring.EVIDENCE:
+                raise CatalogueError(
+                    f"{key}.measure: an evidence-only criterion has no score to count; "
+                    "remove `measure` or score it yes-no or 1-5"
+                )
+            measure = measures.get(criterion.measure)
+            if measure is None:
+                raise CatalogueError(
+                    f"{key}.measure: {criterion.measure!r} is not a declared measure"
+                )
+            if measure.unit is not Unit.PERCENT:
+                raise CatalogueError(
+                    f"{key}.measure: {criterion.measure!r} must be a percent measure "
+                    "(the share of audited cases meeting the criterion)"
+                )
+    return audit

@@ -252,16 +252,26 @@ def catalogue_list(project: ProjectOpt = Path(".")) -> None:
 
 @catalogue_app.command("show")
 def catalogue_show(area_id: str, project: ProjectOpt = Path(".")) -> None:
-    """Show one content area in full."""
+    """Show one content area (or audit framework, such as childs-journey) in full."""
     from .project import Project
 
     catalogue = Project.open(project).catalogue
+    if area_id in catalogue.audits:
+        audit = catalogue.audits[area_id]
+        out.print(f"[bold]{audit.title}[/bold] ({audit.id})\n{audit.description.strip()}\n")
+        for step in audit.steps:
+            out.print(f"[bold]{step.title}[/bold]")
+            for c in step.criteria:
+                feeds = f" -> {c.measure}" if c.measure else ""
+                out.print(f"  - {c.id} [{c.scoring.value}]{feeds}: {c.text}", markup=False)
+        return
     area = catalogue.area(area_id)
     out.print(f"[bold]{area.title}[/bold] ({area.id})\n{area.group}\n\n{area.why.strip()}\n")
     for heading, items in (
         ("Good outcomes", area.good.outcome),
         ("Good quality", area.good.quality),
         ("Questions", area.questions),
+        ("Sources and methods", [f"{s.label}: {t.strip()}" for s, t in area.methods.items()]),
     ):
         out.print(f"[bold]{heading}[/bold]")
         for item in items:
@@ -269,10 +279,13 @@ def catalogue_show(area_id: str, project: ProjectOpt = Path(".")) -> None:
     out.print("[bold]Measures[/bold]")
     for m in catalogue.measures_of(area.id):
         out.print(
-            f"  {m.id}: {m.title} [{m.type.value}, {m.source.value}, {m.unit.value}, "
+            f"  {m.id}: {m.title} [{m.type.value}, {m.source.label}, {m.unit.value}, "
             f"{m.polarity.value}]",
             markup=False,
         )
+        for label, text in (("numerator", m.numerator), ("denominator", m.denominator)):
+            if text:
+                out.print(f"      {label}: {text}", markup=False)
 
 
 def main() -> None:

@@ -5,21 +5,36 @@ gives byte-identical files; `qareport demo` writes it into a project. Every
 area is flagged `synthetic: true`, which puts a synthetic-data banner on every
 rendered page. A few small counts and missing returns are there on purpose, to
 exercise suppression and the 'not available' markers.
+
+Beyond the core sheets the demo covers the whole framework catalogue (one
+area, Brindlemoor, shows all of it) and the police catalogue (six fictitious
+forces; the child's journey audit comes as a case-level file scored 1-5 and
+yes/no). A few measures are deliberately left without data so that the
+information-balance view has gaps to show.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from pathlib import Path
 
 import numpy as np
 
-from .catalogue import Catalogue, Unit, load_catalogue
+from .catalogue import Catalogue, Measure, Polarity, Source, Unit, load_catalogue
 from .periods import Period
 from .yamlio import dump_yaml
 
-__all__ = ["DEMO_AREAS", "DEMO_YEARS", "demo_areas", "write_demo"]
+__all__ = [
+    "DEMO_AREAS",
+    "DEMO_FORCES",
+    "DEMO_YEARS",
+    "FULL_FRAMEWORK_AREA",
+    "MISSING_ON_PURPOSE",
+    "demo_areas",
+    "write_demo",
+]
 
 SEED = 20251
 DEMO_YEARS = [Period(y) for y in range(2021, 2026)]
@@ -39,6 +54,28 @@ DEMO_AREAS: list[tuple[str, str, str]] = [
     ("kestlemoor", "Kestlemoor", "South"),
     ("larkhaven", "Larkhaven", "South"),
 ]
+
+# Invented police forces, each covering a number of children aged 0-17.
+DEMO_FORCES: list[tuple[str, str, int]] = [
+    ("northmarch-police", "Northmarch Police", 310_000),
+    ("eastwold-constabulary", "Eastwold Constabulary", 420_000),
+    ("southfell-police", "Southfell Police", 260_000),
+    ("westmere-constabulary", "Westmere Constabulary", 380_000),
+    ("highcombe-police", "Highcombe Police", 210_000),
+    ("lowdale-constabulary", "Lowdale Constabulary", 520_000),
+]
+# The partnership whose book uses every content area of the full framework.
+FULL_FRAMEWORK_AREA = "brindlemoor"
+# Measures no demo area or force returns, so the balance view has gaps to show.
+# Each sits in a content area with another measure of the same type that has data.
+MISSING_ON_PURPOSE = (
+    "workforce-agency-rate",
+    "psm-staff-confident",
+    "pmh-children-know-help",
+    "ld-multiagency-places",
+    "police-cse-victims-supported",
+    "police-da-child-seen",
+)
 
 # Measures counted at the end of a period (a stock), not over it (a flow).
 _STOCK = {"cp-cin-children", "lac-rate"}
@@ -133,7 +170,10 @@ def _draw(measure, measure_id: str, mean: float, population: int, rng) -> tuple[
         return int(rng.poisson(max(mean * per_period * population / 10_000, 0.5))), 0
     if measure.unit is Unit.RATE:
         scale = 1 if measure_id in _STOCK else 0.25
-        return int(rng.poisson(mean * scale * population / 10_000)), population
+        per = measure.per or 10_000
+        # a rate per 100 is of a small group (young people held), not the child population
+        base = population if per >= 1_000 else max(population // 1_000, 20)
+        return int(rng.poisson(mean * scale * base / per)), base
     denominator = _sample_size(measure_id, measure.source.value, population, rng)
     share = float(np.clip(rng.normal(mean, 4.0) / 100, 0.01, 0.99))
     return int(rng.binomial(denominator, share)), denominator
@@ -148,6 +188,108 @@ def _annual(measure_id: str, quarters: list[tuple[int, int]]) -> tuple[int, int]
     return numerator, denominator
 
 
+def _hashed(measure_id: str, low: float, high: float) -> float:
+    """A stable level for a measure without a hand-set one, from its id."""
+    digest = int(hashlib.sha256(measure_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return low + (high - low) * digest
+
+
+def _generic_level(measure: Measure) -> tuple[float, float]:
+    """(level, yearly drift) for a measure: percent, rate per `per`, or count per 10,000."""
+    if measure.unit is Unit.PERCENT:
+        level = _hashed(measure.id, 45.0, 85.0)
+    elif measure.unit is Unit.RATE:
+        level = _hashed(measure.id, 3.0, 30.0) * (measure.per or 10_000) / 100
+    else:
+        level = _hashed(measure.id, 2.0, 40.0)
+    step = {Polarity.HIGHER_BETTER: 1.0, Polarity.LOWER_BETTER: -1.0}.get(measure.polarity, 0.3)
+    return level, step * level * 0.012
+
+
+def _generic_rows(
+    measures: list[Measure], units: list[tuple[str, int]], seed: int
+) -> list[dict[str, object]]:
+    """Returns for catalogue measures without hand-set levels: surveys and audits yearly,
+    management information quarterly with the year's total."""
+    rng = np.random.default_rng(seed)
+    rows: list[dict[str, object]] = []
+    for code, population in units:
+        tilt = rng.normal(0, 1)
+        for measure in measures:
+            level, drift = _generic_level(measure)
+            area_level = level * (1 + 0.08 * tilt + rng.normal(0, 0.05))
+            annual_only = measure.source is not Source.MANAGEMENT_INFORMATION
+            for year_index, year in enumerate(DEMO_YEARS):
+                mean = area_level + drift * year_index
+                periods = [year] if annual_only else [*year.quarters(), year]
+                quarters: list[tuple[int, int]] = []
+                for period in periods:
+                    if period.is_quarter or not quarters:
+                        numerator, denominator = _draw(measure, measure.id, mean, population, rng)
+                        if measure.unit is Unit.COUNT and not period.is_quarter:
+                            numerator *= 4  # a year's worth, drawn at the quarterly rate
+                        quarters.append((numerator, denominator))
+                    else:
+                        numerator = sum(q[0] for q in quarters)
+                        denominator = (
+                            quarters[-1][1]
+                            if measure.unit is Unit.RATE
+                            else sum(q[1] for q in quarters)
+                        )
+                    rows.append(
+                        {
+                            "area_code": code,
+                            "period": period.label,
+                            "measure_id": measure.id,
+                            "numerator": numerator,
+                            "denominator": denominator if measure.needs_denominator else "",
+                            "note": "",
+                        }
+                    )
+    return rows
+
+
+def _audit_cases(
+    catalogue: Catalogue, units: list[tuple[str, int]], seed: int
+) -> list[dict[str, object]]:
+    """Child's journey audits: 12 to 30 cases a force a year, each criterion that feeds
+    a measure scored 1-5 or yes/no as the framework says."""
+    rng = np.random.default_rng(seed)
+    audit = catalogue.audits["childs-journey"]
+    criteria = [c for step in audit.steps for c in step.criteria if c.measure]
+    rows: list[dict[str, object]] = []
+    for code, _population in units:
+        skill = rng.normal(0, 0.4)
+        for year_index, year in enumerate(DEMO_YEARS):
+            for case in range(int(rng.integers(12, 31))):
+                case_id = f"{code}-{year.label}-{case + 1:03d}"
+                for criterion in criteria:
+                    centre = 3.4 + skill + 0.12 * year_index
+                    score = int(np.clip(round(rng.normal(centre, 1.0)), 1, 5))
+                    if criterion.scoring.value == "yes-no":
+                        score_text = "yes" if score >= 4 else "no"
+                    else:
+                        score_text = str(score)
+                    rows.append(
+                        {
+                            "area_code": code,
+                            "period": year.label,
+                            "measure_id": criterion.measure,
+                            "case_id": case_id,
+                            "score": score_text,
+                        }
+                    )
+    return rows
+
+
+def _csv(rows: list[dict[str, object]], fields: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
 def _peer_groups(count: int) -> dict[int, list[int]]:
     rng = np.random.default_rng(SEED + 1)
     score = rng.normal(0, 1, count)
@@ -158,18 +300,45 @@ def _peer_groups(count: int) -> dict[int, list[int]]:
     return groups
 
 
+RETURN_FIELDS = ["area_code", "period", "measure_id", "numerator", "denominator", "note"]
+
+
 def demo_files(catalogue: Catalogue, count: int = len(DEMO_AREAS)) -> dict[str, str]:
     """Every demo file as relative path -> text."""
     areas = demo_areas(count)
     files: dict[str, str] = {}
-    buffer = io.StringIO()
-    fields = ["area_code", "period", "measure_id", "numerator", "denominator", "note"]
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(_rows(catalogue, areas))
-    files["data/demo/measure-returns.csv"] = buffer.getvalue()
+    files["data/demo/measure-returns.csv"] = _csv(_rows(catalogue, areas), RETURN_FIELDS)
+    core = set(load_catalogue(["core"]).measures)
+    framework = load_catalogue(["framework"])
+    police = load_catalogue(["police"])
+    rng = np.random.default_rng(SEED + 2)
+    populations = [9_000 if i == 11 else int(rng.integers(30_000, 140_000)) for i in range(count)]
+    partnership_units = [(f"DM{i + 1:02d}", populations[i]) for i in range(count)]
+    extra = [
+        m
+        for m in framework.measures.values()
+        if m.id not in core and m.id not in MISSING_ON_PURPOSE
+    ]
+    files["data/demo/framework-returns.csv"] = _csv(
+        _generic_rows(extra, partnership_units, SEED + 3), RETURN_FIELDS
+    )
+    force_units = [(f"DF{i + 1:02d}", children) for i, (_, _, children) in enumerate(DEMO_FORCES)]
+    audited = {c.measure for a in police.audits.values() for s in a.steps for c in s.criteria}
+    police_measures = [
+        m
+        for m in police.measures.values()
+        if m.id not in audited and m.id not in MISSING_ON_PURPOSE
+    ]
+    files["data/demo/police-returns.csv"] = _csv(
+        _generic_rows(police_measures, force_units, SEED + 4), RETURN_FIELDS
+    )
+    files["data/demo/childs-journey-audit.cases.csv"] = _csv(
+        _audit_cases(police, force_units, SEED + 5),
+        ["area_code", "period", "measure_id", "case_id", "score"],
+    )
     peers = _peer_groups(len(areas))
-    sections = list(catalogue.content_areas)
+    core_sections = list(load_catalogue(["core"]).content_areas)
+    header = "# Synthetic demo area generated by `qareport demo`; not a real place.\n"
     for index, (area_id, name, region) in enumerate(areas):
         params = {
             "code": f"DM{index + 1:02d}",
@@ -178,17 +347,30 @@ def demo_files(catalogue: Catalogue, count: int = len(DEMO_AREAS)) -> dict[str, 
             "region": f"{region} (demo region)",
             "peer_group_label": "Demo peer group",
             "peer_group": [f"DM{j + 1:02d}" for j in peers[index]],
-            "sections": sections,
+            "sections": list(framework.content_areas)
+            if area_id == FULL_FRAMEWORK_AREA
+            else core_sections,
             "synthetic": True,
         }
-        header = "# Synthetic demo area generated by `qareport demo`; not a real place.\n"
         files[f"parameters/{area_id}.yml"] = header + dump_yaml(params)
+    for index, (force_id, name, _) in enumerate(DEMO_FORCES):
+        code = f"DF{index + 1:02d}"
+        params = {
+            "code": code,
+            "name": f"{name} (fictitious)",
+            "kind": "force",
+            "peer_group_label": "Other demo forces",
+            "peer_group": [c for c, _ in force_units if c != code],
+            "sections": list(police.content_areas),
+            "synthetic": True,
+        }
+        files[f"parameters/{force_id}.yml"] = header.replace("area", "force") + dump_yaml(params)
     files["parameters/defaults.yml"] = (
         "# Settings shared by every area. See README: Parameters.\n"
         + dump_yaml(
             {
                 "title": "Safeguarding Children Report Book",
-                "catalogues": ["core"],
+                "catalogues": ["framework", "police"],
                 "data": ["data/demo"],
                 "national_label": "All demo areas",
                 "suppression": {"enabled": True, "threshold": 5},
@@ -203,7 +385,7 @@ def demo_files(catalogue: Catalogue, count: int = len(DEMO_AREAS)) -> dict[str, 
 def write_demo(project_dir: Path, count: int = len(DEMO_AREAS)) -> list[Path]:
     """Write (or rewrite identically) the demo data and parameters into a project."""
     written = []
-    for relative, text in demo_files(load_catalogue(["core"]), count).items():
+    for relative, text in demo_files(load_catalogue(["framework", "police"]), count).items():
         path = project_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")

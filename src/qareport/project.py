@@ -23,8 +23,14 @@ _AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def _stamp(refs: tuple[str, ...], root: Path) -> tuple:
-    """What a cached catalogue depends on: each catalogue file's path, mtime and size."""
+    """What a cached catalogue depends on: each named file and every built-in one.
+
+    Included files are found by parsing, which the cache exists to avoid, so the
+    stamp covers the named files and the package's own catalogues; a changed
+    local file included by another local file is picked up by the next process.
+    """
     files = [resolve_catalogue(ref, root) for ref in refs]
+    files += sorted(resolve_catalogue("core", None).parent.glob("*.yml"))
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
 
 

@@ -120,6 +120,7 @@ def build_sheet(
         good_outcome=content.good.outcome,
         good_quality=content.good.quality,
         questions=content.questions,
+        methods=[(source.label, text.strip()) for source, text in content.methods.items()],
         peer_label=area.peer_group_label,
         national_label=defaults.national_label,
         synthetic=area.synthetic,

@@ -83,6 +83,7 @@ class SheetData(_Model):
     good_outcome: list[str]
     good_quality: list[str]
     questions: list[str]
+    methods: list[tuple[str, str]] = []  # (source label, how information of that kind is gathered)
     peer_label: str
     national_label: str
     synthetic: bool

@@ -34,6 +34,7 @@ def _pages(book: Book) -> list[str]:
     )
     macros = env.get_template("pages.html.j2").make_module({"not_written": NOT_WRITTEN})
     pages = [str(macros.cover(book)), str(macros.contents(book)), str(macros.summary(book))]
+    pages.append(str(macros.balance_page(book)))
     for page in book.sheets:
         analysis = markdown_to_html(page.analysis) if page.analysis else ""
         actions = markdown_to_html(page.actions_text) if page.actions_text else ""

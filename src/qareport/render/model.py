@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..balance import Balance, information_balance
 from ..errors import RenderError
 from ..sheetdata import SHEET_MIMETYPE, SheetData
 
@@ -81,6 +82,10 @@ class SheetPage:
         return sum(a.overdue for a in self.actions)
 
     @property
+    def balance(self) -> Balance:
+        return information_balance([(self.data.section_title, self.data.measures)])
+
+    @property
     def open_count(self) -> int:
         return sum(a.status in ("open", "in progress") for a in self.actions)
 
@@ -112,6 +117,10 @@ class Book:
     @property
     def draft(self) -> bool:
         return not all(page.approved for page in self.sheets)
+
+    @property
+    def balance(self) -> Balance:
+        return information_balance((p.data.section_title, p.data.measures) for p in self.sheets)
 
 
 def sheet_from_notebook(path: Path) -> SheetData:

@@ -94,6 +94,7 @@ PREAMBLE = """
 #let blue = rgb("#12436d")
 #let green = rgb("#28a197")
 #let orange = rgb("#f46a25")
+#let pink = rgb("#801650")
 #let panelbg = rgb("#f3f2f1")
 #let warnbg = rgb("#fff1e5")
 #let warn = rgb("#6b2b00")
@@ -228,7 +229,9 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
       {txt(d.why)}
 
       {good}
+      {_questions(d.questions)}
     ]
+    {_balance_panel(page)}
     #panel("Analysis: the story behind the figures", green)[
 {analysis_t}
     ]
@@ -243,6 +246,89 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
     #text(size: 7.5pt, {lit(f"Suppression {d.suppression}. {MARKER_KEY}")})
   ],
 )
+"""
+
+
+def _questions(questions: list[str]) -> str:
+    if not questions:
+        return ""
+    return '#text(weight: "bold", "Questions for the board")\n' + "\n".join(
+        f"- {txt(q)}" for q in questions
+    )
+
+
+def _count_text(n: int, total: int) -> str:
+    if not total:
+        return "–"
+    return f"{n} of {total}" + (" (gap)" if not n else "")
+
+
+def _balance_panel(page: SheetPage) -> str:
+    """Counts by type and source in one small table, gaps in words, missing measures listed."""
+    b = page.balance
+    cells = []
+    for label, n, total in [*b.by_type, *b.by_source]:
+        fill = "warnbg" if total and not n else "none"
+        cells.append(
+            f"table.cell(fill: {fill}, {lit(label)}), table.cell(fill: {fill}, "
+            f"{lit(_count_text(n, total))})"
+        )
+    gaps = "".join(f"#notwritten({lit('Gap: ' + g)}) " for g in b.gaps)
+    missing = ""
+    if b.missing:
+        missing = (
+            "#text(size: 8pt, "
+            + lit("No data yet: " + "; ".join(f"{m.title} ({m.type})" for m in b.missing))
+            + ")"
+        )
+    return f"""#panel("Information balance", pink)[
+      #text(size: 8.5pt, {lit(f"{b.with_data} of {b.chosen} measures have data.")}) {gaps}
+      #text(size: 8pt, table(columns: (1fr, auto), inset: 2pt, stroke: 0.3pt + rgb("#b1b4b6"),
+        {", ".join(cells)}))
+      {missing}
+    ]"""
+
+
+def _balance_page(book: Book) -> str:
+    b = book.balance
+    heads = [label for label, _, _ in [*b.by_type, *b.by_source]]
+    rows = []
+    for page in book.sheets:
+        pb = page.balance
+        values = [_count_text(n, t) for _, n, t in [*pb.by_type, *pb.by_source]]
+        rows.append(", ".join(lit(v) for v in [page.data.section_title, *values]))
+    total = [_count_text(n, t) for _, n, t in [*b.by_type, *b.by_source]]
+    rows.append(", ".join(lit(v) for v in ["Whole book", *total]))
+    missing = ", ".join(
+        ", ".join(lit(v) for v in (m.sheet, m.title, m.type, m.source_label)) for m in b.missing
+    )
+    gaps = "\n".join(f"#notwritten({lit('Gap: ' + g)})" for g in b.gaps)
+    missing_table = (
+        "table(columns: (1.2fr, 2fr, auto, 1.2fr), inset: 3pt, stroke: 0.4pt + "
+        'rgb("#b1b4b6"), table.header([*Sheet*], [*Measure*], [*Type*], [*Source*]), '
+        + missing
+        + ")"
+        if b.missing
+        else lit("Every measure chosen has data.")
+    )
+    header = ", ".join(f"[*{txt(h)}*]" for h in ["Sheet", *heads])
+    intro = txt(
+        f"Across the book, {b.with_data} of the {b.chosen} measures chosen have data. "
+        "A balanced picture needs outcomes as well as counts, and the experience of "
+        "children, parents, carers and staff as well as management information."
+    )
+    return f"""
+#pagebreak()
+#heading(level: 2, "Information balance: what we collect and what is missing")
+{intro}
+
+{gaps}
+
+#text(size: 8.5pt, table(columns: (2fr, {", ".join(["1fr"] * len(heads))}), inset: 3pt,
+  stroke: 0.4pt + rgb("#b1b4b6"), table.header({header}), {", ".join(rows)}))
+
+#heading(level: 3, "Measures chosen that have no data yet")
+#text(size: 8.5pt, {missing_table})
 """
 
 
@@ -341,7 +427,7 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
     """The whole book as Typst; `standalone=False` leaves out document-level settings
     (for embedding in another template, such as Quarto's)."""
     parts = [_document(book)] if standalone else []
-    parts += [PREAMBLE, _page_setup(book), _cover(book), _summary(book)]
+    parts += [PREAMBLE, _page_setup(book), _cover(book), _summary(book), _balance_page(book)]
     parts += [_sheet(book, page, images) for page in book.sheets]
     parts += [_story(book), _appendix(book)]
     return "\n".join(parts)
