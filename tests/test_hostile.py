@@ -56,7 +56,7 @@ def local_catalogue(text: str) -> Callable[[Path], None]:
     def apply(root: Path) -> None:
         (root / "local.yml").write_text(text)
         defaults = root / "parameters" / "defaults.yml"
-        defaults.write_text(defaults.read_text().replace("- core", "- core\n- local.yml"))
+        defaults.write_text(defaults.read_text().replace("- police", "- police\n- local.yml"))
 
     return apply
 

@@ -92,8 +92,11 @@ def trend_chart(measure: Measure, series: TrendSeries, alt: str, chart_id: str) 
             label=label,
         )
         top = max(top, *[v for v in ys if not math.isnan(v)])
+    shown = _labelled(len(series.area_text))
     for i, text in enumerate(series.area_text):
         value = series.area[i]
+        if i not in shown:
+            continue
         if value is None or math.isnan(value):
             ax.annotate(
                 text,
@@ -218,6 +221,13 @@ def funnel_chart(
     return _save(fig, alt, chart_id)
 
 
+def _labelled(count: int, most: int = 8) -> set[int]:
+    """Which points carry a label: all of a short series; of a long one, every k-th,
+    counted back from the latest so the latest is always labelled."""
+    step = max(1, math.ceil(count / most))
+    return {i for i in range(count) if (count - 1 - i) % step == 0}
+
+
 def _axes(ax, measure: Measure, x: list[int], labels: list[str], top: float) -> None:
     if measure.unit is Unit.PERCENT:
         ax.set_ylim(0, min(100, max(top * 1.2, 10)))
@@ -225,7 +235,8 @@ def _axes(ax, measure: Measure, x: list[int], labels: list[str], top: float) -> 
     else:
         ax.set_ylim(0, max(top * 1.2, 5))
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    ax.set_xticks(x, labels, fontsize=8)
+    shown = _labelled(len(labels))
+    ax.set_xticks(x, [t if i in shown else "" for i, t in enumerate(labels)], fontsize=8)
     ax.set_xlim(-0.4, len(x) - 0.6)
     sns.despine(ax=ax, left=True)
     ax.legend(

@@ -26,6 +26,10 @@ catalogue_app = typer.Typer(no_args_is_help=True, help="Browse the framework cat
 app.add_typer(catalogue_app, name="catalogue")
 narrative_app = typer.Typer(no_args_is_help=True, help="Reviewers' narrative and sign-off.")
 app.add_typer(narrative_app, name="narrative")
+import_app = typer.Typer(
+    no_args_is_help=True, help="Import published statistics into data/imported/."
+)
+app.add_typer(import_app, name="import")
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
@@ -160,7 +164,7 @@ def validate(project: ProjectOpt = Path(".")) -> None:
     proj = Project.open(project)
     catalogue = proj.catalogue
     params = proj.areas()
-    checked = validate_extracts(proj.data_paths(), catalogue, {a.code for a in params}, proj.root)
+    checked = validate_extracts(proj.data_paths(), catalogue, proj.known_codes(), proj.root)
     for issue in checked.issues:
         out.print(str(issue), markup=False)
     summary = (
@@ -183,6 +187,69 @@ def demo(
 
     for path in write_demo(project.resolve(), areas):
         out.print(f"wrote {path}")
+
+
+ExistingFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The file.")]
+
+
+def _import_project(folder: Path):
+    """The project to import into; a new folder becomes one (imports can start a project)."""
+    from .project import Project
+
+    (folder / "parameters").mkdir(parents=True, exist_ok=True)
+    return Project.open(folder)
+
+
+def _import_report(summary, hint: str | None) -> None:
+    for line in summary.lines():
+        out.print(line, markup=False)
+    if hint:
+        out.print(hint, markup=False)
+
+
+@import_app.command("dfe-ees")
+def import_dfe_ees_cmd(
+    path: ExistingFile,
+    mapping: Annotated[str, typer.Option(help="Mapping name (e.g. dfe-cin-c1) or .yml path.")],
+    project: ProjectOpt = Path("."),
+) -> None:
+    """An Explore Education Statistics tidy CSV, through a mapping to catalogue measures."""
+    from .importers.run import import_dfe_ees
+
+    _import_report(*import_dfe_ees(_import_project(project), path, mapping))
+
+
+@import_app.command("police-outcomes")
+def import_police_cmd(
+    path: ExistingFile,
+    forces: Annotated[
+        Path, typer.Option(exists=True, help="ONS district to police force area lookup (CSV).")
+    ],
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Home Office crime outcomes by force and quarter: offences against children."""
+    from .importers.run import import_police
+
+    _import_report(*import_police(_import_project(project), path, forces))
+
+
+@import_app.command("la-areas")
+def import_la_areas_cmd(
+    paths: Annotated[
+        list[Path], typer.Argument(exists=True, dir_okay=False, help="EES CSV files.")
+    ],
+    neighbours: Annotated[Path, typer.Option(exists=True, help="DfE statistical neighbours CSV.")],
+    districts: Annotated[Path, typer.Option(exists=True, help="ONS LTLA to UTLA lookup CSV.")],
+    forces: Annotated[
+        Path, typer.Option(exists=True, help="ONS district to police force area lookup CSV.")
+    ],
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Every local authority in EES files as an area, with statistical neighbours."""
+    from .importers.run import import_la_areas
+
+    message = import_la_areas(_import_project(project), paths, neighbours, districts, forces)
+    out.print(message, markup=False)
 
 
 @narrative_app.command("init")

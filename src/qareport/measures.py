@@ -42,7 +42,8 @@ def compute_values(
     grouped = returns.groupby(["area_code", "period", "measure_id"], sort=True, as_index=False).agg(
         numerator=("numerator", lambda s: s.sum(min_count=1)),
         denominator=("denominator", lambda s: s.sum(min_count=1)),
-        published=("value", lambda s: s.sum(min_count=1)),
+        # a published figure stands only for a single return; pooled returns are recomputed
+        published=("value", lambda s: s.iloc[0] if len(s) == 1 else np.nan),
         marker=("marker", lambda s: next((m for m in s if m), "")),
     )
     grouped["value"] = [
@@ -62,6 +63,9 @@ def compute_values(
 
 
 def _value(measure: Measure, numerator: float, denominator: float, published: float) -> float:
+    """The publisher's own figure where the return carries one, else computed from the counts."""
+    if not math.isnan(published):
+        return published
     if not math.isnan(numerator):
         if measure.unit is Unit.COUNT:
             return numerator

@@ -35,6 +35,12 @@ class Defaults(_Strict):
     catalogues: list[str] = Field(default_factory=lambda: ["core"], min_length=1)
     data: list[str] = Field(default_factory=lambda: ["data"], min_length=1)
     national_label: str = "England"
+    national_code: str | None = Field(
+        default=None, description="code of published national rows (E92000001), if imported"
+    )
+    comparator_codes: list[str] = Field(
+        default_factory=list, description="codes of other published rows (regions), not areas"
+    )
     suppression: Suppression = Suppression()
     trend_years: int = Field(default=5, ge=2, le=15)
     trend_quarters: int = Field(default=8, ge=4, le=40)
@@ -49,6 +55,11 @@ class AreaParameters(_Strict):
     name: str = Field(min_length=1, max_length=120)
     kind: str = Field(default="partnership", pattern=r"^(partnership|force|organisation)$")
     region: str | None = None
+    region_code: str | None = None  # code of the region's published rows, if imported
+    former_codes: list[str] = Field(default_factory=list)  # codes the area used to have
+    police_force_area: str | None = None
+    members: list[str] = Field(default_factory=list)
+    national_label: str | None = None  # overrides the defaults' label (forces: England and Wales)
     peer_group: list[str] = Field(default_factory=list)
     peer_group_label: str = "Peer group"
     sections: list[str] = Field(min_length=1)

@@ -129,10 +129,24 @@ class Project:
     def areas(self) -> list[AreaParameters]:
         return [self.area(a) for a in self.area_ids()]
 
+    def comparator_codes(self) -> set[str]:
+        """Codes of published comparator rows (the nation, regions): not areas with books."""
+        codes = {a.region_code for a in self.areas() if a.region_code}
+        codes |= set(self.defaults.comparator_codes)
+        if self.defaults.national_code:
+            codes.add(self.defaults.national_code)
+        return codes
+
+    def known_codes(self) -> set[str]:
+        """Every code an extract may carry: the areas' own and the comparators'."""
+        return {a.code for a in self.areas()} | self.comparator_codes()
+
     def _area_by_code(self, wanted: str) -> AreaParameters:
+        """An area by its code, a former code, or its name (any case)."""
         for area_id in self.area_ids():
             area = load_area(self.parameters_dir / f"{area_id}.yml")
-            if wanted in (area.code, area.name):
+            names = {area.code, *area.former_codes, area.name.casefold()}
+            if wanted in names or wanted.casefold() in names:
                 return self.area(area_id)
         raise ParameterError(
             f"unknown area {wanted!r}; run `qareport areas` to list the areas this project has"

@@ -40,6 +40,26 @@ __all__ = ["build_sheet", "show"]
 
 
 @dataclass(frozen=True)
+class Published:
+    """Published comparator rows (national, regional), used as published, not recomputed."""
+
+    values: pd.DataFrame | None = None
+    national_code: str | None = None
+    region_code: str | None = None
+
+    def value(self, code: str | None, measure_id: str, period: str, fallback: float) -> float:
+        if self.values is None or not code or not len(self.values):
+            return fallback
+        v = self.values
+        row = v[
+            (v["area_code"] == code) & (v["measure_id"] == measure_id) & (v["period"] == period)
+        ]
+        if not len(row):
+            return fallback
+        return float(row["value"].iloc[0])  # NaN when the publisher withheld it
+
+
+@dataclass(frozen=True)
 class SPCSettings:
     """An area's target for a measure, and the period from which its limits are recalculated."""
 
@@ -75,12 +95,21 @@ def build_sheet(
     wanted = sorted({p.label for y in years for p in (y, *y.quarters())})
     raw = store.returns([m.id for m in measures], wanted)
     values = compute_values(raw, catalogue.measures, defaults.suppression)
+    # published national and regional rows are comparators, never part of a pool or funnel
+    comparator_codes = project.comparator_codes()
+    published = values[values["area_code"].isin(comparator_codes)]
+    values = values[~values["area_code"].isin(comparator_codes)]
+    raw = raw[~raw["area_code"].isin(comparator_codes)]
     region_codes = [
         a.code
         for a in project.areas()
         if area.region and a.region == area.region and a.code != area.code
     ]
     region = (f"{area.region} mean" if region_codes else "", region_codes)
+    if area.region_code and (published["area_code"] == area.region_code).any():
+        region = (area.region or area.region_code, [area.region_code])
+    official = Published(published, defaults.national_code, area.region_code)
+    national_label = area.national_label or defaults.national_label
     views = []
     for measure in measures:
         here = values[values["measure_id"] == measure.id]
@@ -96,13 +125,14 @@ def build_sheet(
                 area.peer_group,
                 area.name,
                 area.peer_group_label,
-                defaults.national_label,
+                national_label,
                 charts,
                 f"{area.id}-{when.label}-{measure.id}",
                 "quarterly" if quarterly else "annual",
                 defaults.low_base,
                 region,
                 SPCSettings(area.targets.get(measure.id), area.spc_change_points.get(measure.id)),
+                official,
             )
         )
     digest_rows = raw[raw["area_code"] == area.code].drop(columns=["source_file", "source_row"])
@@ -122,7 +152,7 @@ def build_sheet(
         questions=content.questions,
         methods=[(source.label, text.strip()) for source, text in content.methods.items()],
         peer_label=area.peer_group_label,
-        national_label=defaults.national_label,
+        national_label=national_label,
         synthetic=area.synthetic,
         suppression=(
             f"on: counts of 1 to {suppression.threshold - 1} shown as [c]"
@@ -154,6 +184,7 @@ def _measure_view(
     low_base_n: int = 30,
     region: tuple[str, list[str]] = ("", []),
     spc_settings: SPCSettings = SPCSettings(),
+    official: Published = Published(),
 ) -> MeasureView:
     mine = values[(values["measure_id"] == measure.id) & (values["area_code"] == code)]
     points, area_values, area_texts, peer_values, national_values = [], [], [], [], []
@@ -162,6 +193,8 @@ def _measure_view(
         value = _float(row, "value")
         marker = str(row["marker"].iloc[0]) if len(row) else "[x]"
         peer, national, _ = comparators(measure, values, raw, period.label, peers)
+        if measure.unit is not Unit.COUNT:
+            national = official.value(official.national_code, measure.id, period.label, national)
         points.append(
             Point(
                 period=period.label,
@@ -185,7 +218,11 @@ def _measure_view(
     previous_value = _float(previous_row, "value")
     peer, national, peer_list = comparators(measure, values, raw, latest_period.label, peers)
     region_mean = math.nan
-    if region[1]:
+    if region[1] == [official.region_code] and measure.unit is not Unit.COUNT:
+        region_mean = official.value(
+            official.region_code, measure.id, latest_period.label, math.nan
+        )
+    elif region[1]:
         region_mean = comparators(measure, values, raw, latest_period.label, region[1])[0]
     change = change_text(measure, latest_value, previous_value, previous.label)
     judgement = judge(measure, latest_value - previous_value)

@@ -166,7 +166,7 @@ def open_store(project: Project, *, rebuild: bool = False, for_area: str | None 
     if rebuild or _stored_inputs(path) != inputs:
         from .extracts import validate_extracts
 
-        area_codes = {a.code for a in project.areas()}
+        area_codes = project.known_codes()
         validated = validate_extracts(
             project.data_paths(), project.catalogue, area_codes, project.root
         )

@@ -1,0 +1,136 @@
+"""Home Office crime outcomes by force and quarter: outcomes of offences against children.
+
+For each territorial force and quarter, outcomes recorded for offences against
+children (sexual offences against children, child sexual exploitation,
+cruelty to children and child abduction) become three measures: how many
+outcomes were recorded, the share charged or summonsed, and the share closed
+for evidential difficulties. The year is the sum of its quarters. The 43
+territorial forces of England and Wales are the comparison set; British
+Transport Police is left out (it covers no area's children).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from ..errors import ExtractError
+from ..periods import Period
+from .areas import force_key, slug
+from .common import ImportSummary, read_csv_rows, write_extract
+
+__all__ = ["CHILD_OFFENCES", "force_parameters", "import_police_outcomes"]
+
+# Home Office offence codes of offences against children, by group.
+CHILD_OFFENCES = {
+    "17B": "sexual offences against children",  # sexual assault on a male child under 13
+    "20B": "sexual offences against children",  # sexual assault on a female child under 13
+    "21": "sexual offences against children",  # sexual activity with a child under 13
+    "22B": "sexual offences against children",  # sexual activity with a child under 16
+    "19D": "sexual offences against children",  # rape of a female child under 16
+    "19E": "sexual offences against children",  # rape of a female child under 13
+    "19G": "sexual offences against children",  # rape of a male child under 16
+    "19H": "sexual offences against children",  # rape of a male child under 13
+    "88A": "sexual offences against children",  # sexual grooming
+    "71": "child sexual exploitation",  # abuse of children through sexual exploitation
+    "11A": "cruelty to children",
+    "13": "child abduction",
+}
+CHARGED = "Charged/Summonsed"
+EVIDENTIAL = "Evidential difficulties"
+NOT_TERRITORIAL = {"british transport police"}
+COLUMNS = ("financial_year", "financial_quarter", "force_name", "offence_code", "outcome_group")
+OUTCOMES = "force_outcomes_recorded_in_quarter"
+
+
+def _forces(lad_pfa: Path) -> dict[str, tuple[str, str]]:
+    """Comparable force name -> (force area code, name as the lookup spells it)."""
+    _, rows = read_csv_rows(lad_pfa)
+    return {force_key(r["PFA23NM"]): (r["PFA23CD"], r["PFA23NM"]) for r in rows}
+
+
+def import_police_outcomes(source: Path, lad_pfa: Path, out_dir: Path) -> ImportSummary:
+    header, rows = read_csv_rows(source)
+    missing = [c for c in (*COLUMNS, OUTCOMES) if c not in header]
+    if missing:
+        raise ExtractError(
+            f"{source}: missing column(s) {', '.join(missing)}; expected the Home Office crime "
+            "outcomes open data in tidy form"
+        )
+    forces = _forces(lad_pfa)
+    summary = ImportSummary(source=str(source), rows_read=len(rows))
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        if row["offence_code"] not in CHILD_OFFENCES:
+            summary.reject("not an offence against children")
+            continue
+        key = force_key(row["force_name"])
+        if key in NOT_TERRITORIAL:
+            summary.reject("not one of the 43 territorial forces")
+            continue
+        if key not in forces:
+            summary.reject(f"force {row['force_name']!r} not in the force area lookup")
+            continue
+        cell = row[OUTCOMES]
+        if not re.fullmatch(r"-?\d+", cell):  # negative: a later reclassification, kept
+            summary.reject(f"outcomes recorded is {cell!r}, not a count")
+            continue
+        try:
+            start = int(row["financial_year"].split("/")[0])
+            quarter = int(row["financial_quarter"])
+            period = Period(start).quarters()[quarter - 1].label
+        except (ValueError, IndexError):
+            summary.reject("financial year or quarter not understood")
+            continue
+        counts = totals[(forces[key][0], period)]
+        counts[0] += int(cell)
+        counts[1] += int(cell) if row["outcome_group"] == CHARGED else 0
+        counts[2] += int(cell) if row["outcome_group"].startswith(EVIDENTIAL) else 0
+    years: dict[tuple[str, str], list[list[int]]] = defaultdict(list)
+    for (code, period), counts in totals.items():
+        years[(code, period[:7])].append(counts)
+    for (code, year), quarters in years.items():
+        if len(quarters) == 4:  # a year only when all four quarters are there
+            totals[(code, year)] = [sum(q[i] for q in quarters) for i in range(3)]
+    out = []
+    for (code, period), (total, charged, evidential) in totals.items():
+        out.append(
+            dict(area_code=code, period=period, measure_id="police-child-offences", numerator=total)
+        )
+        for measure_id, count in (
+            ("police-child-charged", charged),
+            ("police-child-evidential-difficulties", evidential),
+        ):
+            out.append(
+                dict(
+                    area_code=code,
+                    period=period,
+                    measure_id=measure_id,
+                    numerator=count,
+                    denominator=total,
+                )
+            )
+        summary.areas.add(code)
+    for row in out:
+        summary.measures[row["measure_id"]] += 1
+    output = out_dir / "police-outcomes.csv"
+    write_extract(out, output)
+    summary.output, summary.rows_written = output, len(out)
+    return summary
+
+
+def force_parameters(codes: set[str], lad_pfa: Path) -> dict[str, dict]:
+    """Parameters for each force found in the import: a police book of investigation outcomes."""
+    names = {code: name for code, name in _forces(lad_pfa).values()}
+    result = {}
+    for code in sorted(codes):
+        name = names[code]
+        result[f"{slug(name)}-police"] = {
+            "code": code,
+            "name": f"{name} police force area",
+            "kind": "force",
+            "national_label": "All 43 forces",
+            "sections": ["police-investigation", "police-cse"],
+        }
+    return result

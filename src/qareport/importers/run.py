@@ -1,0 +1,92 @@
+"""Imports into a project: where imported extracts go, and what the project needs to use them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..project import Project
+from ..yamlio import dump_yaml
+from .areas import la_parameters, write_area_files
+from .common import ImportSummary
+from .ees import import_ees, load_mapping
+from .police import force_parameters, import_police_outcomes
+
+__all__ = ["IMPORTED", "import_dfe_ees", "import_la_areas", "import_police", "setup_hint"]
+
+IMPORTED = "data/imported"
+REAL_DEFAULTS = {
+    "title": "Safeguarding Children Report Book",
+    "catalogues": ["dfe", "police"],
+    "data": [IMPORTED],
+    "national_label": "England",
+    "national_code": "E92000001",
+    # published statistics are already disclosure-controlled by their publisher (cells
+    # marked c); suppressing again would show figures that differ from the publication
+    "suppression": {"enabled": False, "threshold": 5},
+    "trend_years": 13,
+    "trend_quarters": 8,
+}
+
+
+GENERATED = "# Settings for books from published statistics (written by `qareport import`)."
+
+
+def _ensure_defaults(project: Project, comparators: set[str] = frozenset()) -> str | None:
+    """A project with no defaults gets ones for published data, and the comparator codes
+    (regions) each import finds are added to them; defaults someone wrote are never edited."""
+    path = project.parameters_dir / "defaults.yml"
+    if path.is_file() and not path.read_text(encoding="utf-8").startswith(GENERATED):
+        return setup_hint(project, comparators)
+    settings = dict(REAL_DEFAULTS)
+    known = set(project.defaults.comparator_codes) if path.is_file() else set()
+    national = settings["national_code"]
+    settings["comparator_codes"] = sorted((known | set(comparators)) - {national})
+    text = GENERATED + " Delete this line to keep your own edits.\n" + dump_yaml(settings)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return f"wrote {path} (catalogues dfe and police, data from {IMPORTED})"
+
+
+def setup_hint(project: Project, comparators: set[str] = frozenset()) -> str | None:
+    defaults = project.defaults
+    if IMPORTED not in defaults.data:
+        return f"note: add `{IMPORTED}` under `data:` in parameters/defaults.yml to use the import"
+    missing = sorted(set(comparators) - set(defaults.comparator_codes) - {defaults.national_code})
+    if missing:
+        return (
+            f"note: add {', '.join(missing)} under `comparator_codes:` in parameters/defaults.yml"
+        )
+    return None
+
+
+def import_dfe_ees(
+    project: Project, source: Path, mapping_ref: str
+) -> tuple[ImportSummary, str | None]:
+    _ensure_defaults(project)
+    project = Project.open(project.root)  # defaults may be new
+    mapping, _ = load_mapping(mapping_ref, project.root, project.catalogue)
+    summary = import_ees(source, mapping, project.catalogue, project.root / IMPORTED)
+    return summary, _ensure_defaults(project, summary.comparators)
+
+
+def import_police(project: Project, source: Path, lad_pfa: Path) -> tuple[ImportSummary, str]:
+    hint = _ensure_defaults(project)
+    summary = import_police_outcomes(source, lad_pfa, project.root / IMPORTED)
+    written, kept = write_area_files(
+        project.parameters_dir, force_parameters(summary.areas, lad_pfa), source.name
+    )
+    note = f"{written} force parameter files written, {kept} edited ones kept"
+    return summary, "\n".join(x for x in (hint, note) if x)
+
+
+def import_la_areas(
+    project: Project, ees: list[Path], neighbours: Path, districts: Path, lad_pfa: Path
+) -> str:
+    hint = _ensure_defaults(project)
+    areas = la_parameters(ees, neighbours, districts, lad_pfa)
+    names = ", ".join(p.name for p in ees)
+    written, kept = write_area_files(project.parameters_dir, areas, names)
+    note = f"{len(areas)} local authorities: {written} parameter files written, {kept} edited kept"
+    return "\n".join(x for x in (hint, note) if x)
