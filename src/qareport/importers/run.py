@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..project import Project
-from ..yamlio import dump_yaml
+from ..yamlio import dump_yaml, load_yaml
 from .areas import la_parameters, write_area_files
 from .common import ImportSummary
 from .ees import import_ees, load_mapping
@@ -32,21 +32,22 @@ GENERATED = "# Settings for books from published statistics (written by `qarepor
 
 
 def _ensure_defaults(project: Project, comparators: set[str] = frozenset()) -> str | None:
-    """A project with no defaults gets ones for published data, and the comparator codes
-    (regions) each import finds are added to them; defaults someone wrote are never edited."""
+    """A project with no defaults gets ones for published data. Defaults written that way
+    gain the comparator codes (regions) each import finds, with every other setting kept
+    as the user left it; defaults someone wrote themselves are never edited."""
     path = project.parameters_dir / "defaults.yml"
     if path.is_file() and not path.read_text(encoding="utf-8").startswith(GENERATED):
         return setup_hint(project, comparators)
-    settings = dict(REAL_DEFAULTS)
-    known = set(project.defaults.comparator_codes) if path.is_file() else set()
-    national = settings["national_code"]
-    settings["comparator_codes"] = sorted((known | set(comparators)) - {national})
-    text = GENERATED + " Delete this line to keep your own edits.\n" + dump_yaml(settings)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
+    settings = load_yaml(path) if path.is_file() else dict(REAL_DEFAULTS)
+    known = set(settings.get("comparator_codes", []))
+    wanted = sorted((known | set(comparators)) - {settings.get("national_code")})
+    if path.is_file() and wanted == sorted(known):
         return None
+    settings["comparator_codes"] = wanted
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = GENERATED + " Delete this line to stop imports adding to it.\n" + dump_yaml(settings)
     path.write_text(text, encoding="utf-8", newline="\n")
-    return f"wrote {path} (catalogues dfe and police, data from {IMPORTED})"
+    return f"updated {path}: comparator codes {', '.join(wanted) or 'none'}"
 
 
 def setup_hint(project: Project, comparators: set[str] = frozenset()) -> str | None:
