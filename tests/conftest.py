@@ -16,8 +16,8 @@ PERIOD = "2025-26"
 
 
 def copy_workbook(target: Path) -> Path:
-    """A fresh workbook: parameters, demo data and notebooks, no narrative, no output."""
-    for name in ("parameters", "notebooks"):
+    """A fresh workbook: parameters, demo data, programme and notebooks; no narrative or output."""
+    for name in ("parameters", "notebooks", "programme"):
         shutil.copytree(REPO / name, target / name)
     shutil.copytree(REPO / "data" / "demo", target / "data" / "demo")
     return target

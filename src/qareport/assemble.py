@@ -16,10 +16,12 @@ from .errors import NarrativeError
 from .narrative import STORY_PARTS, cited_measures, fill_placeholders, read_narrative
 from .parameters import AreaParameters
 from .periods import Period
+from .programme import informed, load_programme, programme_rows
 from .project import Project
-from .render.model import ActionView, Book, SheetPage, StoryPage
+from .render.model import ActionView, Book, SheetPage, StoryPage, ThemeView
 from .review import figures_fingerprint
 from .sheetdata import SheetData
+from .themes import load_themes
 
 __all__ = ["assemble_book", "check_narrative", "narrative_files"]
 
@@ -27,14 +29,22 @@ __all__ = ["assemble_book", "check_narrative", "narrative_files"]
 def narrative_files(project: Project, area: AreaParameters, period: Period) -> list[Path]:
     """Every narrative file a book reads (existing or not): one per sheet, and the story."""
     folder = project.narrative_area_dir(area.id) / period.label
-    return [*(folder / f"{s}.md" for s in area.sections), folder / "story.md"]
+    sections = project.book_sections(area, period)
+    return [*(folder / f"{s}.md" for s in sections), folder / "story.md"]
 
 
 def check_narrative(project: Project, area: AreaParameters, period: Period) -> None:
     """Read every narrative file and the actions register, and check every citation, so a
     problem in them stops a build before it writes anything."""
-    load_actions(project.narrative_area_dir(area.id) / period.label / "actions.yml")
-    known = {m for s in area.sections for m in project.catalogue.area(s).measures}
+    folder = project.narrative_area_dir(area.id) / period.label
+    load_actions(folder / "actions.yml")
+    load_themes(
+        folder / "themes.yml", {m.id for m in area.members}, project.book_sections(area, period)
+    )
+    load_programme(project.programme_path(area.id), project.catalogue, area)
+    known = {
+        m for s in project.book_sections(area, period) for m in project.catalogue.area(s).measures
+    }
     for path in narrative_files(project, area, period):
         narrative = read_narrative(path)
         for part in narrative.parts.values():
@@ -55,13 +65,18 @@ def assemble_book(
 ) -> Book:
     folder = project.narrative_area_dir(area.id) / period.label
     register = load_actions(folder / "actions.yml")
-    stray = [a for a in register.actions if a.section not in area.sections]
+    sections = project.book_sections(area, period)
+    stray = [a for a in register.actions if a.section not in sections]
     if stray:
         raise NarrativeError(
             f"{folder / 'actions.yml'}: action {stray[0].id}: section {stray[0].section!r} is "
-            f"not a sheet of this book ({', '.join(area.sections)})"
+            f"not a sheet of this book ({', '.join(sections)})"
         )
     figures = {m.id: m.latest for sheet in sheets for m in sheet.measures}
+    names = {m.id: m.name for m in area.members}
+    programme = programme_rows(
+        load_programme(project.programme_path(area.id), project.catalogue, area), area, period
+    )
     pages = []
     for data in sheets:
         narrative = read_narrative(folder / f"{data.section_id}.md")
@@ -70,7 +85,14 @@ def assemble_book(
         )
         actions = [
             ActionView(
-                a.id, a.text, a.owner, a.due, a.status, a.raised, a.closed or "", a.overdue(period)
+                a.id,
+                a.text,
+                names.get(a.owner, a.owner),  # an owner may be a member agency's id
+                a.due,
+                a.status,
+                a.raised,
+                a.closed or "",
+                a.overdue(period),
             )
             for a in register.for_section(data.section_id)
         ]
@@ -85,8 +107,20 @@ def assemble_book(
                 reviewer=narrative.reviewer,
                 reviewed_on=narrative.reviewed_on,
                 rereview=rereview,
+                informed_by=informed(programme, data.section_id, period),
             )
         )
+    titles = {d.section_id: d.section_title for d in sheets}
+    themes = [
+        ThemeView(
+            t.theme,
+            t.risk,
+            [names.get(a, a) for a in t.agencies],
+            [(f"sheet-{s}", titles.get(s, s)) for s in t.sheets],
+            t.summary,
+        )
+        for t in load_themes(folder / "themes.yml", set(names), sections)
+    ]
     story = None
     story_file = read_narrative(folder / "story.md")
     parts = [
@@ -114,10 +148,14 @@ def assemble_book(
         period_title=period.title,
         synthetic=area.synthetic,
         peer_label=area.peer_group_label,
-        national_label=project.defaults.national_label,
+        national_label=area.national_label or project.defaults.national_label,
         suppression=suppression,
         sheets=pages,
         provenance=provenance,
         built_at=built_at,
         story=story,
+        members=[(m.name, m.kind) for m in area.members],
+        programme=programme,
+        themes=themes,
+        edition="quarterly" if period.is_quarter else "annual",
     )

@@ -21,7 +21,7 @@ from . import __version__
 from .assemble import assemble_book, check_narrative, narrative_files
 from .errors import ExtractError, ParameterError, RenderError
 from .manifest import read_manifest, sheet_inputs, write_manifest
-from .periods import parse_period
+from .periods import check_edition, parse_period
 from .project import Project
 from .provenance import appendix_rows, build_provenance, stamp_notebook
 from .render.html import render_html
@@ -69,8 +69,12 @@ def build_book(
     runner: SheetRunner | None = None,
     store: Store | None = None,
     progress: Progress = _no_progress,
+    edition: str | None = None,
 ) -> BookResult:
-    """Build output/<area>/<period>/report-book.html and .pdf; returns what was done."""
+    """Build output/<area>/<period>/report-book.html and .pdf; returns what was done.
+
+    The edition follows from the period (a year: annual; a quarter: quarterly);
+    `edition`, when given, is checked against it."""
     started = time.perf_counter()
     if engine not in ENGINES:
         raise ParameterError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -80,6 +84,7 @@ def build_book(
         )
     project = Project.open(project_dir)
     when = parse_period(period)
+    check_edition(when, edition)
     params = project.area(area)
     own_runner = runner is None
     if runner is None:
@@ -103,24 +108,23 @@ def build_book(
                 else ""
             )
             raise ExtractError(f"{problems[0]}{more}")
+        sections = project.book_sections(params, when)
         final = project.book_dir(params.id, when)
         previous = read_manifest(final).get("sheets", {})
         staging = project.output_dir / ".staging" / f"{params.id}-{when.label}-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         (staging / "notebooks").mkdir(parents=True)
         try:
-            sheets = {
-                s: sheet_inputs(project, store, params, when.label, s) for s in params.sections
-            }
+            sheets = {s: sheet_inputs(project, store, params, when.label, s) for s in sections}
             reused = [
                 s
-                for s in params.sections
+                for s in sections
                 if not force
                 and previous.get(s, {}).get("sheet_hash") == sheets[s]["sheet_hash"]
                 and (final / "notebooks" / f"{s}.ipynb").is_file()
             ]
-            executed = [s for s in params.sections if s not in reused]
-            for section in params.sections:
+            executed = [s for s in sections if s not in reused]
+            for section in sections:
                 target = staging / "notebooks" / f"{section}.ipynb"
                 if section in reused:
                     progress(f"reusing {section}")
@@ -139,11 +143,11 @@ def build_book(
                     )
             progress("rendering HTML")
             sheet_data = [
-                sheet_from_notebook(staging / "notebooks" / f"{s}.ipynb") for s in params.sections
+                sheet_from_notebook(staging / "notebooks" / f"{s}.ipynb") for s in sections
             ]
             built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
             record = build_provenance(project, params, when, store.inputs, built_at)
-            for section in params.sections:
+            for section in sections:
                 stamp_notebook(staging / "notebooks" / f"{section}.ipynb", record)
             book = assemble_book(project, params, when, sheet_data, built_at, appendix_rows(record))
             html_path = staging / "report-book.html"

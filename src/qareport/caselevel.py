@@ -4,6 +4,9 @@ Files named `*.cases.csv` or `*.cases.parquet` hold
 
     area_code, period, measure_id, case_id, met     (met: 1/0, yes/no, true/false)
 
+plus, optionally, `agency` and `team` (which member agency and team the case
+belongs to; each becomes its own return),
+
 or, for audits scored against a criterion, `score` instead of `met`: 1 to 5 (4 or
 5 meets the standard), yes/no, or empty for evidence only. Evidence-only cases
 are left out of the percentage and counted in the return's note.
@@ -144,9 +147,11 @@ def aggregate_cases(
                         area if own_area else None,
                     )
                 )
+        extra = [c for c in ("agency", "team") if c in columns]
+        keys = ", ".join(["area_code", "period", "measure_id", *extra])
         duplicates = con.execute(
             f"SELECT max(line), area_code FROM cases WHERE line NOT IN ({bad_lines}) "
-            "GROUP BY area_code, period, measure_id, case_id HAVING count(*) > 1 "
+            f"GROUP BY {keys}, case_id HAVING count(*) > 1 "
             f"ORDER BY 1 LIMIT {ISSUE_LIMIT}"
         ).fetchall()
         for line, area in duplicates:
@@ -159,16 +164,18 @@ def aggregate_cases(
                     area,
                 )
             )
+        labels = "".join(f"coalesce(CAST({c} AS VARCHAR), '') AS {c}, " for c in extra)
         frame = con.execute(
-            f"SELECT area_code, period, measure_id, "
+            f"SELECT area_code, period, measure_id, {labels}"
             f"sum(CASE WHEN lower(CAST(met AS VARCHAR)) IN {_TRUE} THEN 1 ELSE 0 END)::DOUBLE "
             f"AS numerator, count(*) FILTER (WHERE met != 'evidence')::DOUBLE AS denominator, "
             f"count(*) FILTER (WHERE met = 'evidence') AS evidence "
             f"FROM cases WHERE line NOT IN ({bad_lines}) "
-            "GROUP BY area_code, period, measure_id ORDER BY area_code, period, measure_id"
+            f"GROUP BY {keys} ORDER BY {keys}"
         ).fetchdf()
     notes = [f"{int(e)} evidence-only cases" if e else "" for e in frame.pop("evidence")]
-    frame = frame.assign(
-        value=float("nan"), agency="", note=notes, marker="", source_file=label, source_row=0
-    )
+    for column in ("agency", "team"):
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame.assign(value=float("nan"), note=notes, marker="", source_file=label, source_row=0)
     return frame, sorted(issues, key=lambda i: (i.row or 0, i.column or ""))

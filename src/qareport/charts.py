@@ -23,10 +23,23 @@ import seaborn as sns
 from .catalogue import Measure, Unit
 from .sheetdata import Chart
 
-__all__ = ["PALETTE", "SPCOverlay", "TrendSeries", "funnel_chart", "spc_chart", "trend_chart"]
+__all__ = [
+    "PALETTE",
+    "SPCOverlay",
+    "TrendSeries",
+    "agency_chart",
+    "funnel_chart",
+    "spc_chart",
+    "trend_chart",
+]
 
 # Analysis Function accessible palette: dark blue, orange, turquoise, dark pink.
 PALETTE = {"area": "#12436D", "peer": "#F46A25", "national": "#28A197", "extra": "#801650"}
+# The Analysis Function's categorical palette, in its order, for one line per agency;
+# each line also has its own marker and dash pattern, so colour is never the only cue.
+CATEGORICAL = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (1, 1))]
 TEXT = "#0b0c0c"
 DPI = 150
 SIZE_IN = (5.2, 3.0)
@@ -121,6 +134,47 @@ def trend_chart(measure: Measure, series: TrendSeries, alt: str, chart_id: str) 
     if measure.unit is Unit.RATE:
         ax.set_ylabel(f"per {measure.per:,}", fontsize=8)
     return _save(fig, alt, chart_id)
+
+
+def agency_chart(
+    measure: Measure,
+    labels: list[str],
+    lines: list[tuple[str, list[float | None]]],
+    alt: str,
+    chart_id: str,
+) -> Chart:
+    """One line per member agency, the latest value of each labelled at its end."""
+    fig, ax = plt.subplots(figsize=SIZE_IN, dpi=DPI)
+    x = list(range(len(labels)))
+    top = 0.0
+    for n, (name, values) in enumerate(lines):
+        if not _has(values):
+            continue
+        ys = _clean(values)
+        k = n % len(CATEGORICAL)
+        ax.plot(x, ys, linestyle=DASHES[k], marker=MARKERS[k], color=CATEGORICAL[k],
+                linewidth=1.8, markersize=4, label=name)  # fmt: skip
+        last = max(i for i, v in enumerate(ys) if not math.isnan(v))
+        ax.annotate(
+            format_short(measure, ys[last]),
+            (last, ys[last]),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=7,
+            color=CATEGORICAL[k],
+            va="center",
+        )
+        top = max(top, *[v for v in ys if not math.isnan(v)])
+    _axes(ax, measure, x, labels, top)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False,
+              fontsize=7, labelcolor=TEXT)  # fmt: skip
+    if measure.unit is Unit.RATE:
+        ax.set_ylabel(f"per {measure.per:,}", fontsize=8)
+    return _save(fig, alt, chart_id)
+
+
+def format_short(measure: Measure, value: float) -> str:
+    return f"{value:.0f}%" if measure.unit is Unit.PERCENT else f"{value:,.0f}"
 
 
 @dataclass(frozen=True)

@@ -65,14 +65,20 @@ def build(
     ] = None,
     engine: Annotated[str, typer.Option(help="PDF engine: typst (default) or quarto.")] = "typst",
     force: Annotated[bool, typer.Option(help="Re-execute every sheet.")] = False,
+    edition: Annotated[
+        str | None,
+        typer.Option(help="annual (period 2025-26) or quarterly (2025-26-Q3); checked."),
+    ] = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Build books: output/<area>/<period>/report-book.html and .pdf."""
+    from .periods import check_edition, parse_period
     from .project import Project
 
     chosen = [bool(area), bool(areas), all_areas]
     if sum(chosen) != 1:
         raise QareportError("give exactly one of --area, --areas or --all")
+    check_edition(parse_period(period), edition)
     proj = Project.open(project)
     if area:
         _build_single(proj, area, period, engine, force)
@@ -99,7 +105,9 @@ def _build_single(proj, area: str, period: str, engine: str, force: bool) -> Non
     with early or nullcontext() as runner, _bar() as bar:
         from .build import build_book
 
-        task = bar.add_task(f"{params.id} {period}", total=len(params.sections) + 3)
+        task = bar.add_task(
+            f"{params.id} {period}", total=len(proj.book_sections(params, parse_period(period))) + 3
+        )
 
         def progress(step: str) -> None:
             bar.update(task, advance=1, description=f"{params.id} {period}: {step}")
@@ -164,7 +172,9 @@ def validate(project: ProjectOpt = Path(".")) -> None:
     proj = Project.open(project)
     catalogue = proj.catalogue
     params = proj.areas()
-    checked = validate_extracts(proj.data_paths(), catalogue, proj.known_codes(), proj.root)
+    checked = validate_extracts(
+        proj.data_paths(), catalogue, proj.known_codes(), proj.root, proj.member_agencies()
+    )
     for issue in checked.issues:
         out.print(str(issue), markup=False)
     summary = (

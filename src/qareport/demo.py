@@ -385,8 +385,14 @@ def demo_files(catalogue: Catalogue, count: int = len(DEMO_AREAS)) -> dict[str, 
 def write_demo(project_dir: Path, count: int = len(DEMO_AREAS)) -> list[Path]:
     """Write (or rewrite identically) the demo data and parameters into a project."""
     written = []
-    for relative, text in demo_files(load_catalogue(["framework", "police"]), count).items():
+    from .demo_partnership import partnership_files
+
+    catalogue = load_catalogue(["framework", "police"])
+    files = {**demo_files(catalogue, count), **partnership_files(catalogue)}
+    for relative, text in files.items():
         path = project_dir / relative
+        if relative.startswith("narrative/") and path.exists():
+            continue  # reviewers' words are never overwritten, even by the demo
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)

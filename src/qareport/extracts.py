@@ -2,7 +2,11 @@
 
 The extract format is tidy, one row per area, period and measure:
 
-    area_code, period, measure_id, numerator, denominator, value, agency, note
+    area_code, period, measure_id, numerator, denominator, value, agency, team, note
+
+`agency` is the member agency that made the return (a partnership's members are
+listed in its parameters); `team` a team or locality within it, where the data
+carry one.
 
 `numerator` (or `value`) is required; `denominator` is required for percent and
 rate measures. A number cell may instead hold a GSS marker (c, x, z, u, low,
@@ -37,7 +41,7 @@ __all__ = [
 ]
 
 REQUIRED = ("area_code", "period", "measure_id")
-COLUMNS = (*REQUIRED, "numerator", "denominator", "value", "agency", "note")
+COLUMNS = (*REQUIRED, "numerator", "denominator", "value", "agency", "team", "note")
 NUMBER_COLUMNS = ("numerator", "denominator", "value")
 MARKERS = {"c": "[c]", "x": "[x]", "z": "[z]", "u": "[u]", "low": "[low]"}
 _MARKER_RE = re.compile(r"^\[?(c|x|z|u|low)\]?$", re.IGNORECASE)
@@ -130,6 +134,7 @@ def _raw_schema(catalogue: Catalogue, area_codes: set[str]):
             ),
             **{c: pa.Column(str, number_check, required=False) for c in NUMBER_COLUMNS},
             "agency": pa.Column(str, required=False),
+            "team": pa.Column(str, required=False),
             "note": pa.Column(
                 str,
                 pa.Check(lambda s: s.str.len() <= MAX_CELL, name="cell_length"),
@@ -196,7 +201,7 @@ def _marker(row: pd.Series) -> str:
 def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[ExtractIssue]:
     """Checks across cells of a row, and duplicates, on rows already type-clean."""
     issues: list[ExtractIssue] = []
-    seen: dict[tuple[str, str, str, str], int] = {}
+    seen: dict[tuple[str, str, str, str, str], int] = {}
     for index, row in frame.iterrows():
         line = int(index) + 2
         area = row["area_code"]
@@ -204,12 +209,13 @@ def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[E
         def add(column: str | None, message: str, line=line, area=area) -> None:
             issues.append(ExtractIssue(label, line, column, message, area))
 
-        key = (area, row["period"], row["measure_id"], row.get("agency", ""))
+        key = (area, row["period"], row["measure_id"], row.get("agency", ""), row.get("team", ""))
         if key in seen:
             add(
                 None,
                 f"duplicate of row {seen[key]} (same area, period, measure"
                 + (", agency" if row.get("agency") else "")
+                + (", team" if row.get("team") else "")
                 + "); keep one of them",
             )
             continue
@@ -298,7 +304,11 @@ def _validate_file(
 
 
 def validate_extracts(
-    paths: list[Path], catalogue: Catalogue, area_codes: set[str], root: Path | None = None
+    paths: list[Path],
+    catalogue: Catalogue,
+    area_codes: set[str],
+    root: Path | None = None,
+    members: dict[str, set[str]] | None = None,
 ) -> ValidatedExtracts:
     """Read and validate every extract; never raises for row problems, only collects them."""
     frames, issues = [], []
@@ -326,12 +336,38 @@ def validate_extracts(
     columns = [*COLUMNS, "marker", "source_file", "source_row"]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     frame, cross = _drop_cross_file_duplicates(frame[columns])
-    return ValidatedExtracts(frame, tuple(files), tuple(issues + cross))
+    frame, strangers = _unknown_agencies(frame, members or {})
+    return ValidatedExtracts(frame, tuple(files), tuple(issues + cross + strangers))
+
+
+def _unknown_agencies(
+    frame: pd.DataFrame, members: dict[str, set[str]]
+) -> tuple[pd.DataFrame, list[ExtractIssue]]:
+    """A partnership's returns must come from its listed members (or carry no agency)."""
+    if not members or frame.empty:
+        return frame, []
+    bad = [
+        i
+        for i, (code, agency) in enumerate(zip(frame["area_code"], frame["agency"], strict=True))
+        if agency and code in members and agency not in members[code]
+    ]
+    issues = [
+        ExtractIssue(
+            frame.at[i, "source_file"],
+            int(frame.at[i, "source_row"]) or None,
+            "agency",
+            f"{frame.at[i, 'agency']!r} is not a member agency of {frame.at[i, 'area_code']}; "
+            f"members: {', '.join(sorted(members[frame.at[i, 'area_code']]))}",
+            frame.at[i, "area_code"],
+        )
+        for i in bad[:50]
+    ]
+    return frame.drop(index=bad).reset_index(drop=True), issues
 
 
 def _drop_cross_file_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ExtractIssue]]:
     """The same return in two files is ambiguous: report it and keep neither."""
-    key = ["area_code", "period", "measure_id", "agency"]
+    key = ["area_code", "period", "measure_id", "agency", "team"]
     dupes = frame[frame.duplicated(key, keep=False)]
     issues = []
     for _, group in dupes.groupby(key, sort=True):

@@ -14,7 +14,7 @@ from .catalogue import ID_PATTERN
 from .errors import ParameterError
 from .yamlio import load_yaml
 
-__all__ = ["AreaParameters", "Defaults", "Suppression", "load_area", "load_defaults"]
+__all__ = ["AreaParameters", "Defaults", "Member", "Suppression", "load_area", "load_defaults"]
 
 
 class _Strict(BaseModel):
@@ -47,6 +47,20 @@ class Defaults(_Strict):
     low_base: int = Field(default=30, ge=1, le=10_000)
 
 
+class Member(_Strict):
+    """A member agency of a partnership: the agency column of its returns holds `id`."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=120)
+    kind: str = Field(
+        pattern=r"^(police|social-care|health|education|probation|youth-justice|other)$"
+    )
+    force_area: str | None = None  # for police: the force area the partnership sits in
+    returns: list[str] = Field(
+        default_factory=list, description="measure ids this agency is expected to return"
+    )
+
+
 class AreaParameters(_Strict):
     """One area: a police force, a safeguarding partnership or a single organisation."""
 
@@ -58,7 +72,10 @@ class AreaParameters(_Strict):
     region_code: str | None = None  # code of the region's published rows, if imported
     former_codes: list[str] = Field(default_factory=list)  # codes the area used to have
     police_force_area: str | None = None
-    members: list[str] = Field(default_factory=list)
+    members: list[Member] = Field(default_factory=list)
+    priority_measures: list[str] = Field(
+        default_factory=list, description="the quarterly edition's measures (default: all)"
+    )
     national_label: str | None = None  # overrides the defaults' label (forces: England and Wales)
     peer_group: list[str] = Field(default_factory=list)
     peer_group_label: str = "Peer group"

@@ -97,3 +97,20 @@ def parse_period(text: object) -> Period:
             f"so {start} must be followed by {(start + 1) % 100:02d}"
         )
     return Period(start, int(quarter) if quarter else None)
+
+
+EDITIONS = ("annual", "quarterly")
+
+
+def check_edition(period: Period, edition: str | None) -> str:
+    """The edition a period makes, checked against the one asked for (if any)."""
+    made = "quarterly" if period.is_quarter else "annual"
+    if edition is None or edition == made:
+        return made
+    if edition not in EDITIONS:
+        raise ParameterError(f"edition {edition!r} is not one of: {', '.join(EDITIONS)}")
+    example = f"{period.year.label}-Q3" if edition == "quarterly" else period.year.label
+    raise ParameterError(
+        f"the {edition} edition needs a period like {example}, not {period.label}; "
+        f"give --period {example} or --edition {made}"
+    )

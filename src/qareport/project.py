@@ -84,6 +84,9 @@ class Project:
     def manifest_path(self, area_id: str, period: Period) -> Path:
         return self.book_dir(area_id, period) / MANIFEST_NAME
 
+    def programme_path(self, area_id: str) -> Path:
+        return self.root / "programme" / f"{area_id}.yml"
+
     def narrative_area_dir(self, area_id: str) -> Path:
         return self.narrative_dir / area_id
 
@@ -111,10 +114,12 @@ class Project:
         if not path.is_file():
             return self._area_by_code(area_id)
         area = load_area(path)
-        for key in (*area.targets, *area.spc_change_points):
+        returned = [m for member in area.members for m in member.returns]
+        for key in (*area.targets, *area.spc_change_points, *area.priority_measures, *returned):
             if key not in self.catalogue.measures:
                 raise ParameterError(
-                    f"{path}: targets/spc_change_points: {key!r} is not a measure id; "
+                    f"{path}: targets/spc_change_points/priority_measures/members.returns: "
+                    f"{key!r} is not a measure id; "
                     "run `qareport catalogue list` for the ids"
                 )
         for section in area.sections:
@@ -136,6 +141,18 @@ class Project:
         if self.defaults.national_code:
             codes.add(self.defaults.national_code)
         return codes
+
+    def book_sections(self, area: AreaParameters, period: Period) -> list[str]:
+        """The sheets of an area's book for a period. The quarterly edition of an area with
+        priority measures has only the sheets holding them; the annual edition has all."""
+        if not (period.is_quarter and area.priority_measures):
+            return list(area.sections)
+        wanted = set(area.priority_measures)
+        return [s for s in area.sections if wanted & set(self.catalogue.area(s).measures)]
+
+    def member_agencies(self) -> dict[str, set[str]]:
+        """Area code -> the ids of its member agencies, for areas that list members."""
+        return {a.code: {m.id for m in a.members} for a in self.areas() if a.members}
 
     def known_codes(self) -> set[str]:
         """Every code an extract may carry: the areas' own and the comparators'."""

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .breakdown import agency_lines, team_variation
 from .catalogue import Measure, Polarity, Source, Unit
-from .charts import SPCOverlay, TrendSeries, funnel_chart, spc_chart, trend_chart
+from .charts import SPCOverlay, TrendSeries, agency_chart, funnel_chart, spc_chart, trend_chart
 from .formatting import format_value
 from .measures import (
     change_text,
@@ -85,6 +86,8 @@ def build_sheet(
     content = catalogue.area(section_id)
     defaults = project.defaults
     measures = catalogue.measures_of(section_id)
+    if when.is_quarter and area.priority_measures:  # the quarterly edition: priorities only
+        measures = [m for m in measures if m.id in area.priority_measures]
     store = _open_built_store(project)
     window = series_periods(when, defaults.trend_years, defaults.trend_quarters)
     annual_window = series_periods(when.year, defaults.trend_years, defaults.trend_quarters)
@@ -115,26 +118,25 @@ def build_sheet(
         here = values[values["measure_id"] == measure.id]
         quarterly = when.is_quarter and here["period"].str.contains("-Q").any()
         periods = window if (quarterly or not when.is_quarter) else annual_window
-        views.append(
-            _measure_view(
-                measure,
-                values,
-                raw,
-                periods,
-                area.code,
-                area.peer_group,
-                area.name,
-                area.peer_group_label,
-                national_label,
-                charts,
-                f"{area.id}-{when.label}-{measure.id}",
-                "quarterly" if quarterly else "annual",
-                defaults.low_base,
-                region,
-                SPCSettings(area.targets.get(measure.id), area.spc_change_points.get(measure.id)),
-                official,
-            )
+        view = _measure_view(
+            measure,
+            values,
+            raw,
+            periods,
+            area.code,
+            area.peer_group,
+            area.name,
+            area.peer_group_label,
+            national_label,
+            charts,
+            f"{area.id}-{when.label}-{measure.id}",
+            "quarterly" if quarterly else "annual",
+            defaults.low_base,
+            region,
+            SPCSettings(area.targets.get(measure.id), area.spc_change_points.get(measure.id)),
+            official,
         )
+        views.append(_breakdowns(view, measure, raw, area, periods, when, charts, defaults))
     digest_rows = raw[raw["area_code"] == area.code].drop(columns=["source_file", "source_row"])
     suppression = defaults.suppression
     return SheetData(
@@ -162,6 +164,41 @@ def build_sheet(
         measures=views,
         data_digest=hashlib.sha256(digest_rows.to_csv(index=False).encode()).hexdigest(),
     )
+
+
+def _breakdowns(
+    view: MeasureView,
+    measure: Measure,
+    raw: pd.DataFrame,
+    area,
+    periods: list[Period],
+    when: Period,
+    draw: bool,
+    defaults,
+) -> MeasureView:
+    """A partnership's figures by member agency, and a quarter's by team, where data carry them."""
+    update: dict = {}
+    if area.members:
+        lines = agency_lines(measure, raw, area, periods, defaults.suppression)
+        update["agencies"] = lines
+        drawn = [line for line in lines if any(v is not None for v in line.values)]
+        if draw and len(drawn) >= 2:
+            latest = "; ".join(f"{line.name} {line.latest}" for line in lines)
+            alt = (
+                f"Line chart of {measure.title.lower()} by member agency, {area.name}, "
+                f"{periods[0].label} to {periods[-1].label}, one line per agency. "
+                f"Latest ({periods[-1].label}): {latest}."
+            )
+            labels = [p.label.replace("-Q", "\nQ") for p in periods]
+            chart_id = f"{area.id}-{when.label}-{measure.id}"
+            update["chart"] = agency_chart(
+                measure, labels, [(line.name, line.values) for line in lines], alt, chart_id
+            )
+    if when.is_quarter:
+        teams, summary = team_variation(measure, raw, area, when.label, defaults.suppression)
+        if teams:
+            update.update(teams=teams, team_summary=summary)
+    return view.model_copy(update=update) if update else view
 
 
 def _float(frame: pd.DataFrame, column: str) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["SHEET_MIMETYPE", "Chart", "MeasureView", "Point", "SheetData"]
+__all__ = ["SHEET_MIMETYPE", "AgencyLine", "Chart", "MeasureView", "Point", "SheetData", "TeamRow"]
 
 SHEET_MIMETYPE = "application/vnd.qareport.sheet+json"
 
@@ -38,6 +38,26 @@ class Chart(_Model):
     alt: str
     width_px: int
     height_px: int
+
+
+class AgencyLine(_Model):
+    """One member agency's figures for a measure, aligned with the measure's periods."""
+
+    agency: str
+    name: str
+    latest: str
+    missing: bool  # expected to return the measure, and made no return for the latest period
+    series: list[str]
+    values: list[float | None] = []
+
+
+class TeamRow(_Model):
+    """A team's or locality's figure for the period, and where it lies against the limits."""
+
+    team: str
+    value: str
+    base: str
+    position: str
 
 
 class MeasureView(_Model):
@@ -68,6 +88,9 @@ class MeasureView(_Model):
     extra: Chart | None = None  # the SPC chart (quarterly) or the funnel plot (annual)
     extra_kind: str = ""
     chart: Chart | None = None
+    agencies: list[AgencyLine] = []  # partnership books: each member agency's figures
+    teams: list[TeamRow] = []  # quarterly edition: variation between teams or localities
+    team_summary: str = ""
 
 
 class SheetData(_Model):

@@ -56,7 +56,7 @@ class Store:
         """All areas' rows for these measures and periods (comparators need every area)."""
         return self.query(
             "SELECT * FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
-            "AND period IN (SELECT UNNEST(?)) ORDER BY area_code, measure_id, period, agency",
+            "AND period IN (SELECT UNNEST(?)) ORDER BY area_code, measure_id, period, agency, team",
             [measure_ids, periods],
         )
 
@@ -64,9 +64,9 @@ class Store:
         """A hash of the rows a sheet can depend on (its measures, every area, every period)."""
         with self.connect() as con:
             rows = con.execute(
-                "SELECT area_code, period, measure_id, agency, numerator, denominator, value, "
-                "marker FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
-                "ORDER BY area_code, period, measure_id, agency",
+                "SELECT area_code, period, measure_id, agency, team, numerator, denominator, "
+                "value, marker FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
+                "ORDER BY area_code, period, measure_id, agency, team",
                 [measure_ids],
             ).fetchall()
         return hashlib.sha256(repr(rows).encode()).hexdigest()
@@ -136,7 +136,7 @@ def _write(path: Path, validated: ValidatedExtracts, inputs) -> None:
         with duckdb.connect(str(temporary)) as con:
             con.register("frame_view", frame)
             con.execute(
-                "CREATE TABLE returns AS SELECT area_code, period, measure_id, agency, "
+                "CREATE TABLE returns AS SELECT area_code, period, measure_id, agency, team, "
                 "numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator, "
                 "value::DOUBLE AS value, marker, note, source_file, source_row::INTEGER AS "
                 "source_row FROM frame_view"
@@ -168,7 +168,11 @@ def open_store(project: Project, *, rebuild: bool = False, for_area: str | None 
 
         area_codes = project.known_codes()
         validated = validate_extracts(
-            project.data_paths(), project.catalogue, area_codes, project.root
+            project.data_paths(),
+            project.catalogue,
+            area_codes,
+            project.root,
+            project.member_agencies(),
         )
         if for_area is not None:
             validated.raise_for(for_area)

@@ -38,7 +38,7 @@ def init_narrative(project: Project, area: str, period: str) -> list[Path]:
     folder = project.narrative_area_dir(params.id) / when.label
     created: list[Path] = []
     _create(project.narrative_dir / "jupytext.toml", JUPYTEXT_CONFIG, created)
-    for section in params.sections:
+    for section in project.book_sections(params, when):
         title = project.catalogue.area(section).title
         _create(folder / f"{section}.md", stub_text(params.id, when.label, section, title), created)
     _create(folder / "story.md", story_stub(params.name, when.label), created)

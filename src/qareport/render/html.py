@@ -42,6 +42,10 @@ def _pages(book: Book) -> list[str]:
     if book.story is not None:
         parts = [(h, markdown_to_html(t) if t else "") for h, t in book.story.parts]
         pages.append(str(macros.story(book, parts)))
+    if book.themes:
+        pages.append(str(macros.themes(book)))
+    if book.programme:
+        pages.append(str(macros.programme(book)))
     pages.append(str(macros.appendix(book)))
     return pages
 

@@ -17,9 +17,17 @@ import nbformat
 
 from ..balance import Balance, information_balance
 from ..errors import RenderError
+from ..programme import ProgrammeRow
 from ..sheetdata import SHEET_MIMETYPE, SheetData
 
-__all__ = ["ActionView", "Book", "SheetPage", "StoryPage", "sheet_from_notebook"]
+__all__ = [
+    "ActionView",
+    "Book",
+    "SheetPage",
+    "StoryPage",
+    "ThemeView",
+    "sheet_from_notebook",
+]
 
 NOT_WRITTEN = "Not yet written"
 
@@ -55,6 +63,7 @@ class SheetPage:
     reviewer: str = ""
     reviewed_on: str = ""
     rereview: bool = False
+    informed_by: list[ProgrammeRow] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -86,6 +95,16 @@ class SheetPage:
         return information_balance([(self.data.section_title, self.data.measures)])
 
     @property
+    def missing_returns(self) -> list[tuple[str, list[str]]]:
+        """Member agencies with no return for the latest period: (agency, measure titles)."""
+        found: dict[str, list[str]] = {}
+        for m in self.data.measures:
+            for line in m.agencies:
+                if line.missing:
+                    found.setdefault(line.name, []).append(m.title)
+        return list(found.items())
+
+    @property
     def open_count(self) -> int:
         return sum(a.status in ("open", "in progress") for a in self.actions)
 
@@ -95,6 +114,15 @@ class StoryPage:
     parts: list[tuple[str, str]]  # (heading, Markdown)
     label: str
     status_text: str
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    theme: str
+    risk: str
+    agencies: list[str]  # names
+    sheets: list[tuple[str, str]]  # (anchor, title)
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -113,6 +141,10 @@ class Book:
     provenance: list[tuple[str, str]]  # (label, value) rows for the appendix
     built_at: str
     story: StoryPage | None = None
+    members: list[tuple[str, str]] = field(default_factory=list)  # (name, kind) of agencies
+    programme: list[ProgrammeRow] = field(default_factory=list)
+    themes: list[ThemeView] = field(default_factory=list)
+    edition: str = "annual"
 
     @property
     def draft(self) -> bool:

@@ -148,6 +148,12 @@ def _cover(book: Book) -> str:
 #v(6mm)
 #text(size: 10pt, {
         lit(
+            (
+                "A partnership of " + "; ".join(name for name, _ in book.members) + ". "
+                if book.members
+                else ""
+            )
+            + f"{book.edition.capitalize()} edition. "
             f"Area code {book.area_code}. Comparators: {book.peer_label}, "
             f"{book.national_label}. Small-number suppression {book.suppression}."
         )
@@ -190,6 +196,23 @@ def _measure_cells(page: SheetPage, images: dict[str, Path]) -> str:
             detail += f" {m.spc}"
         if m.funnel:
             detail += f" {m.funnel}"
+        if m.agencies:
+            detail += (
+                f" By agency, {m.latest_period}: "
+                + "; ".join(
+                    f"{a.name} {'RETURN MISSING' if a.missing else a.latest}" for a in m.agencies
+                )
+                + "."
+            )
+        if m.teams:
+            detail += (
+                f" By team: {m.team_summary}. "
+                + "; ".join(
+                    f"{t.team} {t.value}" + (f" ({t.position})" if t.position else "")
+                    for t in m.teams
+                )
+                + "."
+            )
         body.append(f"#text(size: 8pt, {lit(detail)})")
         cells.append("[" + " \\ ".join(body) + "]")
     return ", ".join(cells)
@@ -214,7 +237,7 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
     missing = f"#notwritten({lit(hint)})"
     analysis_t = markdown_to_typst(page.analysis) if page.analysis else missing
     actions_t = _actions(page)
-    columns = min(3, max(1, len(d.measures)))
+    columns = 3  # a sheet with few measures keeps charts at the same size, not page-wide
     status_colour = 'rgb("#a8071a")' if page.rereview else "ink"
     status = lit("Review: " + page.status_text)
     return f"""
@@ -281,12 +304,72 @@ def _balance_panel(page: SheetPage) -> str:
             + lit("No data yet: " + "; ".join(f"{m.title} ({m.type})" for m in b.missing))
             + ")"
         )
+    for agency, titles in page.missing_returns:
+        gaps += (
+            f"#notwritten({lit(f'Missing return: {agency}, latest period: ' + '; '.join(titles))}) "
+        )
+    if page.informed_by:
+        done = "; ".join(f"{a.kind}: {a.title} ({a.lead}, done {a.done})" for a in page.informed_by)
+        missing += f"\n      #text(size: 8pt, {lit('Informed by: ' + done)})"
     return f"""#panel("Information balance", pink)[
       #text(size: 8.5pt, {lit(f"{b.with_data} of {b.chosen} measures have data.")}) {gaps}
       #text(size: 8pt, table(columns: (1fr, auto), inset: 2pt, stroke: 0.3pt + rgb("#b1b4b6"),
         {", ".join(cells)}))
       {missing}
     ]"""
+
+
+def _table_page(
+    title: str, intro: str, header: list[str], rows: list[list[str]], widths: str
+) -> str:
+    head = ", ".join(f"[*{txt(h)}*]" for h in header)
+    cells = ", ".join(", ".join(lit(v) for v in row) for row in rows)
+    return f"""
+#pagebreak()
+#heading(level: 2, {lit(title)})
+{txt(intro)}
+
+#text(size: 8.5pt, table(columns: ({widths}), inset: 3pt, stroke: 0.4pt + rgb("#b1b4b6"),
+  table.header({head}), {cells}))
+"""
+
+
+def _themes(book: Book) -> str:
+    if not book.themes:
+        return ""
+    rows = [
+        [t.theme, t.risk.capitalize(), "; ".join(t.agencies), "; ".join(x for _, x in t.sheets),
+         t.summary]
+        for t in book.themes
+    ]  # fmt: skip
+    return _table_page(
+        "Cross-cutting themes and risks",
+        "Themes and risks the partnership has flagged across its member agencies, highest first.",
+        ["Theme", "Risk", "Agencies", "Sheets", "Summary"],
+        rows,
+        "1.5fr, auto, 1fr, 1.2fr, 2fr",
+    )
+
+
+def _programme(book: Book) -> str:
+    if not book.programme:
+        return ""
+    count = {s: sum(a.status == s for a in book.programme) for s in ("done", "overdue", "due")}
+    rows = [
+        [a.planned, a.title, a.kind, ", ".join(a.content_areas), a.lead,
+         f"Done {a.done}" if a.status == "done" else a.status.upper() if a.status == "overdue"
+         else a.status.capitalize(), a.findings]
+        for a in book.programme
+    ]  # fmt: skip
+    return _table_page(
+        "Quality assurance programme",
+        f"Three financial years of activities, as at the end of {book.period_title}: "
+        f"{count['done']} done, {count['overdue']} overdue, {count['due']} due in the next "
+        "three months.",
+        ["Planned", "Activity", "Kind", "Content areas", "Lead", "Status", "Findings"],
+        rows,
+        "auto, 1.6fr, 1fr, 1fr, 1fr, auto, 2fr",
+    )
 
 
 def _balance_page(book: Book) -> str:
@@ -429,7 +512,7 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
     parts = [_document(book)] if standalone else []
     parts += [PREAMBLE, _page_setup(book), _cover(book), _summary(book), _balance_page(book)]
     parts += [_sheet(book, page, images) for page in book.sheets]
-    parts += [_story(book), _appendix(book)]
+    parts += [_story(book), _themes(book), _programme(book), _appendix(book)]
     return "\n".join(parts)
 
 
