@@ -47,3 +47,17 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
+
+
+def sheet_ids(book_html: str) -> list[str]:
+    """The content area ids of a book's sheets, in order."""
+    import re
+
+    return re.findall(r'<section class="page sheet" id="sheet-([a-z0-9-]+)"', book_html)
+
+
+def sheet_html(book_html: str, section: str) -> str:
+    """One sheet's part of a rendered book."""
+    start = book_html.index(f'id="sheet-{section}"')
+    end = book_html.find('<section class="page', start + 1)
+    return book_html[start:end]

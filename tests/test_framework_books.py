@@ -7,7 +7,7 @@ import re
 import pypdf
 import pytest
 
-from conftest import copy_workbook, run_cli
+from conftest import copy_workbook, run_cli, sheet_html, sheet_ids
 from qareport import build_book
 from qareport.balance import information_balance
 from qareport.demo import FULL_FRAMEWORK_AREA, MISSING_ON_PURPOSE
@@ -25,22 +25,12 @@ def books(tmp_path_factory):
     return root, full, police
 
 
-def _sheet_ids(html: str) -> list[str]:
-    return re.findall(r'<section class="page sheet" id="sheet-([a-z0-9-]+)"', html)
-
-
-def _sheet_html(html: str, section: str) -> str:
-    start = html.index(f'id="sheet-{section}"')
-    end = html.find('<section class="page', start + 1)
-    return html[start:end]
-
-
 def test_full_framework_book_has_a_sheet_for_every_content_area(books):
     root, full, _ = books
     catalogue = Project.open(root).catalogue
     framework = [a for a in catalogue.content_areas if not a.startswith("police-")]
     html = full.html.read_text(encoding="utf-8")
-    assert _sheet_ids(html) == framework and len(framework) >= 17
+    assert sheet_ids(html) == framework and len(framework) >= 17
     reader = pypdf.PdfReader(full.pdf)
     assert len(reader.pages) == len(framework) + 4  # cover, summary, balance page, appendix
 
@@ -52,7 +42,7 @@ def test_police_book_has_the_nine_practice_areas(books):
         a.id for a in catalogue.content_areas.values() if a.group == "Inspected practice areas"
     ]
     assert len(practice) == 9
-    assert set(practice) <= set(_sheet_ids(police.html.read_text(encoding="utf-8")))
+    assert set(practice) <= set(sheet_ids(police.html.read_text(encoding="utf-8")))
 
 
 @pytest.mark.parametrize("which", ["full", "police"])
@@ -60,8 +50,8 @@ def test_every_sheet_has_the_balance_panel_with_each_type_present(books, which):
     _, full, police = books
     result = full if which == "full" else police
     html = result.html.read_text(encoding="utf-8")
-    for section in _sheet_ids(html):
-        sheet = _sheet_html(html, section)
+    for section in sheet_ids(html):
+        sheet = sheet_html(html, section)
         assert f'id="sheet-{section}-balance">Information balance</h3>' in sheet
         for kind in ("Quantity", "Quality", "Outcome"):
             row = re.search(rf'<th scope="row">{kind}</th><td class="num">(\d+) of (\d+)', sheet)
@@ -80,7 +70,7 @@ def test_the_balance_page_lists_every_measure_left_without_data(books):
         shown = set(
             re.findall(r'<th scope="row">([^<]+)</th><td>(?:quantity|quality|outcome)<', page)
         )
-        chosen = {m for s in _sheet_ids(html) for m in catalogue.area(s).measures}
+        chosen = {m for s in sheet_ids(html) for m in catalogue.area(s).measures}
         expected = {catalogue.measures[m].title for m in MISSING_ON_PURPOSE if m in chosen}
         assert expected and shown == expected
         text = " ".join(p.extract_text() for p in pypdf.PdfReader(result.pdf).pages[2:3])
@@ -91,7 +81,7 @@ def test_the_balance_page_lists_every_measure_left_without_data(books):
 
 def test_audit_scores_from_the_childs_journey_feed_the_police_book(books):
     _, _, police = books
-    sheet = _sheet_html(police.html.read_text(encoding="utf-8"), "police-leadership")
+    sheet = sheet_html(police.html.read_text(encoding="utf-8"), "police-leadership")
     caption = sheet[sheet.index("Audited journeys judged child-centred") :]
     assert re.search(r"2025-26: <strong>\d+\.\d%</strong> \(\d+ of \d+\)", caption)
     assert "95% interval" in caption[:1500]

@@ -10,7 +10,7 @@ import shutil
 import pypdf
 import pytest
 
-from conftest import REPO, copy_workbook, run_cli
+from conftest import REPO, copy_workbook, run_cli, sheet_html
 from qareport import build_book
 from qareport.demo_partnership import LAGGING, MEMBERS, PARTNERSHIP_ID, PRIORITY, RETURNS
 from qareport.project import Project
@@ -39,17 +39,11 @@ def annual(tmp_path_factory):
     return root, result, htmllib.unescape(result.html.read_text(encoding="utf-8"))
 
 
-def _sheet(book: str, section: str) -> str:
-    start = book.index(f'id="sheet-{section}"')
-    end = book.find('<section class="page', start + 1)
-    return book[start:end]
-
-
 def test_each_agencys_measures_are_on_the_shared_sheets_with_their_labels(annual):
     root, _, book = annual
     catalogue = Project.open(root).catalogue
     for section, measures in RETURNS.items():
-        sheet = _sheet(book, section)
+        sheet = sheet_html(book, section)
         for measure_id, agencies in measures.items():
             title = catalogue.measures[measure_id].title
             caption = sheet[sheet.index(f'<span class="title">{title}</span>') :]
@@ -70,14 +64,14 @@ def test_each_agencys_measures_are_on_the_shared_sheets_with_their_labels(annual
 
 def test_a_missing_agency_return_is_shown_as_missing(annual):
     _, result, book = annual
-    sheet = _sheet(book, "learning-development")
+    sheet = sheet_html(book, "learning-development")
     assert 'Education service <strong class="missing-return">return missing</strong>' in sheet
     assert "Missing return:</strong> Education service made no return" in sheet
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(result.pdf).pages)
     assert "Education service RETURN MISSING" in text.replace("\n", " ")
 
 
-def test_programme_page_and_the_activities_that_informed_each_sheet(annual):
+def test_programme_page_and_the_activities_that_informed_eachsheet_html(annual):
     _, _, book = annual
     page = book[book.index('id="programme"') :]
     assert "7 done,\n<strong>1 overdue</strong>,\n2 due in the next three months" in page
@@ -85,11 +79,11 @@ def test_programme_page_and_the_activities_that_informed_each_sheet(annual):
         '<tr class="overdue"><td>2025-11-30</td><th scope="row">Audit of domestic abuse referrals'
         in page
     )
-    supervision = _sheet(book, "supervision-support")
+    supervision = sheet_html(book, "supervision-support")
     survey = "Partnership workforce survey (Ashcombe Health Trust, done 2025-06-14)"
     assert f"Staff experience survey: {survey}" in supervision
     # done more than twelve months before the period's end: listed in the timetable only
-    planning = _sheet(book, "cp-cin-planning")
+    planning = sheet_html(book, "cp-cin-planning")
     assert "Multi-agency audit of child protection plans" not in planning
     assert "External peer review of the front door and planning" in planning
 
@@ -99,7 +93,7 @@ def test_cross_cutting_themes_and_agency_owned_actions(annual):
     themes = book[book.index('id="themes"') : book.index('id="programme"')]
     assert themes.count('<tr><th scope="row">') == 3
     assert "<strong>High</strong>" in themes and 'href="#sheet-domestic-abuse"' in themes
-    actions = _sheet(book, "missed-health-appointments")
+    actions = sheet_html(book, "missed-health-appointments")
     assert re.search(
         r"<th scope=\"row\">P1</th><td>Review clinic follow-up</td><td>Ashcombe Health Trust</td>",
         actions,
@@ -116,7 +110,7 @@ def test_quarterly_edition_has_the_priority_measures_with_a_team_breakdown(tmp_p
     ids = re.findall(r'<figure id="sheet-([a-z0-9-]+)">', book)
     shown = [i.removeprefix(next(s for s in sheets if i.startswith(f"{s}-")) + "-") for i in ids]
     assert sorted(shown) == sorted(PRIORITY)
-    visits = _sheet(book, "cp-cin-planning")
+    visits = sheet_html(book, "cp-cin-planning")
     teams = visits[visits.index('<table class="teams">') :]
     teams = teams[: teams.index("</table>")]
     assert teams.count('<tr><th scope="row">') == 4
@@ -154,10 +148,10 @@ def test_removing_one_agencys_return_shows_it_missing_where_it_was_used(tmp_path
     book = htmllib.unescape(build_book(root, PARTNERSHIP_ID, "2025-26").html.read_text("utf-8"))
     used = {s for s, ms in RETURNS.items() if any("health" in a for a in ms.values())}
     for section in RETURNS:
-        sheet = _sheet(book, section)
+        sheet = sheet_html(book, section)
         missing = 'Ashcombe Health Trust <strong class="missing-return">return missing</strong>'
         assert (missing in sheet) == (section in used), section
-    only_health = _sheet(book, "missed-health-appointments")
+    only_health = sheet_html(book, "missed-health-appointments")
     assert "Missing return:</strong> Ashcombe Health Trust made no return" in only_health
 
 

@@ -20,13 +20,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .catalogue import ID_PATTERN, Catalogue
 from .errors import ParameterError
 from .parameters import AreaParameters
 from .periods import Period
-from .yamlio import load_yaml
+from .yamlio import load_model
 
 __all__ = ["Activity", "ProgrammeRow", "load_programme", "programme_rows"]
 
@@ -82,14 +82,7 @@ def load_programme(path: Path, catalogue: Catalogue, area: AreaParameters) -> li
     """The area's programme (empty if it has none), every reference checked."""
     if not path.is_file():
         return []
-    try:
-        parsed = _File.model_validate(load_yaml(path) or {})
-    except ValueError as exc:
-        if isinstance(exc, ValidationError):
-            first = exc.errors()[0]
-            key = ".".join(str(p) for p in first["loc"])
-            raise ParameterError(f"{path}: {key}: {first['msg']}") from None
-        raise ParameterError(str(exc)) from None
+    parsed = load_model(path, _File, ParameterError)
     members = {m.id for m in area.members}
     seen: set[str] = set()
     for n, activity in enumerate(parsed.activities):

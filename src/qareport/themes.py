@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import NarrativeError
-from .yamlio import load_yaml
+from .yamlio import load_model
 
 __all__ = ["Theme", "load_themes"]
 
@@ -39,14 +39,7 @@ def load_themes(path: Path, members: set[str], sections: list[str]) -> list[Them
     """The flagged themes (none if the file is absent), agencies and sheets checked."""
     if not path.is_file():
         return []
-    try:
-        themes = _File.model_validate(load_yaml(path) or {}).themes
-    except ValueError as exc:
-        if isinstance(exc, ValidationError):
-            first = exc.errors()[0]
-            key = ".".join(str(p) for p in first["loc"])
-            raise NarrativeError(f"{path}: {key}: {first['msg']}") from None
-        raise NarrativeError(str(exc)) from None
+    themes = load_model(path, _File, NarrativeError).themes
     for n, theme in enumerate(themes):
         for agency in theme.agencies:
             if members and agency not in members:

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["dump_yaml", "load_yaml", "load_yaml_text"]
+__all__ = ["dump_yaml", "load_model", "load_yaml", "load_yaml_text"]
 
 
 _Safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where available
@@ -53,3 +53,18 @@ def load_yaml(path: Path) -> Any:
 def dump_yaml(data: Any) -> str:
     """Write YAML in a stable, diff-friendly form (key order kept, block style)."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+def load_model(path: Path, model, error: type[Exception]):
+    """A YAML file validated into a pydantic model; the first problem is raised as `error`
+    naming the file and the key, so the user knows exactly what to fix."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(load_yaml(path) or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise error(f"{path}: {key}: {first['msg']}") from None
+    except ValueError as exc:  # not YAML at all: load_yaml's message names the line
+        raise error(str(exc)) from None

@@ -18,12 +18,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalogue import ID_PATTERN, Catalogue
 from ..errors import CatalogueError, ExtractError
 from ..periods import Period
-from ..yamlio import load_yaml
+from ..yamlio import load_model
 from .common import ImportSummary, read_csv_rows, write_extract
 
 __all__ = ["EesMapping", "import_ees", "load_mapping"]
@@ -80,14 +80,7 @@ def load_mapping(ref: str, project_dir: Path, catalogue: Catalogue) -> tuple[Ees
         raise CatalogueError(
             f"no mapping {ref!r}; give a .yml path or one of: {', '.join(shipped)}"
         )
-    try:
-        mapping = EesMapping.model_validate(load_yaml(path))
-    except (ValueError, ValidationError) as exc:
-        if isinstance(exc, ValidationError):
-            first = exc.errors()[0]
-            key = ".".join(str(p) for p in first["loc"])
-            raise CatalogueError(f"{path}: {key}: {first['msg']}") from None
-        raise CatalogueError(str(exc)) from None
+    mapping = load_model(path, EesMapping, CatalogueError)
     for index, item in enumerate(mapping.measures):
         for key, measure_id in (
             ("measure", item.measure),
