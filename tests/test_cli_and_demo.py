@@ -2,12 +2,13 @@ from pathlib import Path
 
 from conftest import REPO, run_cli
 from qareport.demo import DEMO_AREAS, DEMO_FORCES, write_demo
+from qareport.demo_partnership import PARTNERSHIP_ID
 
 
 def test_areas_lists_every_demo_area_one_per_line(workbook):
     result = run_cli("areas", cwd=workbook)
     assert result.returncode == 0
-    expected = [a for a, _, _ in DEMO_AREAS] + [f for f, _, _ in DEMO_FORCES]
+    expected = [a for a, _, _ in DEMO_AREAS] + [f for f, _, _ in DEMO_FORCES] + [PARTNERSHIP_ID]
     assert result.stdout.split() == sorted(expected)
 
 
@@ -25,7 +26,7 @@ def test_usage_errors_and_bad_periods_exit_non_zero_with_one_line(workbook):
 def test_validate_reports_ok_on_the_demo(workbook):
     result = run_cli("validate", cwd=workbook)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("OK: 32 content areas, 115 measures, 18 areas")
+    assert result.stdout.startswith("OK: 32 content areas, 115 measures, 19 areas")
 
 
 def test_shipped_demo_is_exactly_what_the_generator_writes(tmp_path: Path):
