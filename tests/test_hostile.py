@@ -288,5 +288,5 @@ def test_hostile_names_notes_and_project_path_are_rendered_inert(tmp_path):
     assert "Larkhaven &lt;script&gt;alert(1)&lt;/script&gt; &amp; Ærø" in html
     assert not list(tmp_path.rglob("PWNED")), "injected parameters never run code"
     written = {p.relative_to(root).parts[0] for p in root.rglob("*") if p.is_file()}
-    assert written <= {"parameters", "data", "notebooks", "output"}
+    assert written <= {"parameters", "data", "notebooks", "programme", "output"}
     shutil.rmtree(root)
