@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import ExtractError
 
-__all__ = ["ImportSummary", "read_csv_rows", "write_extract"]
+__all__ = ["ImportSummary", "iter_csv_rows", "read_csv_rows", "write_extract"]
 
 EXTRACT_FIELDS = ["area_code", "period", "measure_id", "numerator", "denominator", "value", "note"]
 
@@ -79,6 +79,25 @@ def read_csv_rows(path: Path, skip_lines: int = 0) -> tuple[list[str], list[dict
             continue
         rows.append({h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
     return header, rows
+
+
+def iter_csv_rows(path: Path):
+    """Rows one at a time, for files too large to hold (the crime outcomes file); the first
+    item is the stripped header. UTF-8 (with or without a byte-order mark), gzip allowed."""
+    import gzip
+
+    if not path.is_file():
+        raise ExtractError(f"{path}: file not found")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [h.strip() for h in next(reader, [])]
+        if not header:
+            raise ExtractError(f"{path}: the file is empty")
+        yield header
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                yield {h: cells[i].strip() if i < len(cells) else "" for i, h in enumerate(header)}
 
 
 def write_extract(rows: list[dict[str, object]], path: Path) -> None:

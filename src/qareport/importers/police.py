@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import ExtractError
 from ..periods import Period
 from .areas import force_key, slug
-from .common import ImportSummary, read_csv_rows, write_extract
+from .common import ImportSummary, iter_csv_rows, read_csv_rows, write_extract
 
 __all__ = ["CHILD_OFFENCES", "force_parameters", "import_police_outcomes"]
 
@@ -51,7 +51,8 @@ def _forces(lad_pfa: Path) -> dict[str, tuple[str, str]]:
 
 
 def import_police_outcomes(source: Path, lad_pfa: Path, out_dir: Path) -> ImportSummary:
-    header, rows = read_csv_rows(source)
+    rows = iter_csv_rows(source)
+    header = next(rows)
     missing = [c for c in (*COLUMNS, OUTCOMES) if c not in header]
     if missing:
         raise ExtractError(
@@ -59,9 +60,10 @@ def import_police_outcomes(source: Path, lad_pfa: Path, out_dir: Path) -> Import
             "outcomes open data in tidy form"
         )
     forces = _forces(lad_pfa)
-    summary = ImportSummary(source=str(source), rows_read=len(rows))
+    summary = ImportSummary(source=str(source))
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
+        summary.rows_read += 1
         if row["offence_code"] not in CHILD_OFFENCES:
             summary.reject("not an offence against children")
             continue
