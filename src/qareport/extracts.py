@@ -190,19 +190,21 @@ def _to_number(cell: str) -> float:
     return float(cell) if cell and not _MARKER_RE.match(cell) else math.nan
 
 
-def _marker(row: pd.Series) -> str:
-    for column in NUMBER_COLUMNS:
-        match = _MARKER_RE.match(row.get(column, "") or "")
-        if match:
-            return MARKERS[match.group(1).lower()]
-    return ""
+def _markers(frame: pd.DataFrame) -> pd.Series:
+    """Each row's GSS marker, from the first number column holding one ('' if none)."""
+    found = pd.Series("", index=frame.index, dtype=object)
+    for column in reversed([c for c in NUMBER_COLUMNS if c in frame.columns]):
+        token = frame[column].str.extract(_MARKER_RE, expand=False).str.lower()
+        found = token.map(MARKERS).where(token.notna(), found)
+    return found
 
 
 def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[ExtractIssue]:
     """Checks across cells of a row, and duplicates, on rows already type-clean."""
     issues: list[ExtractIssue] = []
     seen: dict[tuple[str, str, str, str, str], int] = {}
-    for index, row in frame.iterrows():
+    # plain dicts: pandas' iterrows builds a Series per row, 10x slower for the same checks
+    for index, row in zip(frame.index, frame.to_dict("records"), strict=True):
         line = int(index) + 2
         area = row["area_code"]
 
@@ -293,7 +295,7 @@ def _validate_file(
         issues = _schema_issues(exc, frame, label)
     bad_rows = {i.row - 2 for i in issues if i.row is not None}
     clean = frame.drop(index=list(bad_rows))
-    clean = clean.assign(marker=clean.apply(_marker, axis=1) if len(clean) else "")
+    clean = clean.assign(marker=_markers(clean))
     issues += _row_issues(clean, catalogue, label)
     bad_rows |= {i.row - 2 for i in issues if i.row is not None}
     clean = clean.drop(index=[i for i in bad_rows if i in clean.index])
