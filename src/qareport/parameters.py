@@ -77,6 +77,8 @@ class AreaParameters(_Strict):
         default_factory=list, description="the quarterly edition's measures (default: all)"
     )
     national_label: str | None = None  # overrides the defaults' label (forces: England and Wales)
+    trend_years: int | None = Field(default=None, ge=1, le=15)  # overrides the defaults'
+    trend_quarters: int | None = Field(default=None, ge=1, le=40)
     peer_group: list[str] = Field(default_factory=list)
     peer_group_label: str = "Peer group"
     sections: list[str] = Field(min_length=1)

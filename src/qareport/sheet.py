@@ -89,10 +89,12 @@ def build_sheet(
     if when.is_quarter and area.priority_measures:  # the quarterly edition: priorities only
         measures = [m for m in measures if m.id in area.priority_measures]
     store = _open_built_store(project)
-    window = series_periods(when, defaults.trend_years, defaults.trend_quarters)
-    annual_window = series_periods(when.year, defaults.trend_years, defaults.trend_quarters)
+    years = area.trend_years or defaults.trend_years
+    quarters = area.trend_quarters or defaults.trend_quarters
+    window = series_periods(when, years, quarters)
+    annual_window = series_periods(when.year, years, quarters)
     if when.is_quarter and when.quarter != 4:
-        annual_window = series_periods(when.year.shift(-1), defaults.trend_years, 0)
+        annual_window = series_periods(when.year.shift(-1), years, 0)
     # every year's quarters and total together, so secondary suppression sees both
     years = {p.year for p in window + annual_window}
     wanted = sorted({p.label for y in years for p in (y, *y.quarters())})

@@ -26,6 +26,7 @@ class ImportSummary:
     measures: Counter = field(default_factory=Counter)
     areas: set[str] = field(default_factory=set)
     comparators: set[str] = field(default_factory=set)  # national and regional rows
+    years: set[str] = field(default_factory=set)  # financial years with returns
     markers: Counter = field(default_factory=Counter)
     rejected: Counter = field(default_factory=Counter)  # reason -> rows
 

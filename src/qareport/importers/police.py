@@ -114,6 +114,7 @@ def import_police_outcomes(source: Path, lad_pfa: Path, out_dir: Path) -> Import
                 )
             )
         summary.areas.add(code)
+        summary.years.add(period[:7])
     for row in out:
         summary.measures[row["measure_id"]] += 1
     output = out_dir / "police-outcomes.csv"
@@ -122,8 +123,9 @@ def import_police_outcomes(source: Path, lad_pfa: Path, out_dir: Path) -> Import
     return summary
 
 
-def force_parameters(codes: set[str], lad_pfa: Path) -> dict[str, dict]:
-    """Parameters for each force found in the import: a police book of investigation outcomes."""
+def force_parameters(codes: set[str], years: set[str], lad_pfa: Path) -> dict[str, dict]:
+    """Parameters for each force found in the import: a police book of investigation outcomes,
+    with trends as long as the years the file covers."""
     names = {code: name for code, name in _forces(lad_pfa).values()}
     result = {}
     for code in sorted(codes):
@@ -133,6 +135,9 @@ def force_parameters(codes: set[str], lad_pfa: Path) -> dict[str, dict]:
             "name": f"{name} police force area",
             "kind": "force",
             "national_label": "All 43 forces",
+            # the outcomes file covers one year: trends as long as the data, no empty years
+            "trend_years": len(years),
+            "trend_quarters": 4 * len(years),
             "sections": ["police-investigation", "police-cse"],
         }
     return result

@@ -76,7 +76,7 @@ def import_police(project: Project, source: Path, lad_pfa: Path) -> tuple[Import
     hint = _ensure_defaults(project)
     summary = import_police_outcomes(source, lad_pfa, project.root / IMPORTED)
     written, kept = write_area_files(
-        project.parameters_dir, force_parameters(summary.areas, lad_pfa), source.name
+        project.parameters_dir, force_parameters(summary.areas, summary.years, lad_pfa), source.name
     )
     note = f"{written} force parameter files written, {kept} edited ones kept"
     return summary, "\n".join(x for x in (hint, note) if x)
