@@ -20,7 +20,7 @@ from .measures import compute_values, display
 from .parameters import AreaParameters, Suppression
 from .periods import Period
 from .sheetdata import AgencyLine, TeamRow
-from .stats import funnel_limits
+from .stats import funnel_position
 
 __all__ = ["agency_lines", "team_variation"]
 
@@ -111,15 +111,10 @@ def team_variation(
         text = display(measure, value, row.marker if math.isnan(value) else "")
         where = ""
         if limits and not math.isnan(value) and row.denominator > 0:
-            at = funnel_limits(limits[0], limits[1], [float(row.denominator)])
-            p = value / scale
-            if at.lower95[0] <= p <= at.upper95[0]:
-                where = "within the 95% limits"
-            else:
-                side = "above" if p > at.upper95[0] else "below"
-                beyond = not (at.lower998[0] <= p <= at.upper998[0])
-                where = f"{side} the {'99.8' if beyond else '95'}% limits"
-                outside += 1
+            side, level = funnel_position(*limits, float(row.denominator), value / scale)
+            bound = "99.8" if level == 2 else "95"
+            where = f"{side} the {bound}% limits" if level else "within the 95% limits"
+            outside += level > 0
         n = "" if math.isnan(row.denominator) else f"{row.denominator:,.0f}"
         rows.append(TeamRow(team=row.area_code, value=text, base=n, position=where))
     summary = f"{len(rows)} teams or localities in {period}"

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 
 from .catalogue import Measure, Unit
+from .formatting import format_value
 from .sheetdata import Chart
 
 __all__ = [
@@ -131,8 +132,7 @@ def trend_chart(measure: Measure, series: TrendSeries, alt: str, chart_id: str) 
                 color=PALETTE["area"],
             )
     _axes(ax, measure, x, series.labels, top)
-    if measure.unit is Unit.RATE:
-        ax.set_ylabel(f"per {measure.per:,}", fontsize=8)
+    _rate_label(ax, measure)
     return _save(fig, alt, chart_id)
 
 
@@ -156,7 +156,7 @@ def agency_chart(
                 linewidth=1.8, markersize=4, label=name)  # fmt: skip
         last = max(i for i, v in enumerate(ys) if not math.isnan(v))
         ax.annotate(
-            format_short(measure, ys[last]),
+            format_value(measure, ys[last], short=True),
             (last, ys[last]),
             xytext=(4, 0),
             textcoords="offset points",
@@ -165,16 +165,9 @@ def agency_chart(
             va="center",
         )
         top = max(top, *[v for v in ys if not math.isnan(v)])
-    _axes(ax, measure, x, labels, top)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False,
-              fontsize=7, labelcolor=TEXT)  # fmt: skip
-    if measure.unit is Unit.RATE:
-        ax.set_ylabel(f"per {measure.per:,}", fontsize=8)
+    _axes(ax, measure, x, labels, top, legend_columns=2)
+    _rate_label(ax, measure)
     return _save(fig, alt, chart_id)
-
-
-def format_short(measure: Measure, value: float) -> str:
-    return f"{value:.0f}%" if measure.unit is Unit.PERCENT else f"{value:,.0f}"
 
 
 @dataclass(frozen=True)
@@ -264,14 +257,7 @@ def funnel_chart(
     if measure.unit is Unit.PERCENT:
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
     sns.despine(ax=ax, left=True)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.2),
-        ncol=3,
-        frameon=False,
-        fontsize=7,
-        labelcolor=TEXT,
-    )
+    _legend(ax, columns=3, below=0.2, fontsize=7)
     return _save(fig, alt, chart_id)
 
 
@@ -282,7 +268,27 @@ def _labelled(count: int, most: int = 8) -> set[int]:
     return {i for i in range(count) if (count - 1 - i) % step == 0}
 
 
-def _axes(ax, measure: Measure, x: list[int], labels: list[str], top: float) -> None:
+def _legend(ax, columns: int, below: float = 0.14, fontsize: float = 7.5) -> None:
+    """The legend under the plot, in the book's text colour."""
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -below),
+        ncol=columns,
+        frameon=False,
+        fontsize=fontsize,
+        handlelength=2.6,
+        labelcolor=TEXT,
+    )
+
+
+def _rate_label(ax, measure: Measure) -> None:
+    if measure.unit is Unit.RATE:
+        ax.set_ylabel(f"per {measure.per:,}", fontsize=8)
+
+
+def _axes(
+    ax, measure: Measure, x: list[int], labels: list[str], top: float, legend_columns: int = 4
+) -> None:
     if measure.unit is Unit.PERCENT:
         ax.set_ylim(0, min(100, max(top * 1.2, 10)))
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
@@ -293,15 +299,7 @@ def _axes(ax, measure: Measure, x: list[int], labels: list[str], top: float) -> 
     ax.set_xticks(x, [t if i in shown else "" for i, t in enumerate(labels)], fontsize=8)
     ax.set_xlim(-0.4, len(x) - 0.6)
     sns.despine(ax=ax, left=True)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.14),
-        ncol=4,
-        frameon=False,
-        fontsize=7.5,
-        handlelength=2.6,
-        labelcolor=TEXT,
-    )
+    _legend(ax, legend_columns)
 
 
 def _save(fig, alt: str, chart_id: str) -> Chart:

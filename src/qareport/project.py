@@ -134,9 +134,11 @@ class Project:
     def areas(self) -> list[AreaParameters]:
         return [self.area(a) for a in self.area_ids()]
 
-    def comparator_codes(self) -> set[str]:
-        """Codes of published comparator rows (the nation, regions): not areas with books."""
-        codes = {a.region_code for a in self.areas() if a.region_code}
+    def comparator_codes(self, areas: list[AreaParameters] | None = None) -> set[str]:
+        """Codes of published comparator rows (the nation, regions): not areas with books.
+        Pass `areas` when already loaded, to read the parameter files once."""
+        areas = self.areas() if areas is None else areas
+        codes = {a.region_code for a in areas if a.region_code}
         codes |= set(self.defaults.comparator_codes)
         if self.defaults.national_code:
             codes.add(self.defaults.national_code)
@@ -156,7 +158,8 @@ class Project:
 
     def known_codes(self) -> set[str]:
         """Every code an extract may carry: the areas' own and the comparators'."""
-        return {a.code for a in self.areas()} | self.comparator_codes()
+        areas = self.areas()
+        return {a.code for a in areas} | self.comparator_codes(areas)
 
     def _area_by_code(self, wanted: str) -> AreaParameters:
         """An area by its code, a former code, or its name (any case)."""

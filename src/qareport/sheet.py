@@ -31,10 +31,11 @@ from .measures import (
     rank_text,
     series_periods,
 )
+from .parameters import AreaParameters, Defaults
 from .periods import Period, parse_period
 from .project import Project
 from .sheetdata import SHEET_MIMETYPE, Chart, MeasureView, Point, SheetData
-from .stats import assurance, funnel_limits, variation, wilson_interval, xmr
+from .stats import assurance, funnel_limits, funnel_position, variation, wilson_interval, xmr
 from .store import Store
 
 __all__ = ["build_sheet", "show"]
@@ -101,14 +102,13 @@ def build_sheet(
     raw = store.returns([m.id for m in measures], wanted)
     values = compute_values(raw, catalogue.measures, defaults.suppression)
     # published national and regional rows are comparators, never part of a pool or funnel
-    comparator_codes = project.comparator_codes()
+    everyone = project.areas()
+    comparator_codes = project.comparator_codes(everyone)
     published = values[values["area_code"].isin(comparator_codes)]
     values = values[~values["area_code"].isin(comparator_codes)]
     raw = raw[~raw["area_code"].isin(comparator_codes)]
     region_codes = [
-        a.code
-        for a in project.areas()
-        if area.region and a.region == area.region and a.code != area.code
+        a.code for a in everyone if area.region and a.region == area.region and a.code != area.code
     ]
     region = (f"{area.region} mean" if region_codes else "", region_codes)
     if area.region_code and (published["area_code"] == area.region_code).any():
@@ -172,11 +172,11 @@ def _breakdowns(
     view: MeasureView,
     measure: Measure,
     raw: pd.DataFrame,
-    area,
+    area: AreaParameters,
     periods: list[Period],
     when: Period,
     draw: bool,
-    defaults,
+    defaults: Defaults,
 ) -> MeasureView:
     """A partnership's figures by member agency, and a quarter's by team, where data carry them."""
     update: dict = {}
@@ -388,14 +388,12 @@ def _funnel(measure: Measure, values: pd.DataFrame, raw: pd.DataFrame, period: s
     low, high = min([*sizes, n]) * 0.8, max([*sizes, n]) * 1.25
     grid = [low * (high / low) ** (k / 60) for k in range(61)]
     limits = funnel_limits(list(pool["numerator"]), sizes, grid)
-    at = funnel_limits(list(pool["numerator"]), sizes, [n])
-    p = value / scale
-    if at.lower95[0] <= p <= at.upper95[0]:
-        where = "within the 95% limits"
-    elif at.lower998[0] <= p <= at.upper998[0]:
-        where = f"{'above' if p > at.upper95[0] else 'below'} the 95% limits, within the 99.8%"
-    else:
-        where = f"{'above' if p > at.upper998[0] else 'below'} the 99.8% limits"
+    side, level = funnel_position(list(pool["numerator"]), sizes, n, value / scale)
+    where = [
+        "within the 95% limits",
+        f"{side} the 95% limits, within the 99.8%",
+        f"{side} the 99.8% limits",
+    ][level]
     centre = format_value(measure, limits.centre * scale)
     text = f"Against all {len(pool)} areas (overall {centre}), {where}."
     return text, points, (n, value), limits

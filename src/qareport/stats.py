@@ -28,6 +28,7 @@ __all__ = [
     "XmR",
     "assurance",
     "funnel_limits",
+    "funnel_position",
     "variation",
     "wilson_interval",
     "xmr",
@@ -208,3 +209,16 @@ def funnel_limits(successes: list[float], sizes: list[float], grid: list[float])
     lower95, upper95 = band(Z95)
     lower998, upper998 = band(Z998)
     return FunnelLimits(centre, list(grid), lower95, upper95, lower998, upper998)
+
+
+def funnel_position(
+    successes: list[float], sizes: list[float], size: float, proportion: float
+) -> tuple[str, int]:
+    """Where a proportion on a base of `size` lies against the pool's funnel limits:
+    ("", 0) within the 95% limits; (side, 1) outside them but within the 99.8%;
+    (side, 2) outside the 99.8%. `side` is "above" or "below"."""
+    at = funnel_limits(successes, sizes, [size])
+    if at.lower95[0] <= proportion <= at.upper95[0]:
+        return "", 0
+    side = "above" if proportion > at.upper95[0] else "below"
+    return side, 1 if at.lower998[0] <= proportion <= at.upper998[0] else 2

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..yamlio import dump_yaml
 from .common import read_csv_rows
+from .ees import newest_by_old_code
 
 __all__ = ["LocalAuthority", "local_authorities", "slug", "write_area_files"]
 
@@ -47,15 +48,11 @@ def local_authorities(ees_paths: list[Path]) -> list[LocalAuthority]:
     """Each authority in any of the files, as of the newest year it appears in, with the
     codes it used before."""
     rows = [row for path in ees_paths for row in read_csv_rows(path)[1]]
-    latest: dict[str, dict[str, str]] = {}
+    latest = newest_by_old_code(rows)
     codes: dict[str, set[str]] = {}
     for row in rows:
-        if row.get("geographic_level") != "Local authority" or not row.get("old_la_code"):
-            continue
-        old = row["old_la_code"]
-        codes.setdefault(old, set()).add(row["new_la_code"])
-        if old not in latest or row["time_period"] > latest[old]["time_period"]:
-            latest[old] = row
+        if row.get("old_la_code") in latest:
+            codes.setdefault(row["old_la_code"], set()).add(row["new_la_code"])
     found = []
     for old, row in sorted(latest.items()):
         found.append(

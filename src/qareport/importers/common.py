@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -51,54 +52,48 @@ class ImportSummary:
         return out
 
 
-def read_csv_rows(path: Path, skip_lines: int = 0) -> tuple[list[str], list[dict[str, str]]]:
+def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Rows of a published CSV as text, header names stripped.
 
-    Handles a byte-order mark, quoted empty strings, stray spaces, blank last
-    lines and gzip. Nothing is converted to a number here.
+    Handles a byte-order mark, quoted empty strings and quoted line breaks,
+    stray spaces, blank lines and gzip. Nothing is converted to a number here.
     """
-    if not path.is_file():
-        raise ExtractError(f"{path}: file not found")
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        import gzip
+    rows = iter_csv_rows(path)
+    header = next(rows)
+    return header, list(rows)
 
-        raw = gzip.decompress(raw)
+
+def _text(path: Path):
+    """A text handle: gzip streamed as UTF-8; a plain file read whole, as UTF-8 or, failing
+    that, cp1252 (spreadsheets saved as 'CSV' on Windows)."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        return io.StringIO(raw.decode("utf-8-sig"), newline="")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # spreadsheets saved as 'CSV' on Windows
-    lines = text.splitlines()[skip_lines:]
-    reader = csv.reader(io.StringIO("\n".join(lines)))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ExtractError(f"{path}: the file is empty") from None
-    rows = []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        rows.append({h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
-    return header, rows
+        return io.StringIO(raw.decode("cp1252"), newline="")
 
 
 def iter_csv_rows(path: Path):
-    """Rows one at a time, for files too large to hold (the crime outcomes file); the first
-    item is the stripped header. UTF-8 (with or without a byte-order mark), gzip allowed."""
-    import gzip
-
+    """Rows one at a time (the crime outcomes file is too large to hold); the first item
+    is the stripped header."""
     if not path.is_file():
         raise ExtractError(f"{path}: file not found")
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+    with _text(path) as handle:
         reader = csv.reader(handle)
-        header = [h.strip() for h in next(reader, [])]
-        if not header:
-            raise ExtractError(f"{path}: the file is empty")
-        yield header
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                yield {h: cells[i].strip() if i < len(cells) else "" for i, h in enumerate(header)}
+        try:
+            header = [h.strip() for h in next(reader, [])]
+            if not header:
+                raise ExtractError(f"{path}: the file is empty")
+            yield header
+            width = len(header)
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    cells = [c.strip() for c in cells] + [""] * (width - len(cells))
+                    yield dict(zip(header, cells[:width], strict=True))
+        except UnicodeDecodeError:
+            raise ExtractError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from None
 
 
 def write_extract(rows: list[dict[str, object]], path: Path) -> None:

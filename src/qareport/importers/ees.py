@@ -26,7 +26,7 @@ from ..periods import Period
 from ..yamlio import load_model
 from .common import ImportSummary, read_csv_rows, write_extract
 
-__all__ = ["EesMapping", "import_ees", "load_mapping"]
+__all__ = ["EesMapping", "import_ees", "load_mapping", "newest_by_old_code"]
 
 MARKER = re.compile(r"^\[?(c|x|z|u|low)\]?$", re.IGNORECASE)
 LEVEL_CODES = {"National": "country_code", "Regional": "region_code"}
@@ -127,14 +127,19 @@ def _cell(row: dict[str, str], columns: Columns) -> str:
     return f"{total:g}" if total != int(total) else str(int(total))
 
 
-def _current_codes(rows: list[dict[str, str]]) -> dict[str, str]:
-    """Old 3-digit code -> the newest 9-character code the publication uses for it."""
-    newest: dict[str, tuple[str, str]] = {}
+def newest_by_old_code(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Old 3-digit code -> the authority's row from the newest year it appears in.
+
+    The old code survives a change of the 9-character code (Buckinghamshire kept 825
+    when E10000002 became E06000060), so it is what ties an authority's years together."""
+    newest: dict[str, dict[str, str]] = {}
     for row in rows:
-        old, new = row.get("old_la_code", ""), row.get("new_la_code", "")
-        if old and new and (old not in newest or row["time_period"] > newest[old][0]):
-            newest[old] = (row["time_period"], new)
-    return {old: new for old, (_, new) in newest.items()}
+        if row.get("geographic_level") != LA_LEVEL or not row.get("old_la_code"):
+            continue
+        old = row["old_la_code"]
+        if old not in newest or row["time_period"] > newest[old]["time_period"]:
+            newest[old] = row
+    return newest
 
 
 def _area_code(row: dict[str, str], current: dict[str, str]) -> tuple[str, str]:
@@ -180,7 +185,7 @@ def import_ees(
                     f"{', '.join(header)}"
                 )
     summary = ImportSummary(source=str(source), rows_read=len(rows))
-    current = _current_codes(rows)
+    current = {old: row["new_la_code"] for old, row in newest_by_old_code(rows).items()}
     lookups = {
         m.denominator_from: _imported_counts(out_dir, m.denominator_from)
         for m in mapping.measures

@@ -296,21 +296,20 @@ def _balance_panel(page: SheetPage) -> str:
             f"table.cell(fill: {fill}, {lit(label)}), table.cell(fill: {fill}, "
             f"{lit(_count_text(n, total))})"
         )
-    gaps = "".join(f"#notwritten({lit('Gap: ' + g)}) " for g in b.gaps)
-    missing = ""
+    warnings = [f"Gap: {g}" for g in b.gaps] + [
+        f"Missing return: {agency}, latest period: " + "; ".join(titles)
+        for agency, titles in page.missing_returns
+    ]
+    gaps = "".join(f"#notwritten({lit(w)}) " for w in warnings)
+    notes = []
     if b.missing:
-        missing = (
-            "#text(size: 8pt, "
-            + lit("No data yet: " + "; ".join(f"{m.title} ({m.type})" for m in b.missing))
-            + ")"
-        )
-    for agency, titles in page.missing_returns:
-        gaps += (
-            f"#notwritten({lit(f'Missing return: {agency}, latest period: ' + '; '.join(titles))}) "
-        )
+        notes.append("No data yet: " + "; ".join(f"{m.title} ({m.type})" for m in b.missing))
     if page.informed_by:
-        done = "; ".join(f"{a.kind}: {a.title} ({a.lead}, done {a.done})" for a in page.informed_by)
-        missing += f"\n      #text(size: 8pt, {lit('Informed by: ' + done)})"
+        notes.append(
+            "Informed by: "
+            + "; ".join(f"{a.kind}: {a.title} ({a.lead}, done {a.done})" for a in page.informed_by)
+        )
+    missing = "\n      ".join(f"#text(size: 8pt, {lit(n)})" for n in notes)
     return f"""#panel("Information balance", pink)[
       #text(size: 8.5pt, {lit(f"{b.with_data} of {b.chosen} measures have data.")}) {gaps}
       #text(size: 8pt, table(columns: (1fr, auto), inset: 2pt, stroke: 0.3pt + rgb("#b1b4b6"),
