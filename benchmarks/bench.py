@@ -36,18 +36,18 @@ AREA, PERIOD = "amberleigh", "2025-26"
 FLOOR = """
 import sys
 from pathlib import Path
-from qareport.assemble import assemble_book
-from qareport.periods import parse_period
-from qareport.project import Project
+from qareport.book.assemble import assemble_book
+from qareport.config.periods import parse_period
+from qareport.config.project import Project
 from qareport.render.html import render_html
 from qareport.render.typst_pdf import render_pdf
-from qareport.sheet import build_sheet
-from qareport.store import open_store
+from qareport.sheet.build import build_sheet
+from qareport.ingest.store import open_store
 project = Project.open(sys.argv[1])
 area, when = project.area(sys.argv[2]), parse_period(sys.argv[3])
 open_store(project)
 sheets = [build_sheet(project.root, area.id, when.label, s) for s in area.sections]
-book = assemble_book(project, area, when, sheets, "floor")
+book = assemble_book(project, area, when, sheets, built_at="floor")
 out = project.output_dir / "floor"; out.mkdir(parents=True, exist_ok=True)
 (out / "report-book.html").write_text(render_html(book))
 (out / "report-book.pdf").write_bytes(render_pdf(book))
@@ -56,8 +56,8 @@ out = project.output_dir / "floor"; out.mkdir(parents=True, exist_ok=True)
 CASES = """
 import resource, sys, time
 from pathlib import Path
-from qareport.caselevel import aggregate_cases
-from qareport.project import Project
+from qareport.ingest.caselevel import aggregate_cases
+from qareport.config.project import Project
 project = Project.open(sys.argv[1])
 started = time.perf_counter()
 frame, issues = aggregate_cases(Path(sys.argv[2]), "cases", project.catalogue,
@@ -123,7 +123,7 @@ class PeakMemory:
 def timed_batch(folder: Path, jobs: int, areas: int) -> tuple[float, float]:
     """The demo's partnerships (not its forces or partnership of agencies): `areas` books,
     one of them (brindlemoor) with every content area of the full framework."""
-    from qareport.demo import demo_areas
+    from qareport.demo.areas import demo_areas
 
     names = ",".join(a for a, _, _ in demo_areas(areas))
     cmd = [*QAREPORT, "build", "--areas", names, "--period", PERIOD, "--force", "--jobs", str(jobs)]

@@ -1,5 +1,16 @@
 """qareport: the Safeguarding Children Report Book as a reproducible Jupyter workbook.
 
+The package reads in the order data flow through it:
+
+    config/     what the workbook says: periods, catalogues, parameters, project folders
+    ingest/     extracts validated into the DuckDB store
+    sheet/      what runs in a section notebook's kernel: one sheet's figures and charts
+    book/       a book put together from executed sheets and the reviewers' files
+    render/     the book as HTML and PDF (engine registry, captions, templates)
+    pipeline/   execution, incremental rebuilds, provenance, single and batch builds
+    importers/  published statistics turned into ordinary extracts
+    demo/       the synthetic demo workbook
+
 The public names below are imported on first use, so `import qareport.sheet` in a
 kernel does not pay for papermill, nbconvert and the renderers.
 """
@@ -12,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "BookResult": "build",
-    "build_book": "build",
-    "build_books": "batch",
-    "Catalogue": "catalogue",
-    "load_catalogue": "catalogue",
+    "BookResult": "pipeline.build",
+    "BuildOptions": "pipeline.options",
+    "build_book": "pipeline.build",
+    "build_books": "pipeline.batch",
+    "Catalogue": "config.catalogue",
+    "load_catalogue": "config.catalogue",
     "CatalogueError": "errors",
     "ExecutionError": "errors",
     "ExtractError": "errors",
@@ -25,13 +37,14 @@ _EXPORTS = {
     "ParameterError": "errors",
     "QareportError": "errors",
     "RenderError": "errors",
-    "Period": "periods",
-    "parse_period": "periods",
-    "Project": "project",
+    "Period": "config.periods",
+    "parse_period": "config.periods",
+    "Project": "config.project",
 }
 
 __all__ = [
     "BookResult",
+    "BuildOptions",
     "Catalogue",
     "CatalogueError",
     "ExecutionError",
@@ -51,10 +64,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from .batch import build_books
-    from .build import BookResult, build_book
-    from .catalogue import Catalogue, load_catalogue
-    from .errors import (
+    from qareport.config.catalogue import Catalogue, load_catalogue
+    from qareport.config.periods import Period, parse_period
+    from qareport.config.project import Project
+    from qareport.errors import (
         CatalogueError,
         ExecutionError,
         ExtractError,
@@ -64,8 +77,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         QareportError,
         RenderError,
     )
-    from .periods import Period, parse_period
-    from .project import Project
+    from qareport.pipeline.batch import build_books
+    from qareport.pipeline.build import BookResult, build_book
+    from qareport.pipeline.options import BuildOptions
 
 
 def __getattr__(name: str) -> Any:

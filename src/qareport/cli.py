@@ -15,7 +15,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .errors import QareportError
+from qareport.errors import QareportError
+from qareport.render import engines
 
 app = typer.Typer(
     add_completion=False,
@@ -63,7 +64,9 @@ def build(
     jobs: Annotated[
         int | None, typer.Option(min=1, help="Parallel workers for --all/--areas (default: cores).")
     ] = None,
-    engine: Annotated[str, typer.Option(help="PDF engine: typst (default) or quarto.")] = "typst",
+    engine: Annotated[
+        str, typer.Option(help=f"PDF engine: {' or '.join(engines.names())}.")
+    ] = engines.DEFAULT_ENGINE,
     force: Annotated[bool, typer.Option(help="Re-execute every sheet.")] = False,
     edition: Annotated[
         str | None,
@@ -72,38 +75,44 @@ def build(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Build books: output/<area>/<period>/report-book.html and .pdf."""
-    from .periods import check_edition, parse_period
-    from .project import Project
+    from qareport.config.periods import check_edition, parse_period
+    from qareport.config.project import Project
+    from qareport.pipeline.options import BuildOptions
 
     chosen = [bool(area), bool(areas), all_areas]
     if sum(chosen) != 1:
         raise QareportError("give exactly one of --area, --areas or --all")
+    if engine not in engines.names():
+        raise QareportError(
+            f"unknown engine {engine!r}; choose one of {', '.join(engines.names())}"
+        )
     check_edition(parse_period(period), edition)
     proj = Project.open(project)
+    options = BuildOptions(engine=engine, force=force, edition=edition)
     if area:
-        _build_single(proj, area, period, engine, force)
+        _build_single(proj, area, period, options)
         return
     names = (
         proj.area_ids() if all_areas else [a.strip() for a in (areas or "").split(",") if a.strip()]
     )
-    _build_batch(proj, names, period, jobs, engine, force)
+    _build_batch(proj, names, period, jobs, options)
 
 
-def _build_single(proj, area: str, period: str, engine: str, force: bool) -> None:
+def _build_single(proj, area: str, period: str, options) -> None:
     from contextlib import nullcontext
 
-    from .periods import parse_period
+    from qareport.config.periods import parse_period
 
     params = proj.area(area)
     fresh = not proj.manifest_path(params.id, parse_period(period)).is_file()
     early = None
-    if fresh or force:  # sheets will run: start the kernel now, it warms while we import
-        from .execute import SheetRunner
+    if fresh or options.force:  # sheets will run: start the kernel now, it warms while we import
+        from qareport.pipeline.execute import SheetRunner
 
         early = SheetRunner(cwd=proj.root)
         early.start()
     with early or nullcontext() as runner, _bar() as bar:
-        from .build import build_book
+        from qareport.pipeline.build import build_book
 
         task = bar.add_task(
             f"{params.id} {period}", total=len(proj.book_sections(params, parse_period(period))) + 3
@@ -112,23 +121,15 @@ def _build_single(proj, area: str, period: str, engine: str, force: bool) -> Non
         def progress(step: str) -> None:
             bar.update(task, advance=1, description=f"{params.id} {period}: {step}")
 
-        result = build_book(
-            proj.root,
-            params.id,
-            period,
-            engine=engine,
-            force=force,
-            progress=progress,
-            runner=runner,
-        )
+        result = build_book(proj.root, params.id, period, options, progress=progress, runner=runner)
     out.print(f"{result.area_id} {result.period}: {result.status} in {result.seconds:.1f} s")
     out.print(f"  {result.html}")
     out.print(f"  {result.pdf}")
 
 
-def _build_batch(proj, names: list[str], period: str, jobs, engine: str, force: bool) -> None:
-    from .batch import build_books, default_jobs
-    from .periods import parse_period
+def _build_batch(proj, names: list[str], period: str, jobs, options) -> None:
+    from qareport.config.periods import parse_period
+    from qareport.pipeline.batch import build_books, default_jobs
 
     parse_period(period)  # a bad period fails once, not once per area
     if not names:
@@ -141,8 +142,7 @@ def _build_batch(proj, names: list[str], period: str, jobs, engine: str, force: 
             names,
             period,
             jobs=workers,
-            engine=engine,
-            force=force,
+            options=options,
             on_done=lambda _: bar.advance(task),
         )
     for outcome in outcomes:
@@ -157,7 +157,7 @@ def _build_batch(proj, names: list[str], period: str, jobs, engine: str, force: 
 @app.command()
 def areas(project: ProjectOpt = Path(".")) -> None:
     """Print the area ids, one per line."""
-    from .project import Project
+    from qareport.config.project import Project
 
     for area_id in Project.open(project).area_ids():
         print(area_id)
@@ -166,14 +166,18 @@ def areas(project: ProjectOpt = Path(".")) -> None:
 @app.command()
 def validate(project: ProjectOpt = Path(".")) -> None:
     """Check catalogues, parameters and extracts without building anything."""
-    from .extracts import validate_extracts
-    from .project import Project
+    from qareport.config.project import Project
+    from qareport.ingest.extracts import validate_extracts
 
     proj = Project.open(project)
     catalogue = proj.catalogue
     params = proj.areas()
     checked = validate_extracts(
-        proj.data_paths(), catalogue, proj.known_codes(), proj.root, proj.member_agencies()
+        proj.data_paths(),
+        catalogue,
+        area_codes=proj.known_codes(),
+        root=proj.root,
+        members=proj.member_agencies(),
     )
     for issue in checked.issues:
         out.print(str(issue), markup=False)
@@ -193,7 +197,7 @@ def demo(
     areas: Annotated[int, typer.Option(min=2, max=500, help="How many areas (12 named).")] = 12,
 ) -> None:
     """Write the synthetic demo (data/demo/ and parameters/) into a project folder."""
-    from .demo import write_demo
+    from qareport.demo import write_demo
 
     for path in write_demo(project.resolve(), areas):
         out.print(f"wrote {path}")
@@ -204,7 +208,7 @@ ExistingFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=
 
 def _import_project(folder: Path):
     """The project to import into; a new folder becomes one (imports can start a project)."""
-    from .project import Project
+    from qareport.config.project import Project
 
     (folder / "parameters").mkdir(parents=True, exist_ok=True)
     return Project.open(folder)
@@ -224,7 +228,7 @@ def import_dfe_ees_cmd(
     project: ProjectOpt = Path("."),
 ) -> None:
     """An Explore Education Statistics tidy CSV, through a mapping to catalogue measures."""
-    from .importers.run import import_dfe_ees
+    from qareport.importers.run import import_dfe_ees
 
     _import_report(*import_dfe_ees(_import_project(project), path, mapping))
 
@@ -238,7 +242,7 @@ def import_police_cmd(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Home Office crime outcomes by force and quarter: offences against children."""
-    from .importers.run import import_police
+    from qareport.importers.run import import_police
 
     _import_report(*import_police(_import_project(project), path, forces))
 
@@ -256,9 +260,11 @@ def import_la_areas_cmd(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Every local authority in EES files as an area, with statistical neighbours."""
-    from .importers.run import import_la_areas
+    from qareport.importers.run import import_la_areas
 
-    message = import_la_areas(_import_project(project), paths, neighbours, districts, forces)
+    message = import_la_areas(
+        _import_project(project), paths, neighbours=neighbours, districts=districts, lad_pfa=forces
+    )
     out.print(message, markup=False)
 
 
@@ -269,8 +275,8 @@ def narrative_init(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Create narrative stubs for an area and period; existing files are never touched."""
-    from .project import Project
-    from .workflow import init_narrative
+    from qareport.book.workflow import init_narrative
+    from qareport.config.project import Project
 
     created = init_narrative(Project.open(project), area, period)
     for path in created:
@@ -289,10 +295,12 @@ def narrative_review(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Record a sheet's review status, reviewer and date (approving fingerprints its figures)."""
-    from .project import Project
-    from .review import set_review
+    from qareport.book.review import set_review
+    from qareport.config.project import Project
 
-    path = set_review(Project.open(project), area, period, section, reviewer, status)
+    path = set_review(
+        Project.open(project), area, period, section, reviewer=reviewer, status=status
+    )
     out.print(f"{status}: {path}", markup=False)
 
 
@@ -306,8 +314,8 @@ def new_period_command(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Carry open actions forward to the next period and create its narrative stubs."""
-    from .project import Project
-    from .workflow import new_period
+    from qareport.book.workflow import new_period
+    from qareport.config.project import Project
 
     proj = Project.open(project)
     for area_id in [area] if area else proj.area_ids():
@@ -318,7 +326,7 @@ def new_period_command(
 @catalogue_app.command("list")
 def catalogue_list(project: ProjectOpt = Path(".")) -> None:
     """List content areas and their measures."""
-    from .project import Project
+    from qareport.config.project import Project
 
     catalogue = Project.open(project).catalogue
     for area in catalogue.content_areas.values():
@@ -330,7 +338,7 @@ def catalogue_list(project: ProjectOpt = Path(".")) -> None:
 @catalogue_app.command("show")
 def catalogue_show(area_id: str, project: ProjectOpt = Path(".")) -> None:
     """Show one content area (or audit framework, such as childs-journey) in full."""
-    from .project import Project
+    from qareport.config.project import Project
 
     catalogue = Project.open(project).catalogue
     if area_id in catalogue.audits:
@@ -380,9 +388,10 @@ def main() -> None:
         _one_line("Error: interrupted")
         sys.exit(130)
     except Exception as exc:  # usage errors from typer's click, then anything unexpected
-        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+        exit_code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "show") and isinstance(exit_code, int):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(exit_code)
         _one_line(f"Error: internal error ({type(exc).__name__}: {exc}); please report it")
         sys.exit(3)
 

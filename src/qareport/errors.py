@@ -9,8 +9,11 @@
     ├── ExecutionError     a section notebook failed while papermill ran it
     └── RenderError        the HTML or PDF could not be produced
 
-All of them are picklable (they cross process pools in batch builds): every
-constructor takes only the message.
+Besides the message, an error carries where it happened as fields (`file`,
+`row`, `column`, `measure`, `area`, `section`), so a caller can act on them
+without parsing text. Every error is picklable with its fields (they cross
+process pools in batch builds): the message is the only positional argument and
+the fields travel in the instance's `__dict__`, which pickling keeps.
 """
 
 from __future__ import annotations
@@ -24,11 +27,41 @@ __all__ = [
     "ParameterError",
     "QareportError",
     "RenderError",
+    "with_more",
 ]
 
 
 class QareportError(Exception):
     """Base class: the CLI prints these as one line and exits 1."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        measure: str | None = None,
+        area: str | None = None,
+        section: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.file = file
+        self.row = row
+        self.column = column
+        self.measure = measure
+        self.area = area
+        self.section = section
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    @property
+    def fields(self) -> dict[str, str | int]:
+        """Where the problem is, as far as it is known (fields that are set only)."""
+        names = ("file", "row", "column", "measure", "area", "section")
+        return {n: getattr(self, n) for n in names if getattr(self, n, None) is not None}
 
 
 class ParameterError(QareportError):
@@ -57,3 +90,10 @@ class ExecutionError(QareportError):
 
 class RenderError(QareportError):
     """The HTML or PDF book could not be produced."""
+
+
+def with_more(first: str, total: int) -> str:
+    """The first of `total` problems, saying how many more there are and where to see them."""
+    if total <= 1:
+        return first
+    return f"{first} (and {total - 1} more; run `qareport validate` to list them all)"

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..yamlio import dump_yaml
-from .common import read_csv_rows
-from .ees import newest_by_old_code
+from qareport.config.yamlio import dump_yaml
+from qareport.importers.common import read_csv_rows
+from qareport.importers.ees import newest_by_old_code
 
 __all__ = ["LocalAuthority", "local_authorities", "slug", "write_area_files"]
 

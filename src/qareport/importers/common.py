@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ExtractError
+from qareport.errors import ExtractError
 
 __all__ = ["ImportSummary", "iter_csv_rows", "read_csv_rows", "write_extract"]
 

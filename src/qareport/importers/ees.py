@@ -20,15 +20,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..catalogue import ID_PATTERN, Catalogue
-from ..errors import CatalogueError, ExtractError
-from ..periods import Period
-from ..yamlio import load_model
-from .common import ImportSummary, read_csv_rows, write_extract
+from qareport.config.catalogue import ID_PATTERN, Catalogue
+from qareport.config.markers import MARKER_PATTERN, marker_token
+from qareport.config.periods import Period
+from qareport.config.yamlio import load_model
+from qareport.errors import CatalogueError, ExtractError
+from qareport.importers.common import ImportSummary, read_csv_rows, write_extract
 
 __all__ = ["EesMapping", "import_ees", "load_mapping", "newest_by_old_code"]
 
-MARKER = re.compile(r"^\[?(c|x|z|u|low)\]?$", re.IGNORECASE)
 LEVEL_CODES = {"National": "country_code", "Regional": "region_code"}
 LA_LEVEL = "Local authority"
 
@@ -67,7 +67,7 @@ class EesMapping(_Strict):
 
 
 def _builtin(name: str) -> Path:
-    return Path(str(resources.files("qareport") / "mappings" / f"{name}.yml"))
+    return Path(str(resources.files("qareport.importers") / "mappings" / f"{name}.yml"))
 
 
 def load_mapping(ref: str, project_dir: Path, catalogue: Catalogue) -> tuple[EesMapping, Path]:
@@ -118,9 +118,9 @@ def _cell(row: dict[str, str], columns: Columns) -> str:
     total = 0.0
     for name in names:
         cell = row.get(name, "").replace(",", "").strip()
-        marker = MARKER.match(cell)
+        marker = marker_token(cell)
         if marker:
-            return marker.group(1).lower()
+            return marker
         if cell == "":
             return ""
         total += float(cell)
@@ -227,11 +227,13 @@ def import_ees(
                     )
                     continue
             value = _cell(row, item.value) if item.value else ""
-            if MARKER.match(numerator) or (measure.needs_denominator and MARKER.match(denominator)):
-                marker = numerator if MARKER.match(numerator) else denominator
+            if MARKER_PATTERN.match(numerator) or (
+                measure.needs_denominator and MARKER_PATTERN.match(denominator)
+            ):
+                marker = numerator if MARKER_PATTERN.match(numerator) else denominator
                 numerator, denominator, value = marker, "", marker
                 summary.markers[f"[{marker}]"] += 1
-            elif MARKER.match(value):
+            elif MARKER_PATTERN.match(value):
                 value = ""  # the counts are published; the percentage is computed from them
             elif measure.needs_denominator and denominator == "" and value == "":
                 summary.reject(f"{item.measure}: empty denominator cell")

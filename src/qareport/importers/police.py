@@ -15,10 +15,10 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from ..errors import ExtractError
-from ..periods import Period
-from .areas import force_key, slug
-from .common import ImportSummary, iter_csv_rows, read_csv_rows, write_extract
+from qareport.config.periods import Period
+from qareport.errors import ExtractError
+from qareport.importers.areas import force_key, slug
+from qareport.importers.common import ImportSummary, iter_csv_rows, read_csv_rows, write_extract
 
 __all__ = ["CHILD_OFFENCES", "force_parameters", "import_police_outcomes"]
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any
 
-from ..project import Project
-from ..yamlio import dump_yaml, load_yaml
-from .areas import la_parameters, write_area_files
-from .common import ImportSummary
-from .ees import import_ees, load_mapping
-from .police import force_parameters, import_police_outcomes
+from qareport.config.project import Project
+from qareport.config.yamlio import dump_yaml, load_yaml
+from qareport.importers.areas import la_parameters, write_area_files
+from qareport.importers.common import ImportSummary
+from qareport.importers.ees import import_ees, load_mapping
+from qareport.importers.police import force_parameters, import_police_outcomes
 
 __all__ = ["IMPORTED", "import_dfe_ees", "import_la_areas", "import_police", "setup_hint"]
 
@@ -31,14 +33,14 @@ REAL_DEFAULTS = {
 GENERATED = "# Settings for books from published statistics (written by `qareport import`)."
 
 
-def _ensure_defaults(project: Project, comparators: set[str] = frozenset()) -> str | None:
+def _ensure_defaults(project: Project, comparators: AbstractSet[str] = frozenset()) -> str | None:
     """A project with no defaults gets ones for published data. Defaults written that way
     gain the comparator codes (regions) each import finds, with every other setting kept
     as the user left it; defaults someone wrote themselves are never edited."""
     path = project.parameters_dir / "defaults.yml"
     if path.is_file() and not path.read_text(encoding="utf-8").startswith(GENERATED):
         return setup_hint(project, comparators)
-    settings = load_yaml(path) if path.is_file() else dict(REAL_DEFAULTS)
+    settings: dict[str, Any] = load_yaml(path) if path.is_file() else dict(REAL_DEFAULTS)
     known = set(settings.get("comparator_codes", []))
     wanted = sorted((known | set(comparators)) - {settings.get("national_code")})
     if path.is_file() and wanted == sorted(known):
@@ -50,7 +52,7 @@ def _ensure_defaults(project: Project, comparators: set[str] = frozenset()) -> s
     return f"updated {path}: comparator codes {', '.join(wanted) or 'none'}"
 
 
-def setup_hint(project: Project, comparators: set[str] = frozenset()) -> str | None:
+def setup_hint(project: Project, comparators: AbstractSet[str] = frozenset()) -> str | None:
     defaults = project.defaults
     if IMPORTED not in defaults.data:
         return f"note: add `{IMPORTED}` under `data:` in parameters/defaults.yml to use the import"
@@ -83,7 +85,7 @@ def import_police(project: Project, source: Path, lad_pfa: Path) -> tuple[Import
 
 
 def import_la_areas(
-    project: Project, ees: list[Path], neighbours: Path, districts: Path, lad_pfa: Path
+    project: Project, ees: list[Path], *, neighbours: Path, districts: Path, lad_pfa: Path
 ) -> str:
     hint = _ensure_defaults(project)
     areas = la_parameters(ees, neighbours, districts, lad_pfa)

@@ -1,1 +1,8 @@
-"""Renderers: the book as self-contained HTML (nbconvert) and A3-landscape PDF (Typst)."""
+"""The render stage: the book as self-contained HTML (nbconvert) and A3-landscape PDF.
+
+engines.py     PDF engines by name (typst built in, quarto where installed)
+captions.py    the words under every chart, for both renderers
+html.py        the HTML book through an nbconvert template
+typst_pdf.py   the PDF, written as Typst source and compiled by the typst wheel
+quarto.py      the optional Quarto route
+"""

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from nbconvert.exporters import TemplateExporter
 
-from ..narrative import markdown_to_html
-from .model import NOT_WRITTEN, Book
+from qareport.book.model import NOT_WRITTEN, Book
+from qareport.book.narrative import markdown_to_html
+from qareport.config.markers import MARKER_KEY
+from qareport.render.captions import measure_caption, team_caption
 
 __all__ = ["book_notebook", "render_html"]
 
-TEMPLATES = Path(str(resources.files("qareport") / "templates"))
+TEMPLATES = Path(str(resources.files("qareport.render") / "templates"))
 
 
 def _pages(book: Book) -> list[str]:
@@ -32,7 +35,14 @@ def _pages(book: Book) -> list[str]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    macros = env.get_template("pages.html.j2").make_module({"not_written": NOT_WRITTEN})
+    macros: Any = env.get_template("pages.html.j2").make_module(
+        {
+            "not_written": NOT_WRITTEN,
+            "marker_key": MARKER_KEY,
+            "measure_caption": measure_caption,
+            "team_caption": team_caption,
+        }
+    )
     pages = [str(macros.cover(book)), str(macros.contents(book)), str(macros.summary(book))]
     pages.append(str(macros.balance_page(book)))
     for page in book.sheets:

@@ -13,10 +13,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import RenderError
-from ..yamlio import dump_yaml
-from .model import Book
-from .typst_pdf import typst_source, write_chart_images
+from qareport.book.model import Book
+from qareport.config.yamlio import dump_yaml
+from qareport.errors import RenderError
+from qareport.render.typst_pdf import typst_source, write_chart_images
 
 __all__ = ["QUARTO_COMMAND", "find_quarto", "render_with_quarto", "write_quarto_project"]
 

@@ -14,20 +14,24 @@ import base64
 import importlib.util
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 import typst
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..errors import RenderError
-from .model import NOT_WRITTEN, Book, SheetPage
+from qareport.book.model import NOT_WRITTEN, Book, SheetPage
+from qareport.config.markers import MARKER_KEY
+from qareport.errors import RenderError
+from qareport.render.captions import Caption, Span, measure_caption, team_caption
+from qareport.sheet.model import MeasureView
 
 __all__ = ["render_pdf", "typst_source", "write_chart_images"]
 
-MARKER_KEY = "[c] withheld to protect confidentiality; [x] not available; [z] not applicable."
 # matplotlib's own DejaVu fonts, found without importing matplotlib (slow to import).
 _MPL = importlib.util.find_spec("matplotlib")
-FONT_DIR = Path(next(iter(_MPL.submodule_search_locations or []))) / "mpl-data" / "fonts" / "ttf"
+_MPL_DIRS = (_MPL.submodule_search_locations or []) if _MPL is not None else []
+FONT_DIR = Path(next(iter(_MPL_DIRS), ".")) / "mpl-data" / "fonts" / "ttf"
 _md = MarkdownIt("commonmark", {"html": False})
 
 
@@ -164,56 +168,51 @@ def _cover(book: Book) -> str:
 """
 
 
+def _span(span: Span) -> str:
+    """A caption span as Typst: the same words as the HTML, emphasis by weight, never by
+    colour alone."""
+    if span.style in ("strong", "missing", "better", "worse"):
+        return f"#strong({lit(span.text)})"
+    return txt(span.text)
+
+
+def _caption(caption: Caption) -> str:
+    lines = ["".join(_span(s) for s in line.spans) for line in caption.lines]
+    head = f'#text(fill: rgb("#505a5f"), {lit(caption.type + " · " + caption.source)})'
+    return " \\ ".join([head, *lines])
+
+
+def _team_table(m: MeasureView) -> str:
+    """The teams or localities of a quarterly measure, as the HTML's table says them."""
+    header = ", ".join(
+        f"[*{txt(h)}*]" for h in ("Team or locality", "Value", "Base", "Against the pooled figure")
+    )
+    cells = ", ".join(
+        ", ".join(lit(v) for v in (t.team, t.value, t.base, t.position)) for t in m.teams
+    )
+    return (
+        f"#text(size: 7.5pt)[#figure(kind: table, supplement: none, "
+        f"caption: {lit(team_caption(m))}, "
+        f"table(columns: (1.4fr, auto, auto, 1.6fr), inset: 2pt, stroke: 0.3pt + "
+        f'rgb("#b1b4b6"), table.header({header}), {cells}))]'
+    )
+
+
 def _measure_cells(page: SheetPage, images: dict[str, Path]) -> str:
     cells = []
-    data = page.data
-    for m in data.measures:
-        body = [f'#text(weight: "bold", {lit(m.title)})']
+    for m in page.data.measures:
+        caption = measure_caption(m, page.data)
+        body = []
         if m.chart is not None:
-            body.insert(
-                0, f"#image({lit(images[m.chart.id].name)}, width: 100%, alt: {lit(m.chart.alt)})"
+            body.append(
+                f"#image({lit(images[m.chart.id].name)}, width: 100%, alt: {lit(m.chart.alt)})"
             )
         else:
-            body.insert(0, f"#notwritten({lit('No data yet for this measure')})")
-        detail = f"{m.type} · {m.source_label}. {m.latest_period}: {m.latest}"
-        if m.denominator:
-            detail += f" ({m.numerator} of {m.denominator})"
-        detail += f", {m.change}"
-        if m.judgement in ("better", "worse"):
-            detail += f" ({m.judgement})"
-        detail += "."
-        if m.peer:
-            detail += f" {data.peer_label} mean {m.peer}."
-        if m.national:
-            detail += f" {data.national_label} {m.national}."
-        if m.region:
-            detail += f" {m.region}."
-        if m.rank:
-            detail += f" {m.rank}."
-        if m.interval:
-            detail += f" {m.interval}."
-        if m.spc:
-            detail += f" {m.spc}"
-        if m.funnel:
-            detail += f" {m.funnel}"
-        if m.agencies:
-            detail += (
-                f" By agency, {m.latest_period}: "
-                + "; ".join(
-                    f"{a.name} {'RETURN MISSING' if a.missing else a.latest}" for a in m.agencies
-                )
-                + "."
-            )
+            body.append(f"#notwritten({lit('No data yet for this measure')})")
+        body.append(f'#text(weight: "bold", {lit(caption.title)})')
+        body.append(f"#text(size: 8pt)[{_caption(caption)}]")
         if m.teams:
-            detail += (
-                f" By team: {m.team_summary}. "
-                + "; ".join(
-                    f"{t.team} {t.value}" + (f" ({t.position})" if t.position else "")
-                    for t in m.teams
-                )
-                + "."
-            )
-        body.append(f"#text(size: 8pt, {lit(detail)})")
+            body.append(_team_table(m))
         cells.append("[" + " \\ ".join(body) + "]")
     return ", ".join(cells)
 
@@ -319,7 +318,7 @@ def _balance_panel(page: SheetPage) -> str:
 
 
 def _table_page(
-    title: str, intro: str, header: list[str], rows: list[list[str]], widths: str
+    title: str, intro: str, *, header: list[str], rows: list[list[str]], widths: str
 ) -> str:
     head = ", ".join(f"[*{txt(h)}*]" for h in header)
     cells = ", ".join(", ".join(lit(v) for v in row) for row in rows)
@@ -344,9 +343,9 @@ def _themes(book: Book) -> str:
     return _table_page(
         "Cross-cutting themes and risks",
         "Themes and risks the partnership has flagged across its member agencies, highest first.",
-        ["Theme", "Risk", "Agencies", "Sheets", "Summary"],
-        rows,
-        "1.5fr, auto, 1fr, 1.2fr, 2fr",
+        header=["Theme", "Risk", "Agencies", "Sheets", "Summary"],
+        rows=rows,
+        widths="1.5fr, auto, 1fr, 1.2fr, 2fr",
     )
 
 
@@ -365,9 +364,9 @@ def _programme(book: Book) -> str:
         f"Three financial years of activities, as at the end of {book.period_title}: "
         f"{count['done']} done, {count['overdue']} overdue, {count['due']} due in the next "
         "three months.",
-        ["Planned", "Activity", "Kind", "Content areas", "Lead", "Status", "Findings"],
-        rows,
-        "auto, 1.6fr, 1fr, 1fr, 1fr, auto, 2fr",
+        header=["Planned", "Activity", "Kind", "Content areas", "Lead", "Status", "Findings"],
+        rows=rows,
+        widths="auto, 1.6fr, 1fr, 1fr, 1fr, auto, 2fr",
     )
 
 
@@ -527,21 +526,20 @@ def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
     return images
 
 
-def render_pdf(book: Book, pdf_standard: str | None = "ua-1") -> bytes:
+def render_pdf(book: Book, pdf_standard: Literal["ua-1"] | None = "ua-1") -> bytes:
     """Compile the book to PDF bytes in a scratch folder."""
     with tempfile.TemporaryDirectory(prefix="qareport-typst-") as scratch:
         root = Path(scratch)
         images = write_chart_images(book, root)
         source = root / "book.typ"
         source.write_text(typst_source(book, images), encoding="utf-8")
-        kwargs = {"pdf_standards": pdf_standard} if pdf_standard else {}
         try:
             return typst.compile(
                 str(source),
                 root=str(root),
                 font_paths=[str(FONT_DIR)],
                 ignore_system_fonts=True,
-                **kwargs,
+                pdf_standards=pdf_standard,
             )
         except Exception as exc:  # the binding raises its own error types
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

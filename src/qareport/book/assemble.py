@@ -1,0 +1,162 @@
+"""Putting a book together from executed sheets and the reviewers' files.
+
+Reads, for one area and period, each sheet's narrative, the story sheet and the
+actions register; fills `{{ measure:ID }}` placeholders from the figures as the
+book shows them; works out review status, re-review flags and overdue actions;
+and returns the `Book` both renderers draw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qareport import __version__
+from qareport.book.actions import load_actions
+from qareport.book.model import ActionView, Book, SheetPage, StoryPage, ThemeView
+from qareport.book.narrative import STORY_PARTS, cited_measures, fill_placeholders, read_narrative
+from qareport.book.programme import informed, load_programme, programme_rows
+from qareport.book.review import figures_fingerprint
+from qareport.book.themes import load_themes
+from qareport.config.parameters import AreaParameters
+from qareport.config.periods import Period
+from qareport.config.project import Project
+from qareport.errors import NarrativeError
+from qareport.sheet.model import SheetData
+
+__all__ = ["assemble_book", "check_narrative", "narrative_files"]
+
+
+def narrative_files(project: Project, area: AreaParameters, period: Period) -> list[Path]:
+    """Every narrative file a book reads (existing or not): one per sheet, and the story."""
+    folder = project.narrative_area_dir(area.id) / period.label
+    sections = project.book_sections(area, period)
+    return [*(folder / f"{s}.md" for s in sections), folder / "story.md"]
+
+
+def check_narrative(project: Project, area: AreaParameters, period: Period) -> None:
+    """Read every narrative file and the actions register, and check every citation, so a
+    problem in them stops a build before it writes anything."""
+    folder = project.narrative_area_dir(area.id) / period.label
+    load_actions(folder / "actions.yml")
+    load_themes(
+        folder / "themes.yml", {m.id for m in area.members}, project.book_sections(area, period)
+    )
+    load_programme(project.programme_path(area.id), project.catalogue, area)
+    known = {
+        m for s in project.book_sections(area, period) for m in project.catalogue.area(s).measures
+    }
+    for path in narrative_files(project, area, period):
+        narrative = read_narrative(path)
+        for part in narrative.parts.values():
+            fill_placeholders(narrative, part, dict.fromkeys(known, ""))
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def assemble_book(
+    project: Project,
+    area: AreaParameters,
+    period: Period,
+    sheets: list[SheetData],
+    *,
+    built_at: str,
+    provenance: list[tuple[str, str]] | None = None,
+) -> Book:
+    folder = project.narrative_area_dir(area.id) / period.label
+    register = load_actions(folder / "actions.yml")
+    sections = project.book_sections(area, period)
+    stray = [a for a in register.actions if a.section not in sections]
+    if stray:
+        raise NarrativeError(
+            f"{folder / 'actions.yml'}: action {stray[0].id}: section {stray[0].section!r} is "
+            f"not a sheet of this book ({', '.join(sections)})"
+        )
+    figures = {m.id: m.latest for sheet in sheets for m in sheet.measures}
+    names = {m.id: m.name for m in area.members}
+    programme = programme_rows(
+        load_programme(project.programme_path(area.id), project.catalogue, area), area, period
+    )
+    pages = []
+    for data in sheets:
+        narrative = read_narrative(folder / f"{data.section_id}.md")
+        rereview = narrative.status == "approved" and narrative.approved_figures != (
+            figures_fingerprint(cited_measures(narrative), sheets)
+        )
+        actions = [
+            ActionView(
+                a.id,
+                a.text,
+                names.get(a.owner, a.owner),  # an owner may be a member agency's id
+                a.due,
+                a.status,
+                a.raised,
+                a.closed or "",
+                a.overdue(period),
+            )
+            for a in register.for_section(data.section_id)
+        ]
+        pages.append(
+            SheetPage(
+                data=data,
+                narrative_label=_relative(narrative.path, project.root),
+                analysis=fill_placeholders(narrative, narrative.part("analysis"), figures),
+                actions_text=fill_placeholders(narrative, narrative.part("actions"), figures),
+                actions=actions,
+                status=narrative.status,
+                reviewer=narrative.reviewer,
+                reviewed_on=narrative.reviewed_on,
+                rereview=rereview,
+                informed_by=informed(programme, data.section_id, period),
+            )
+        )
+    titles = {d.section_id: d.section_title for d in sheets}
+    themes = [
+        ThemeView(
+            t.theme,
+            t.risk,
+            [names.get(a, a) for a in t.agencies],
+            [(f"sheet-{s}", titles.get(s, s)) for s in t.sheets],
+            t.summary,
+        )
+        for t in load_themes(folder / "themes.yml", set(names), sections)
+    ]
+    story = None
+    story_file = read_narrative(folder / "story.md")
+    parts = [
+        (name.capitalize(), fill_placeholders(story_file, story_file.part(name), figures))
+        for name in STORY_PARTS
+    ]
+    if any(text for _, text in parts):
+        status = story_file.status.capitalize()
+        if story_file.reviewer:
+            status += f" by {story_file.reviewer}"
+        story = StoryPage(parts, _relative(story_file.path, project.root), status)
+    suppression = sheets[0].suppression if sheets else ""
+    if provenance is None:
+        provenance = [
+            ("Area", f"{area.name} ({area.code})"),
+            ("Period", period.label),
+            ("qareport version", __version__),
+        ]
+    return Book(
+        title=project.defaults.title,
+        area_name=area.name,
+        area_code=area.code,
+        area_kind=area.kind,
+        period=period.label,
+        period_title=period.title,
+        synthetic=area.synthetic,
+        peer_label=area.peer_group_label,
+        national_label=area.national_label or project.defaults.national_label,
+        suppression=suppression,
+        sheets=pages,
+        provenance=provenance,
+        built_at=built_at,
+        story=story,
+        members=[(m.name, m.kind) for m in area.members],
+        programme=programme,
+        themes=themes,
+        edition="quarterly" if period.is_quarter else "annual",
+    )

@@ -1,0 +1,126 @@
+"""Typed parameters: `parameters/defaults.yml` plus one `parameters/<area>.yml` per area.
+
+Unknown keys are rejected so a typo in a parameters file is an error naming the
+key, never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from qareport.config.catalogue import ID_PATTERN
+from qareport.config.models import StrictModel
+from qareport.config.yamlio import load_yaml
+from qareport.errors import ParameterError
+
+__all__ = ["AreaParameters", "Defaults", "Member", "Suppression", "load_area", "load_defaults"]
+
+
+class Suppression(StrictModel):
+    """Disclosure control: counts below `threshold` are shown as [c]."""
+
+    enabled: bool = True
+    threshold: int = Field(default=5, ge=1, le=100)
+
+
+class Defaults(StrictModel):
+    """Settings shared by every area's book."""
+
+    title: str = "Safeguarding Children Report Book"
+    catalogues: list[str] = Field(default_factory=lambda: ["core"], min_length=1)
+    data: list[str] = Field(default_factory=lambda: ["data"], min_length=1)
+    national_label: str = "England"
+    national_code: str | None = Field(
+        default=None, description="code of published national rows (E92000001), if imported"
+    )
+    comparator_codes: list[str] = Field(
+        default_factory=list, description="codes of other published rows (regions), not areas"
+    )
+    suppression: Suppression = Suppression()
+    trend_years: int = Field(default=5, ge=2, le=15)
+    trend_quarters: int = Field(default=8, ge=4, le=40)
+    low_base: int = Field(default=30, ge=1, le=10_000)
+
+
+class Member(StrictModel):
+    """A member agency of a partnership: the agency column of its returns holds `id`."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=120)
+    kind: str = Field(
+        pattern=r"^(police|social-care|health|education|probation|youth-justice|other)$"
+    )
+    force_area: str | None = None  # for police: the force area the partnership sits in
+    returns: list[str] = Field(
+        default_factory=list, description="measure ids this agency is expected to return"
+    )
+
+
+class AreaParameters(StrictModel):
+    """One area: a police force, a safeguarding partnership or a single organisation."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")
+    name: str = Field(min_length=1, max_length=120)
+    kind: str = Field(default="partnership", pattern=r"^(partnership|force|organisation)$")
+    region: str | None = None
+    region_code: str | None = None  # code of the region's published rows, if imported
+    former_codes: list[str] = Field(default_factory=list)  # codes the area used to have
+    police_force_area: str | None = None
+    members: list[Member] = Field(default_factory=list)
+    priority_measures: list[str] = Field(
+        default_factory=list, description="the quarterly edition's measures (default: all)"
+    )
+    national_label: str | None = None  # overrides the defaults' label (forces: England and Wales)
+    trend_years: int | None = Field(default=None, ge=1, le=15)  # overrides the defaults'
+    trend_quarters: int | None = Field(default=None, ge=1, le=40)
+    peer_group: list[str] = Field(default_factory=list)
+    peer_group_label: str = "Peer group"
+    sections: list[str] = Field(min_length=1)
+    synthetic: bool = False
+    targets: dict[str, float] = Field(default_factory=dict)  # measure id -> target value
+    spc_change_points: dict[str, str] = Field(default_factory=dict)  # measure id -> period
+
+
+def _first_error(exc: ValidationError, path: Path) -> ParameterError:
+    first = exc.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown key; check its spelling against the README's parameters table"
+    return ParameterError(f"{path}: {key}: {message}")
+
+
+def _read_mapping(path: Path) -> dict:
+    try:
+        raw = load_yaml(path)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{path}: expected a mapping of settings (key: value lines)")
+    return raw
+
+
+def load_defaults(path: Path) -> Defaults:
+    """Read defaults; a missing file means every default applies."""
+    if not path.is_file():
+        return Defaults()
+    try:
+        return Defaults.model_validate(_read_mapping(path))
+    except ValidationError as exc:
+        raise _first_error(exc, path) from None
+
+
+def load_area(path: Path) -> AreaParameters:
+    """Read one area's parameters; its id is the file name without `.yml`."""
+    raw = _read_mapping(path)
+    if "id" in raw:
+        raise ParameterError(f"{path}: id: do not set it; the area id is the file name")
+    try:
+        return AreaParameters.model_validate({"id": path.stem, **raw})
+    except ValidationError as exc:
+        raise _first_error(exc, path) from None

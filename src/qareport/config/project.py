@@ -1,0 +1,173 @@
+"""A workbook project on disk: where parameters, data, narrative and output live.
+
+Every path the library reads or writes is derived here, so nothing is ever
+written outside `output/` and human-authored files stay outside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from qareport.config.catalogue import Catalogue, load_catalogue, resolve_catalogue
+from qareport.config.parameters import AreaParameters, Defaults, load_area, load_defaults
+from qareport.config.periods import Period
+from qareport.errors import ParameterError
+
+__all__ = ["Project"]
+
+MANIFEST_NAME = "manifest.json"
+_AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _stamp(refs: tuple[str, ...], root: Path) -> tuple:
+    """What a cached catalogue depends on: each named file and every built-in one.
+
+    Included files are found by parsing, which the cache exists to avoid, so the
+    stamp covers the named files and the package's own catalogues; a changed
+    local file included by another local file is picked up by the next process.
+    """
+    files = [resolve_catalogue(ref, root) for ref in refs]
+    files += sorted(resolve_catalogue("core", None).parent.glob("*.yml"))
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
+@lru_cache(maxsize=8)
+def _cached_catalogue(refs: tuple[str, ...], root: Path, stamp: tuple) -> Catalogue:
+    """Parsing and cross-checking a catalogue once per process for the same files."""
+    del stamp  # part of the cache key only
+    return load_catalogue(list(refs), root)
+
+
+@dataclass(frozen=True)
+class Project:
+    """The workbook folder: parameters/, data/, narrative/, notebooks/, output/."""
+
+    root: Path
+
+    @classmethod
+    def open(cls, root: str | Path = ".") -> Project:
+        path = Path(root).resolve()
+        if not (path / "parameters").is_dir():
+            raise ParameterError(
+                f"{path} has no parameters/ folder; run qareport from the workbook folder "
+                "or pass --project"
+            )
+        return cls(path)
+
+    # --- folders -------------------------------------------------------
+    @property
+    def parameters_dir(self) -> Path:
+        return self.root / "parameters"
+
+    @property
+    def narrative_dir(self) -> Path:
+        return self.root / "narrative"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def store_path(self) -> Path:
+        return self.output_dir / "store.duckdb"
+
+    @property
+    def section_notebook(self) -> Path:
+        return self.root / "notebooks" / "section.ipynb"
+
+    def book_dir(self, area_id: str, period: Period) -> Path:
+        return self.output_dir / area_id / period.label
+
+    def manifest_path(self, area_id: str, period: Period) -> Path:
+        return self.book_dir(area_id, period) / MANIFEST_NAME
+
+    def programme_path(self, area_id: str) -> Path:
+        return self.root / "programme" / f"{area_id}.yml"
+
+    def narrative_area_dir(self, area_id: str) -> Path:
+        return self.narrative_dir / area_id
+
+    # --- configuration -------------------------------------------------
+    @cached_property
+    def defaults(self) -> Defaults:
+        return load_defaults(self.parameters_dir / "defaults.yml")
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        refs = tuple(self.defaults.catalogues)
+        return _cached_catalogue(refs, self.root, _stamp(refs, self.root))
+
+    def data_paths(self) -> list[Path]:
+        return [self.root / entry for entry in self.defaults.data]
+
+    def area_ids(self) -> list[str]:
+        return sorted(p.stem for p in self.parameters_dir.glob("*.yml") if p.stem != "defaults")
+
+    def area(self, area_id: str) -> AreaParameters:
+        """Load an area by id (file name) or by its code."""
+        if not _AREA_ID.match(area_id):
+            return self._area_by_code(area_id)
+        path = self.parameters_dir / f"{area_id}.yml"
+        if not path.is_file():
+            return self._area_by_code(area_id)
+        area = load_area(path)
+        returned = [m for member in area.members for m in member.returns]
+        for key in (*area.targets, *area.spc_change_points, *area.priority_measures, *returned):
+            if key not in self.catalogue.measures:
+                raise ParameterError(
+                    f"{path}: targets/spc_change_points/priority_measures/members.returns: "
+                    f"{key!r} is not a measure id; "
+                    "run `qareport catalogue list` for the ids"
+                )
+        for section in area.sections:
+            if section not in self.catalogue.content_areas:
+                known = ", ".join(sorted(self.catalogue.content_areas))
+                raise ParameterError(
+                    f"{path}: sections: {section!r} is not a content area of the catalogue "
+                    f"({known})"
+                )
+        return area
+
+    def areas(self) -> list[AreaParameters]:
+        return [self.area(a) for a in self.area_ids()]
+
+    def comparator_codes(self, areas: list[AreaParameters] | None = None) -> set[str]:
+        """Codes of published comparator rows (the nation, regions): not areas with books.
+        Pass `areas` when already loaded, to read the parameter files once."""
+        areas = self.areas() if areas is None else areas
+        codes = {a.region_code for a in areas if a.region_code}
+        codes |= set(self.defaults.comparator_codes)
+        if self.defaults.national_code:
+            codes.add(self.defaults.national_code)
+        return codes
+
+    def book_sections(self, area: AreaParameters, period: Period) -> list[str]:
+        """The sheets of an area's book for a period. The quarterly edition of an area with
+        priority measures has only the sheets holding them; the annual edition has all."""
+        if not (period.is_quarter and area.priority_measures):
+            return list(area.sections)
+        wanted = set(area.priority_measures)
+        return [s for s in area.sections if wanted & set(self.catalogue.area(s).measures)]
+
+    def member_agencies(self) -> dict[str, set[str]]:
+        """Area code -> the ids of its member agencies, for areas that list members."""
+        return {a.code: {m.id for m in a.members} for a in self.areas() if a.members}
+
+    def known_codes(self) -> set[str]:
+        """Every code an extract may carry: the areas' own and the comparators'."""
+        areas = self.areas()
+        return {a.code for a in areas} | self.comparator_codes(areas)
+
+    def _area_by_code(self, wanted: str) -> AreaParameters:
+        """An area by its code, a former code, or its name (any case)."""
+        for area_id in self.area_ids():
+            area = load_area(self.parameters_dir / f"{area_id}.yml")
+            names = {area.code, *area.former_codes, area.name.casefold()}
+            if wanted in names or wanted.casefold() in names:
+                return self.area(area_id)
+        raise ParameterError(
+            f"unknown area {wanted!r}; run `qareport areas` to list the areas this project has"
+        )

@@ -1,0 +1,181 @@
+"""Case-level extracts: one row per case and measure, aggregated to returns by DuckDB.
+
+Files named `*.cases.csv` or `*.cases.parquet` hold
+
+    area_code, period, measure_id, case_id, met     (met: 1/0, yes/no, true/false)
+
+plus, optionally, `agency` and `team` (which member agency and team the case
+belongs to; each becomes its own return),
+
+or, for audits scored against a criterion, `score` instead of `met`: 1 to 5 (4 or
+5 meets the standard), yes/no, or empty for evidence only. Evidence-only cases
+are left out of the percentage and counted in the return's note.
+
+and become one return per area, period and measure: numerator = cases that met
+the standard, denominator = cases. The file is validated and aggregated
+inside DuckDB, never read into pandas row by row, so millions of rows load in
+seconds within modest memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from qareport.config.catalogue import Catalogue, Unit
+from qareport.ingest.sources import ExtractIssue
+
+__all__ = ["CASE_COLUMNS", "aggregate_cases", "is_case_file"]
+
+CASE_COLUMNS = ("area_code", "period", "measure_id", "case_id", "met")
+_TRUE = ("1", "yes", "y", "true")
+_FALSE = ("0", "no", "n", "false")
+ISSUE_LIMIT = 50
+
+
+def _scores_to_met(con: duckdb.DuckDBPyConnection) -> None:
+    """Audit criteria scored 1-5 (4 or 5 meets the standard), yes/no, or evidence only."""
+    con.execute(
+        "ALTER TABLE cases ADD COLUMN met VARCHAR; "
+        "UPDATE cases SET met = CASE "
+        "WHEN trim(coalesce(CAST(score AS VARCHAR), '')) = '' THEN 'evidence' "
+        "WHEN lower(trim(CAST(score AS VARCHAR))) IN ('4', '5', 'yes', 'y', 'true') THEN 'yes' "
+        "WHEN lower(trim(CAST(score AS VARCHAR))) IN ('1', '2', '3', 'no', 'n', 'false') "
+        "THEN 'no' ELSE CAST(score AS VARCHAR) END"
+    )
+
+
+def is_case_file(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(".cases.csv") or name.endswith(".cases.parquet")
+
+
+def _reader(path: Path) -> str:
+    if path.suffix.lower() == ".parquet":
+        return "read_parquet(?)"
+    return "read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')"
+
+
+def aggregate_cases(
+    path: Path, label: str, catalogue: Catalogue, area_codes: set[str]
+) -> tuple[pd.DataFrame, list[ExtractIssue]]:
+    """Validate and aggregate a case-level file; returns (returns rows, issues)."""
+    percent = sorted(m.id for m in catalogue.measures.values() if m.unit is Unit.PERCENT)
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")  # never draw on the user's terminal
+        try:
+            con.execute(
+                f"CREATE TEMP TABLE cases AS SELECT row_number() OVER () + 1 AS line, * "
+                f"FROM {_reader(path)}",
+                [str(path)],
+            )
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0]
+            return pd.DataFrame(), [ExtractIssue(label, None, None, f"cannot be read ({first})")]
+        columns = [c.lower() for c in con.execute("SELECT * FROM cases LIMIT 0").fetchdf().columns]
+        scored = "score" in columns and "met" not in columns
+        if scored:
+            _scores_to_met(con)
+            columns.append("met")
+        missing = [c for c in CASE_COLUMNS if c not in columns]
+        if missing:
+            return pd.DataFrame(), [
+                ExtractIssue(
+                    label,
+                    1,
+                    missing[0],
+                    "missing column; a case-level file needs "
+                    + ", ".join(CASE_COLUMNS)
+                    + " (or score instead of met)",
+                )
+            ]
+        con.execute(
+            "CREATE TEMP TABLE areas AS SELECT UNNEST(?::VARCHAR[]) AS code", [sorted(area_codes)]
+        )
+        con.execute("CREATE TEMP TABLE measures AS SELECT UNNEST(?::VARCHAR[]) AS id", [percent])
+        checks = [
+            (
+                "area_code",
+                "area_code NOT IN (SELECT code FROM areas) OR area_code IS NULL",
+                "'{v}' is not an area code in parameters/",
+                False,
+            ),
+            (
+                "period",
+                "NOT regexp_full_match(coalesce(period, ''), '\\d{4}-\\d{2}(-Q[1-4])?')",
+                "'{v}' is not a period like 2025-26 or 2025-26-Q3",
+                True,
+            ),
+            (
+                "measure_id",
+                "measure_id NOT IN (SELECT id FROM measures) OR measure_id IS NULL",
+                "'{v}' is not a percentage measure id in the catalogue",
+                True,
+            ),
+            (
+                "score" if scored else "met",
+                f"lower(coalesce(CAST(met AS VARCHAR), '')) NOT IN {_TRUE + _FALSE}"
+                + (" AND met != 'evidence'" if scored else ""),
+                "'{v}' is not a score from 1 to 5, yes/no, or empty (evidence only)"
+                if scored
+                else "'{v}' is not 1/0 or yes/no",
+                True,
+            ),
+            (
+                "case_id",
+                "case_id IS NULL OR CAST(case_id AS VARCHAR) = ''",
+                "empty; every case needs an id",
+                True,
+            ),
+        ]
+        issues: list[ExtractIssue] = []
+        bad_lines = "SELECT line FROM cases WHERE " + " OR ".join(f"({c[1]})" for c in checks)
+        for column, condition, message, own_area in checks:
+            rows = con.execute(
+                f"SELECT line, CAST({column} AS VARCHAR), area_code FROM cases WHERE {condition} "
+                f"ORDER BY line LIMIT {ISSUE_LIMIT}"
+            ).fetchall()
+            for line, value, area in rows:
+                issues.append(
+                    ExtractIssue(
+                        label,
+                        int(line),
+                        column,
+                        message.format(v=value),
+                        area if own_area else None,
+                    )
+                )
+        extra = [c for c in ("agency", "team") if c in columns]
+        keys = ", ".join(["area_code", "period", "measure_id", *extra])
+        duplicates = con.execute(
+            f"SELECT max(line), area_code FROM cases WHERE line NOT IN ({bad_lines}) "
+            f"GROUP BY {keys}, case_id HAVING count(*) > 1 "
+            f"ORDER BY 1 LIMIT {ISSUE_LIMIT}"
+        ).fetchall()
+        for line, area in duplicates:
+            issues.append(
+                ExtractIssue(
+                    label,
+                    int(line),
+                    "case_id",
+                    "the same case is listed twice for this measure and period",
+                    area,
+                )
+            )
+        labels = "".join(f"coalesce(CAST({c} AS VARCHAR), '') AS {c}, " for c in extra)
+        frame = con.execute(
+            f"SELECT area_code, period, measure_id, {labels}"
+            f"sum(CASE WHEN lower(CAST(met AS VARCHAR)) IN {_TRUE} THEN 1 ELSE 0 END)::DOUBLE "
+            f"AS numerator, count(*) FILTER (WHERE met != 'evidence')::DOUBLE AS denominator, "
+            f"count(*) FILTER (WHERE met = 'evidence') AS evidence "
+            f"FROM cases WHERE line NOT IN ({bad_lines}) "
+            f"GROUP BY {keys} ORDER BY {keys}"
+        ).fetchdf()
+    notes = [f"{int(e)} evidence-only cases" if e else "" for e in frame.pop("evidence")]
+    for column in ("agency", "team"):
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame.assign(value=float("nan"), note=notes, marker="", source_file=label, source_row=0)
+    return frame, sorted(issues, key=lambda i: (i.row or 0, i.column or ""))

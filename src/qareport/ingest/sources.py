@@ -1,0 +1,58 @@
+"""Where extracts are, and how a problem in one is named: light enough for every build.
+
+Kept apart from qareport.extracts (which needs pandas and pandera) so that a
+build that validates nothing, such as a narrative-only rebuild, never imports them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from qareport.errors import ExtractError, with_more
+
+__all__ = ["SUFFIXES", "ExtractIssue", "extract_files"]
+
+SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+@dataclass(frozen=True)
+class ExtractIssue:
+    """One validation problem, located precisely enough to fix."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    area_code: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column is not None:
+            where += f", column `{self.column}`"
+        return f"{where}: {self.message}"
+
+    def error(self, total: int = 1) -> ExtractError:
+        """This issue as an error carrying its place; `total` counts the issues it stands for."""
+        return ExtractError(
+            with_more(str(self), total), file=self.file, row=self.row, column=self.column
+        )
+
+
+def extract_files(paths: list[Path]) -> list[Path]:
+    """Every extract under the given files and folders, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files.extend(
+                p for p in sorted(path.rglob("*")) if p.suffix.lower() in SUFFIXES and p.is_file()
+            )
+        else:
+            raise ExtractError(
+                f"{path}: data folder or file not found; check `data:` in parameters/defaults.yml"
+            )
+    return files

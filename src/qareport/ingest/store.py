@@ -1,0 +1,187 @@
+"""The embedded store: one DuckDB file under output/, derived from the extracts.
+
+Built once per batch in the parent process and then opened read-only by every
+worker. It records the SHA-256 of each extract it was built from, so it is
+rebuilt exactly when an extract changes and otherwise reused. Deleting it
+loses nothing: it is always rebuildable from data/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from qareport.config.catalogue import builtin_catalogue_dir
+from qareport.config.project import Project
+from qareport.ingest.sources import ExtractIssue, extract_files
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from qareport.ingest.extracts import ValidatedExtracts
+
+__all__ = ["Store", "file_sha256", "open_built_store", "open_store", "store_is_stale"]
+
+SCHEMA_VERSION = "1"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Store:
+    """Read access to the returns table, plus the validation issues found when building it."""
+
+    path: Path
+    issues: tuple[ExtractIssue, ...]
+    inputs: tuple[tuple[str, str], ...]  # (relative path, sha256), sorted
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.path), read_only=True)
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(sql, params or []).df()
+
+    def returns(self, measure_ids: list[str], periods: list[str]) -> pd.DataFrame:
+        """All areas' rows for these measures and periods (comparators need every area)."""
+        return self.query(
+            "SELECT * FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
+            "AND period IN (SELECT UNNEST(?)) ORDER BY area_code, measure_id, period, agency, team",
+            [measure_ids, periods],
+        )
+
+    def rows_digest(self, area_code: str, measure_ids: list[str]) -> str:
+        """A hash of the rows a sheet can depend on (its measures, every area, every period)."""
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT area_code, period, measure_id, agency, team, numerator, denominator, "
+                "value, marker FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
+                "ORDER BY area_code, period, measure_id, agency, team",
+                [measure_ids],
+            ).fetchall()
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+    def issues_for(self, area_code: str) -> list[ExtractIssue]:
+        return [i for i in self.issues if i.area_code in (None, area_code)]
+
+
+def _inputs(project: Project) -> tuple[tuple[str, str], ...]:
+    files = extract_files(project.data_paths())
+    parameter_files = sorted(project.parameters_dir.glob("*.yml"))
+    entries = [(_relative(p, project.root), file_sha256(p)) for p in [*files, *parameter_files]]
+    builtin = builtin_catalogue_dir()
+    entries += [
+        (
+            _relative(Path(s), project.root)
+            if not Path(s).is_relative_to(builtin)
+            else "qareport:catalogues/" + Path(s).relative_to(builtin).as_posix(),
+            file_sha256(Path(s)),
+        )
+        for s in project.catalogue.sources
+    ]
+    entries.append(("schema", SCHEMA_VERSION))
+    return tuple(sorted(entries))
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _stored_inputs(path: Path) -> tuple[tuple[str, str], ...] | None:
+    if not path.is_file():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = con.execute("SELECT path, sha256 FROM inputs ORDER BY path").fetchall()
+    except duckdb.Error:
+        return None
+    return tuple((str(p), str(h)) for p, h in rows)
+
+
+def _load_issues(path: Path) -> tuple[ExtractIssue, ...]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(
+            "SELECT file, row, column_name, message, area_code FROM issues ORDER BY seq"
+        ).fetchall()
+    return tuple(ExtractIssue(f, r, c, m, a) for f, r, c, m, a in rows)
+
+
+def _write(path: Path, validated: ValidatedExtracts, inputs) -> None:
+    """Write a fresh store beside the old one and move it into place atomically."""
+    import pandas as pd
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    frame = validated.frame.copy()
+    issues = pd.DataFrame(
+        [
+            (n, i.file, i.row, i.column, i.message, i.area_code)
+            for n, i in enumerate(validated.issues)
+        ],
+        columns=["seq", "file", "row", "column_name", "message", "area_code"],
+    ).astype({"row": "Int64"})
+    inputs_frame = pd.DataFrame(list(inputs), columns=["path", "sha256"])
+    try:
+        with duckdb.connect(str(temporary)) as con:
+            con.register("frame_view", frame)
+            con.execute(
+                "CREATE TABLE returns AS SELECT area_code, period, measure_id, agency, team, "
+                "numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator, "
+                "value::DOUBLE AS value, marker, note, source_file, source_row::INTEGER AS "
+                "source_row FROM frame_view"
+            )
+            con.register("issues_view", issues)
+            con.execute("CREATE TABLE issues AS SELECT * FROM issues_view")
+            con.register("inputs_view", inputs_frame)
+            con.execute("CREATE TABLE inputs AS SELECT * FROM inputs_view")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def store_is_stale(project: Project) -> bool:
+    """True when an extract, parameters file or catalogue changed since the store was built."""
+    return _stored_inputs(project.store_path) != _inputs(project)
+
+
+def open_store(project: Project, *, rebuild: bool = False, for_area: str | None = None) -> Store:
+    """The project's store, rebuilt first if any extract, parameter or catalogue changed.
+
+    With `for_area` (a single-area build), a problem that blocks that area raises
+    ExtractError before anything is written, so output/ stays exactly as it was.
+    """
+    path = project.store_path
+    inputs = _inputs(project)
+    if rebuild or _stored_inputs(path) != inputs:
+        from qareport.ingest.extracts import validate_extracts
+
+        area_codes = project.known_codes()
+        validated = validate_extracts(
+            project.data_paths(),
+            project.catalogue,
+            area_codes=area_codes,
+            root=project.root,
+            members=project.member_agencies(),
+        )
+        if for_area is not None:
+            validated.raise_for(for_area)
+        _write(path, validated, inputs)
+    return Store(path, _load_issues(path), inputs)
+
+
+def open_built_store(project: Project) -> Store:
+    """The store a build already made, read as it is: a sheet's kernel never rebuilds it."""
+    path = project.store_path
+    return Store(path, _load_issues(path), ())

@@ -1,0 +1,9 @@
+"""The pipeline stage: building books, one or many.
+
+options.py     BuildOptions: how a build is asked for
+execute.py     section notebooks run by papermill in one long-lived kernel
+manifest.py    what each sheet was built from, and when it must run again
+provenance.py  inputs, hashes, settings and versions recorded in every book
+build.py       one area's book: validate, execute what changed, render, swap in
+batch.py       many areas at once, in parallel, fail-soft
+"""

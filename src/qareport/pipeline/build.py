@@ -1,0 +1,194 @@
+"""Build one area's book for one period: validate, execute what changed, render, swap in.
+
+Nothing is written into the book's folder until everything has succeeded: the
+book is assembled in a staging folder beside it and moved into place at the
+end, so a failed build leaves the previous good book untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qareport import __version__
+from qareport.book.assemble import assemble_book, check_narrative, narrative_files
+from qareport.book.sync import sync_narratives
+from qareport.config.periods import check_edition, parse_period
+from qareport.config.project import Project
+from qareport.ingest.store import Store, open_store, store_is_stale
+from qareport.pipeline.manifest import read_manifest, sheet_inputs, write_manifest
+from qareport.pipeline.options import BuildOptions
+from qareport.pipeline.provenance import appendix_rows, build_provenance, stamp_notebook
+from qareport.render import engines
+from qareport.render.html import render_html
+from qareport.sheet.payload import read_sheet
+
+if TYPE_CHECKING:
+    from qareport.pipeline.execute import SheetRunner
+
+__all__ = ["BookResult", "BuildOptions", "build_book"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BookResult:
+    area_id: str
+    period: str
+    html: Path
+    pdf: Path
+    executed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def status(self) -> str:
+        return "built" if self.executed else "unchanged (re-rendered)"
+
+
+def _no_progress(_: str) -> None:
+    return None
+
+
+def build_book(
+    project_dir: str | Path,
+    area: str,
+    period: str,
+    options: BuildOptions | None = None,
+    *,
+    runner: SheetRunner | None = None,
+    store: Store | None = None,
+    progress: Progress = _no_progress,
+) -> BookResult:
+    """Build output/<area>/<period>/report-book.html and .pdf; returns what was done.
+
+    The edition follows from the period (a year: annual; a quarter: quarterly);
+    `options.edition`, when given, is checked against it."""
+    started = time.perf_counter()
+    options = options or BuildOptions()
+    force = options.force
+    engine = engines.get(options.engine)  # an unknown or missing engine stops here
+    project = Project.open(project_dir)
+    when = parse_period(period)
+    check_edition(when, options.edition)
+    params = project.area(area)
+    own_runner = runner is None
+    if runner is None:
+        from qareport.pipeline.execute import (
+            SheetRunner,  # jupyter_client only when a kernel may be needed
+        )
+
+        runner = SheetRunner(cwd=project.root)
+    try:
+        progress("checking extracts")
+        # the reviewers' files first: a problem there must stop the build before any write
+        sync_narratives(narrative_files(project, params, when))  # or NarrativeConflict
+        check_narrative(project, params, when)
+        if store is None:
+            if force or store_is_stale(project):
+                runner.start()  # sheets will run: warm the kernel while the store is rebuilt
+            store = open_store(project, for_area=params.code)
+        problems = store.issues_for(params.code)
+        if problems:
+            raise problems[0].error(len(problems))
+        sections = project.book_sections(params, when)
+        final = project.book_dir(params.id, when)
+        previous = read_manifest(final).get("sheets", {})
+        staging = project.output_dir / ".staging" / f"{params.id}-{when.label}-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        (staging / "notebooks").mkdir(parents=True)
+        try:
+            sheets = {
+                s: sheet_inputs(project, store, area=params, period=when.label, section=s)
+                for s in sections
+            }
+            reused = [
+                s
+                for s in sections
+                if not force
+                and previous.get(s, {}).get("sheet_hash") == sheets[s]["sheet_hash"]
+                and (final / "notebooks" / f"{s}.ipynb").is_file()
+            ]
+            executed = [s for s in sections if s not in reused]
+            for section in sections:
+                target = staging / "notebooks" / f"{section}.ipynb"
+                if section in reused:
+                    progress(f"reusing {section}")
+                    shutil.copy2(final / "notebooks" / f"{section}.ipynb", target)
+                else:
+                    progress(f"executing {section}")
+                    runner.run(
+                        project.section_notebook,
+                        target,
+                        {
+                            "project_dir": str(project.root),
+                            "area": params.id,
+                            "period": when.label,
+                            "section": section,
+                        },
+                    )
+            progress("rendering HTML")
+            sheet_data = [read_sheet(staging / "notebooks" / f"{s}.ipynb") for s in sections]
+            built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            record = build_provenance(project, params, when, inputs=store.inputs, built_at=built_at)
+            for section in sections:
+                stamp_notebook(staging / "notebooks" / f"{section}.ipynb", record)
+            book = assemble_book(
+                project,
+                params,
+                when,
+                sheet_data,
+                built_at=built_at,
+                provenance=appendix_rows(record),
+            )
+            html_path = staging / "report-book.html"
+            html_path.write_text(render_html(book), encoding="utf-8")
+            progress("rendering PDF")
+            engine.render(book, staging)
+            write_manifest(
+                staging,
+                {
+                    "area": params.id,
+                    "period": when.label,
+                    "qareport": __version__,
+                    "engine": engine.name,
+                    "draft": book.draft,
+                    "sheets": sheets,
+                    "inputs": dict(store.inputs),
+                    "provenance": record,
+                },
+            )
+            _swap_into_place(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                staging.parent.rmdir()  # only when empty
+    finally:
+        if own_runner:
+            runner.close()
+    return BookResult(
+        area_id=params.id,
+        period=when.label,
+        html=final / "report-book.html",
+        pdf=final / "report-book.pdf",
+        executed=executed,
+        reused=reused,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace the old book with the new one in two renames; the old one goes last."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = staging.parent / f"old-{staging.name}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,130 @@
+"""Where every figure came from: inputs and their hashes, settings, versions, commit.
+
+One record per book, written to manifest.json, printed in the book's appendix
+and stored in each executed notebook's metadata. Apart from `built_at`, it is
+the same for the same inputs, so it never makes two builds differ.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from qareport import __version__
+from qareport.config.parameters import AreaParameters
+from qareport.config.periods import Period
+from qareport.config.project import Project
+
+__all__ = ["PACKAGES", "appendix_rows", "build_provenance", "git_commit", "stamp_notebook"]
+
+PACKAGES = (
+    "qareport",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "pandas",
+    "duckdb",
+    "pandera",
+    "matplotlib",
+    "seaborn",
+    "typst",
+    "pydantic",
+)
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit(root: Path) -> str:
+    """The workbook's commit (with '+changes' if the tree differs), or why there is none."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        if head.returncode != 0:
+            return "not a git checkout"
+        dirty = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "status",
+                "--porcelain",
+                "--",
+                "parameters",
+                "data",
+                "notebooks",
+                "narrative",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "git not available"
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
+def build_provenance(
+    project: Project,
+    area: AreaParameters,
+    period: Period,
+    *,
+    inputs: tuple[tuple[str, str], ...],
+    built_at: str,
+) -> dict:
+    suppression = project.defaults.suppression
+    files = {path: sha for path, sha in inputs if path != "schema"}
+    return {
+        "area": {"id": area.id, "code": area.code, "name": area.name},
+        "period": period.label,
+        "catalogues": list(project.defaults.catalogues),
+        "parameters": area.model_dump(mode="json"),
+        "suppression": {"enabled": suppression.enabled, "threshold": suppression.threshold},
+        "inputs": files,
+        "packages": package_versions(),
+        "qareport": __version__,
+        "git_commit": git_commit(project.root),
+        "built_at": built_at,
+    }
+
+
+def appendix_rows(record: dict) -> list[tuple[str, str]]:
+    """The provenance record as rows for the book's appendix (build time added by the page)."""
+    suppression = record["suppression"]
+    rows = [
+        ("Area", f"{record['area']['name']} ({record['area']['code']})"),
+        ("Period", record["period"]),
+        ("Catalogues", ", ".join(record["catalogues"])),
+        (
+            "Suppression",
+            f"{'on' if suppression['enabled'] else 'off'}, threshold {suppression['threshold']}",
+        ),
+        ("Workbook git commit", record["git_commit"]),
+        ("Software", ", ".join(f"{k} {v}" for k, v in record["packages"].items())),
+    ]
+    rows += [(f"Input: {path}", f"SHA-256 {sha}") for path, sha in sorted(record["inputs"].items())]
+    return rows
+
+
+def stamp_notebook(path: Path, record: dict) -> None:
+    """Record the provenance in an executed notebook's metadata.
+
+    Plain JSON, not nbformat: the notebook is already valid, and re-validating
+    every sheet's notebook on each rebuild would cost a render-only build dearly.
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["metadata"]["qareport"] = record
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

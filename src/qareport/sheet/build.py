@@ -1,0 +1,505 @@
+"""One content-area sheet: what the section notebook calls.
+
+`build_sheet` computes everything the sheet shows (already suppressed and
+formatted) and draws its charts. Narrative is deliberately not part of this:
+it is merged at render time, so editing words never re-executes a notebook.
+The notebook then shows the result with `qareport.sheet.payload.show`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qareport.config.catalogue import Measure, Source, Unit
+from qareport.config.markers import NOT_AVAILABLE, SUPPRESSED
+from qareport.config.parameters import AreaParameters
+from qareport.config.periods import Period, parse_period
+from qareport.config.project import Project
+from qareport.ingest.store import open_built_store
+from qareport.sheet.breakdown import agency_lines, team_variation
+from qareport.sheet.charts import (
+    SPCOverlay,
+    TrendSeries,
+    agency_chart,
+    funnel_chart,
+    spc_chart,
+    trend_chart,
+)
+from qareport.sheet.context import (
+    Comparators,
+    Published,
+    SheetContext,
+    SheetFrames,
+    SPCSettings,
+)
+from qareport.sheet.formatting import format_value
+from qareport.sheet.measures import comparators, compute_values, display, series_periods
+from qareport.sheet.model import Chart, MeasureView, Point, SheetData
+from qareport.sheet.stats import (
+    FunnelLimits,
+    XmR,
+    funnel_limits,
+    funnel_position,
+    wilson_interval,
+    xmr,
+)
+from qareport.sheet.wording import (
+    agency_alt,
+    change_text,
+    funnel_alt,
+    funnel_sentence,
+    interval_text,
+    judge,
+    rank_text,
+    spc_alt,
+    spc_sentence,
+    trend_alt,
+)
+
+__all__ = ["build_sheet", "sheet_context"]
+
+SAMPLED = (Source.CASE_RECORDS, Source.CHILDREN_PARENTS, Source.FRONTLINE_STAFF)
+
+
+def sheet_context(
+    project: Project, area: AreaParameters, period: Period, *, draw: bool = True
+) -> SheetContext:
+    """The trend windows, comparators and settings every measure of the sheet shares."""
+    defaults = project.defaults
+    years = area.trend_years or defaults.trend_years
+    quarters = area.trend_quarters or defaults.trend_quarters
+    window = series_periods(period, years, quarters)
+    annual_window = series_periods(period.year, years, quarters)
+    if period.is_quarter and period.quarter != 4:
+        annual_window = series_periods(period.year.shift(-1), years, 0)
+    return SheetContext(
+        area=area,
+        period=period,
+        window=tuple(window),
+        annual_window=tuple(annual_window),
+        comparators=Comparators(
+            peers=tuple(area.peer_group),
+            peer_label=area.peer_group_label,
+            national_label=area.national_label or defaults.national_label,
+        ),
+        suppression=defaults.suppression,
+        low_base=defaults.low_base,
+        draw=draw,
+    )
+
+
+def _with_region(
+    context: SheetContext,
+    *,
+    everyone: list[AreaParameters],
+    published: pd.DataFrame,
+    national_code: str | None,
+) -> SheetContext:
+    """Add the regional comparator: the region's published figure where one was imported,
+    else the mean of the other areas in the same region."""
+    area = context.area
+    region_codes = tuple(
+        a.code for a in everyone if area.region and a.region == area.region and a.code != area.code
+    )
+    published_rows = Published(published, national_code, area.region_code)
+    compared = replace(
+        context.comparators,
+        region_label=f"{area.region} mean" if region_codes else "",
+        region_codes=region_codes,
+        published=published_rows,
+    )
+    if area.region_code and (published["area_code"] == area.region_code).any():
+        compared = replace(
+            compared,
+            region_label=area.region or area.region_code,
+            region_codes=(area.region_code,),
+            region_published=True,
+        )
+    return replace(context, comparators=compared)
+
+
+def build_sheet(
+    project_dir: str | Path, area_id: str, period: str, section_id: str, *, charts: bool = True
+) -> SheetData:
+    """Compute one sheet: measures with comparators and trends, charts with alt text."""
+    project = Project.open(project_dir)
+    area = project.area(area_id)
+    when = parse_period(period)
+    catalogue = project.catalogue
+    content = catalogue.area(section_id)
+    measures = catalogue.measures_of(section_id)
+    if when.is_quarter and area.priority_measures:  # the quarterly edition: priorities only
+        measures = [m for m in measures if m.id in area.priority_measures]
+    context = sheet_context(project, area, when, draw=charts)
+    # every year's quarters and total together, so secondary suppression sees both
+    years = {p.year for p in context.window + context.annual_window}
+    wanted = sorted({p.label for y in years for p in (y, *y.quarters())})
+    raw = open_built_store(project).returns([m.id for m in measures], wanted)
+    values = compute_values(raw, catalogue.measures, context.suppression)
+    # published national and regional rows are comparators, never part of a pool or funnel
+    everyone = project.areas()
+    comparator_codes = project.comparator_codes(everyone)
+    published = values[values["area_code"].isin(comparator_codes)]
+    frames = SheetFrames(
+        values=values[~values["area_code"].isin(comparator_codes)],
+        raw=raw[~raw["area_code"].isin(comparator_codes)],
+    )
+    context = _with_region(
+        context,
+        everyone=everyone,
+        published=published,
+        national_code=project.defaults.national_code,
+    )
+    views = [measure_view(measure, context=context, frames=frames) for measure in measures]
+    digest_rows = frames.raw[frames.raw["area_code"] == area.code].drop(
+        columns=["source_file", "source_row"]
+    )
+    suppression = context.suppression
+    return SheetData(
+        area_id=area.id,
+        area_name=area.name,
+        area_code=area.code,
+        period=when.label,
+        period_title=when.title,
+        section_id=content.id,
+        section_title=content.title,
+        group=content.group,
+        why=content.why.strip(),
+        good_outcome=content.good.outcome,
+        good_quality=content.good.quality,
+        questions=content.questions,
+        methods=[(source.label, text.strip()) for source, text in content.methods.items()],
+        peer_label=area.peer_group_label,
+        national_label=context.comparators.national_label,
+        synthetic=area.synthetic,
+        suppression=(
+            f"on: counts of 1 to {suppression.threshold - 1} shown as {SUPPRESSED}"
+            if suppression.enabled
+            else "off"
+        ),
+        measures=views,
+        data_digest=hashlib.sha256(digest_rows.to_csv(index=False).encode()).hexdigest(),
+    )
+
+
+def measure_view(measure: Measure, *, context: SheetContext, frames: SheetFrames) -> MeasureView:
+    """Everything the sheet shows for one measure, with its charts and breakdowns."""
+    here = frames.values[frames.values["measure_id"] == measure.id]
+    when = context.period
+    quarterly = when.is_quarter and bool(here["period"].str.contains("-Q").any())
+    periods = list(context.window if (quarterly or not when.is_quarter) else context.annual_window)
+    view = _trend_view(
+        measure,
+        context=context,
+        frames=frames,
+        periods=periods,
+        frequency="quarterly" if quarterly else "annual",
+    )
+    return _breakdowns(view, measure, context=context, raw=frames.raw, periods=periods)
+
+
+@dataclass(frozen=True)
+class _Series:
+    """A measure's values over the periods on show, as numbers and as the page shows them."""
+
+    points: list[Point]
+    area: list[float | None]
+    area_text: list[str]
+    peer: list[float | None]
+    national: list[float | None]
+
+
+def _series(
+    measure: Measure, *, context: SheetContext, frames: SheetFrames, periods: list[Period]
+) -> _Series:
+    mine = _mine(measure, context, frames)
+    compared = context.comparators
+    series = _Series([], [], [], [], [])
+    for period in periods:
+        row = mine[mine["period"] == period.label]
+        value = _float(row, "value")
+        marker = str(row["marker"].iloc[0]) if len(row) else NOT_AVAILABLE
+        peer, national, _ = comparators(
+            measure, frames.values, frames.raw, period.label, list(compared.peers)
+        )
+        if measure.unit is not Unit.COUNT:
+            official = compared.published
+            national = official.value(official.national_code, measure.id, period.label, national)
+        series.points.append(
+            Point(
+                period=period.label,
+                area=display(measure, value, marker if math.isnan(value) else ""),
+                peer=display(measure, peer) if not math.isnan(peer) else "",
+                national=display(measure, national) if not math.isnan(national) else "",
+                numerator=_count(row, "numerator"),
+                denominator=_count(row, "denominator") if measure.needs_denominator else "",
+            )
+        )
+        series.area.append(None if math.isnan(value) else value)
+        series.area_text.append(
+            series.points[-1].area if math.isnan(value) else display(measure, value, short=True)
+        )
+        series.peer.append(None if math.isnan(peer) else peer)
+        series.national.append(None if math.isnan(national) else national)
+    return series
+
+
+def _mine(measure: Measure, context: SheetContext, frames: SheetFrames) -> pd.DataFrame:
+    values = frames.values
+    return values[(values["measure_id"] == measure.id) & (values["area_code"] == context.area.code)]
+
+
+def _region_mean(
+    measure: Measure, context: SheetContext, frames: SheetFrames, period: str
+) -> float:
+    compared = context.comparators
+    if compared.region_published and measure.unit is not Unit.COUNT:
+        official = compared.published
+        return official.value(official.region_code, measure.id, period, math.nan)
+    if compared.region_codes and not compared.region_published:
+        codes = list(compared.region_codes)
+        return comparators(measure, frames.values, frames.raw, period, codes)[0]
+    return math.nan
+
+
+def _trend_view(
+    measure: Measure,
+    *,
+    context: SheetContext,
+    frames: SheetFrames,
+    periods: list[Period],
+    frequency: str,
+) -> MeasureView:
+    series = _series(measure, context=context, frames=frames, periods=periods)
+    mine = _mine(measure, context, frames)
+    compared = context.comparators
+    latest_period = periods[-1]
+    previous = latest_period.shift(-4 if latest_period.is_quarter else -1)
+    latest_value = series.area[-1] if series.area[-1] is not None else math.nan
+    previous_value = _float(mine[mine["period"] == previous.label], "value")
+    _, _, peer_list = comparators(
+        measure, frames.values, frames.raw, latest_period.label, list(compared.peers)
+    )
+    region_mean = _region_mean(measure, context, frames, latest_period.label)
+    latest = series.points[-1]
+    has_data = any(v is not None for v in series.area) or any(
+        p.area.startswith(SUPPRESSED) for p in series.points
+    )
+    interval, low_base = _interval(measure, mine, latest_period.label, context.low_base)
+    labels = [p.label for p in periods]
+    settings = context.spc_settings(measure)
+    spc = _spc(measure, series.area, labels, settings) if latest_period.is_quarter else ""
+    funnel = None
+    if not latest_period.is_quarter and measure.unit is not Unit.COUNT:
+        funnel = _funnel(measure, frames, latest_period.label, context.area.code)
+    view: dict[str, Any] = dict(
+        id=measure.id,
+        title=measure.title,
+        type=measure.type.value,
+        source=measure.source.value,
+        source_label=measure.source.label,
+        unit=measure.unit.value,
+        polarity=measure.polarity.value,
+        latest_period=latest_period.label,
+        latest=latest.area,
+        numerator=latest.numerator,
+        denominator=latest.denominator,
+        peer=latest.peer,
+        region=f"{compared.region_label} {display(measure, region_mean)}"
+        if not math.isnan(region_mean)
+        else "",
+        national=latest.national,
+        rank=rank_text(measure, latest_value, peer_list),
+        change=change_text(measure, latest_value, previous_value, previous.label),
+        judgement=judge(measure, latest_value - previous_value),
+        frequency=frequency,
+        has_data=has_data,
+        series=series.points,
+        interval=interval,
+        low_base=low_base,
+        spc=spc,
+        funnel=funnel.sentence if funnel else "",
+    )
+    if not (context.draw and has_data):
+        return MeasureView(**view, chart=None, extra=None, extra_kind="")
+    trend = TrendSeries(
+        labels=[p.label.replace("-Q", "\nQ") for p in periods],
+        area=series.area,
+        area_text=series.area_text,
+        peer=series.peer,
+        national=series.national,
+        area_name=context.area.name,
+        peer_label=f"{compared.peer_label} mean",
+        national_label=compared.national_label,
+    )
+    alt = trend_alt(
+        measure,
+        view,
+        area=context.area.name,
+        peer_label=compared.peer_label,
+        national_label=compared.national_label,
+        periods=periods,
+    )
+    chart = trend_chart(measure, trend, alt, context.chart_id(measure))
+    extra, kind = None, ""
+    if spc:
+        extra = _spc_chart(measure, trend, labels=labels, context=context)
+        kind = "SPC chart"
+    elif funnel:
+        alt = funnel_alt(measure, latest_period.label, len(funnel.others) + 1, funnel.sentence)
+        extra = funnel_chart(
+            measure,
+            funnel.others,
+            funnel.mine,
+            funnel.limits,
+            area_name=context.area.name,
+            alt=alt,
+            chart_id=f"{context.chart_id(measure)}-funnel",
+        )
+        kind = "Funnel plot"
+    return MeasureView(**view, chart=chart, extra=extra, extra_kind=kind)
+
+
+def _breakdowns(
+    view: MeasureView,
+    measure: Measure,
+    *,
+    context: SheetContext,
+    raw: pd.DataFrame,
+    periods: list[Period],
+) -> MeasureView:
+    """A partnership's figures by member agency, and a quarter's by team, where data carry them."""
+    area = context.area
+    update: dict = {}
+    if area.members:
+        lines = agency_lines(measure, raw, area=area, periods=periods, settings=context.suppression)
+        update["agencies"] = lines
+        drawn = [line for line in lines if any(v is not None for v in line.values)]
+        if context.draw and len(drawn) >= 2:
+            latest = "; ".join(f"{line.name} {line.latest}" for line in lines)
+            labels = [p.label.replace("-Q", "\nQ") for p in periods]
+            update["chart"] = agency_chart(
+                measure,
+                labels,
+                [(line.name, line.values) for line in lines],
+                alt=agency_alt(measure, area.name, periods, latest),
+                chart_id=context.chart_id(measure),
+            )
+    if context.period.is_quarter:
+        teams, summary = team_variation(
+            measure, raw, area=area, period=context.period.label, settings=context.suppression
+        )
+        if teams:
+            update.update(teams=teams, team_summary=summary)
+    return view.model_copy(update=update) if update else view
+
+
+def _float(frame: pd.DataFrame, column: str) -> float:
+    return float(frame[column].iloc[0]) if len(frame) else math.nan
+
+
+def _spc_chart(
+    measure: Measure, series: TrendSeries, *, labels: list[str], context: SheetContext
+) -> Chart:
+    """The XmR chart of the points that have values; withheld points are left out."""
+    keep, values, chart = _xmr_of(series.area, labels, context.spc_settings(measure))
+    assert chart is not None  # an SPC sentence exists, so there are enough points
+    kept = TrendSeries(
+        labels=[series.labels[i] for i in keep],
+        area=list(values),
+        area_text=[series.area_text[i] for i in keep],
+        peer=[],
+        national=[],
+        area_name=series.area_name,
+        peer_label="",
+        national_label="",
+    )
+    alt = spc_alt(measure, series.area_name, chart, labels[-1])
+    overlay = SPCOverlay(chart.mean, chart.lower, chart.upper, chart.special)
+    return spc_chart(measure, kept, overlay, alt=alt, chart_id=f"{context.chart_id(measure)}-spc")
+
+
+@dataclass(frozen=True)
+class _Funnel:
+    """Where the area lies among all areas, in words, and what the funnel plot draws."""
+
+    sentence: str
+    others: list[tuple[float, float]]  # (base, value) of every other area
+    mine: tuple[float, float]
+    limits: FunnelLimits
+
+
+def _funnel(measure: Measure, frames: SheetFrames, period: str, code: str) -> _Funnel | None:
+    values, raw = frames.values, frames.raw
+    scale = measure.scale
+    here = values[(values["measure_id"] == measure.id) & (values["period"] == period)]
+    shown = here.dropna(subset=["value", "denominator"])
+    shown = shown[shown["denominator"] > 0]
+    pool = raw[(raw["measure_id"] == measure.id) & (raw["period"] == period)]
+    pool = pool[pool["marker"] == ""].dropna(subset=["numerator", "denominator"])
+    pool = pool[pool["denominator"] > 0]
+    mine = shown[shown["area_code"] == code]
+    if len(pool) < 3 or not len(mine):
+        return None
+    others = shown[shown["area_code"] != code]
+    points = list(zip(others["denominator"], others["value"], strict=True))
+    n, value = float(mine["denominator"].iloc[0]), float(mine["value"].iloc[0])
+    sizes = [float(d) for d in pool["denominator"]]
+    low, high = min([*sizes, n]) * 0.8, max([*sizes, n]) * 1.25
+    grid = [low * (high / low) ** (k / 60) for k in range(61)]
+    limits = funnel_limits(list(pool["numerator"]), sizes, grid)
+    side, level = funnel_position(list(pool["numerator"]), sizes, n, value / scale)
+    centre = format_value(measure, limits.centre * scale)
+    return _Funnel(funnel_sentence(len(pool), centre, side, level), points, (n, value), limits)
+
+
+def _interval(
+    measure: Measure, mine: pd.DataFrame, period: str, low_base_n: int
+) -> tuple[str, bool]:
+    """A Wilson 95% interval for percentages from audits and surveys (samples, not censuses)."""
+    if measure.unit is not Unit.PERCENT or measure.source not in SAMPLED:
+        return "", False
+    row = mine[mine["period"] == period]
+    if not len(row) or row["marker"].iloc[0]:
+        return "", False
+    successes, n = float(row["numerator"].iloc[0]), float(row["denominator"].iloc[0])
+    if math.isnan(successes) or math.isnan(n) or n <= 0:
+        return "", False
+    low, high = wilson_interval(successes, n)
+    return interval_text(low, high, n, low_base_n), n < low_base_n
+
+
+def _xmr_of(
+    values: list[float | None], labels: list[str], settings: SPCSettings
+) -> tuple[list[int], list[float], XmR | None]:
+    """The XmR chart of the points that have values, limits recalculated at a change point."""
+    keep = [i for i, v in enumerate(values) if v is not None]
+    points = [v for v in values if v is not None]
+    cuts = [n for n, i in enumerate(keep) if labels[i] == settings.change_point and n > 0]
+    return keep, points, xmr(points, cuts) if len(points) >= 2 else None
+
+
+def _spc(
+    measure: Measure, values: list[float | None], labels: list[str], settings: SPCSettings
+) -> str:
+    """SPC in words for a quarterly series, or '' with fewer than 6 points."""
+    _, points, chart = _xmr_of(values, labels, settings)
+    if len(points) < 6 or chart is None:
+        return ""
+    recalculated = settings.change_point if settings.change_point in labels else None
+    return spc_sentence(measure, chart, target=settings.target, recalculated_from=recalculated)
+
+
+def _count(row: pd.DataFrame, column: str) -> str:
+    if not len(row):
+        return ""
+    value = float(row[column].iloc[0])
+    if math.isnan(value):
+        return str(row["marker"].iloc[0]) if row["marker"].iloc[0] else ""
+    return f"{value:,.0f}"

@@ -1,0 +1,96 @@
+"""What every measure of a sheet is computed against, gathered once per sheet.
+
+`build_sheet` works out the area, the period, the trend windows, who the area
+is compared with and the settings, and hands this one frozen record to the
+per-measure code instead of a long list of loose values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from qareport.config.catalogue import Measure
+from qareport.config.parameters import AreaParameters, Suppression
+from qareport.config.periods import Period
+
+__all__ = ["Comparators", "Published", "SPCSettings", "SheetContext", "SheetFrames"]
+
+
+@dataclass(frozen=True)
+class Published:
+    """Published comparator rows (national, regional), used as published, not recomputed."""
+
+    values: pd.DataFrame | None = None
+    national_code: str | None = None
+    region_code: str | None = None
+
+    def value(self, code: str | None, measure_id: str, period: str, fallback: float) -> float:
+        """The published figure for `code`, or `fallback` where there is no such row."""
+        if self.values is None or not code or not len(self.values):
+            return fallback
+        v = self.values
+        row = v[
+            (v["area_code"] == code) & (v["measure_id"] == measure_id) & (v["period"] == period)
+        ]
+        if not len(row):
+            return fallback
+        return float(row["value"].iloc[0])  # NaN when the publisher withheld it
+
+
+@dataclass(frozen=True)
+class Comparators:
+    """Who an area is compared with, and what each comparator is called on the page."""
+
+    peers: tuple[str, ...]
+    peer_label: str
+    national_label: str
+    region_label: str = ""
+    region_codes: tuple[str, ...] = ()
+    region_published: bool = False  # the region's own published figure, not a mean of areas
+    published: Published = field(default_factory=Published)
+
+
+@dataclass(frozen=True)
+class SPCSettings:
+    """An area's target for a measure, and the period from which its limits are recalculated."""
+
+    target: float | None = None
+    change_point: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetFrames:
+    """Every area's figures for the sheet's measures: `values` after disclosure control
+    (what may be shown), `raw` before it (what pooled national figures are made from)."""
+
+    values: pd.DataFrame
+    raw: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class SheetContext:
+    """One sheet's area, period, trend windows, comparators and settings."""
+
+    area: AreaParameters
+    period: Period
+    window: tuple[Period, ...]  # the trend on show: years, or quarters on a quarterly book
+    annual_window: tuple[Period, ...]  # the years on show for a measure returned only yearly
+    comparators: Comparators
+    suppression: Suppression
+    low_base: int = 30
+    draw: bool = True
+
+    def chart_id(self, measure: Measure) -> str:
+        return f"{self.area.id}-{self.period.label}-{measure.id}"
+
+    def spc_settings(self, measure: Measure) -> SPCSettings:
+        return SPCSettings(
+            self.area.targets.get(measure.id), self.area.spc_change_points.get(measure.id)
+        )
+
+
+def nan_to_none(value: float) -> float | None:
+    return None if math.isnan(value) else value

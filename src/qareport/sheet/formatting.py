@@ -1,0 +1,43 @@
+"""How numbers read on the page: one place, so tables, charts, alt text and narrative agree."""
+
+from __future__ import annotations
+
+import math
+
+from qareport.config.catalogue import Measure, Unit
+from qareport.config.markers import NOT_AVAILABLE
+
+__all__ = ["format_change", "format_number", "format_value"]
+
+
+def format_number(value: float | None, decimals: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value:,.{decimals}f}"
+
+
+def format_value(measure: Measure, value: float | None, marker: str = "", short=False) -> str:
+    """A measure value as text; a GSS marker where the value is withheld or missing."""
+    if marker:
+        return marker
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NOT_AVAILABLE
+    if measure.unit is Unit.PERCENT:
+        return f"{value:.1f}%"
+    if measure.unit is Unit.RATE:
+        text = f"{value:,.1f}"
+        return text if short else f"{text} per {measure.per:,}"
+    return format_number(value)
+
+
+def format_change(measure: Measure, change: float) -> str:
+    """'up 2.3 percentage points', 'down 14', 'no change'."""
+    if abs(change) < 1e-9:
+        return "no change"
+    direction = "up" if change > 0 else "down"
+    size = abs(change)
+    if measure.unit is Unit.PERCENT:
+        return f"{direction} {size:.1f} percentage points"
+    if measure.unit is Unit.RATE:
+        return f"{direction} {size:,.1f} per {measure.per:,}"
+    return f"{direction} {format_number(size)}"

@@ -1,0 +1,119 @@
+"""The data a sheet shows, as plain models that travel from the notebook to the renderers.
+
+The section notebook computes a `SheetData` and displays it as JSON (mimetype
+`SHEET_MIMETYPE`); the HTML and PDF renderers read it back from the executed
+notebook. Everything in it is already suppressed and formatted, so no renderer
+can show a number the disclosure rules withheld.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from qareport.config.models import StrictModel
+
+__all__ = ["SHEET_MIMETYPE", "AgencyLine", "Chart", "MeasureView", "Point", "SheetData", "TeamRow"]
+
+SHEET_MIMETYPE = "application/vnd.qareport.sheet+json"
+
+
+class Point(StrictModel):
+    """One period of a measure: the area's value and its comparators, as display text."""
+
+    period: str
+    area: str
+    peer: str = ""
+    national: str = ""
+    numerator: str = ""
+    denominator: str = ""
+
+
+class Chart(StrictModel):
+    """A chart image with the text alternative that must accompany it everywhere."""
+
+    id: str
+    png_base64: str
+    alt: str
+    width_px: int
+    height_px: int
+
+
+class AgencyLine(StrictModel):
+    """One member agency's figures for a measure, aligned with the measure's periods."""
+
+    agency: str
+    name: str
+    latest: str
+    missing: bool  # expected to return the measure, and made no return for the latest period
+    series: list[str]
+    values: list[float | None] = Field(default_factory=list)
+
+
+class TeamRow(StrictModel):
+    """A team's or locality's figure for the period, and where it lies against the limits."""
+
+    team: str
+    value: str
+    base: str
+    position: str
+
+
+class MeasureView(StrictModel):
+    id: str
+    title: str
+    type: str
+    source: str
+    source_label: str
+    unit: str
+    polarity: str
+    latest_period: str
+    latest: str
+    numerator: str
+    denominator: str
+    peer: str
+    national: str
+    rank: str
+    region: str = ""  # "<region> mean <value>"
+    change: str
+    judgement: str
+    frequency: str
+    has_data: bool
+    series: list[Point]
+    interval: str = ""  # Wilson 95% interval and sample size, for audits and surveys
+    low_base: bool = False
+    spc: str = ""  # variation and assurance in words, for quarterly measures
+    funnel: str = ""  # where the area lies against all areas' funnel limits, in words
+    extra: Chart | None = None  # the SPC chart (quarterly) or the funnel plot (annual)
+    extra_kind: str = ""
+    chart: Chart | None = None
+    agencies: list[AgencyLine] = Field(
+        default_factory=list
+    )  # partnership books: each member agency's figures
+    teams: list[TeamRow] = Field(
+        default_factory=list
+    )  # quarterly edition: variation between teams or localities
+    team_summary: str = ""
+
+
+class SheetData(StrictModel):
+    area_id: str
+    area_name: str
+    area_code: str
+    period: str
+    period_title: str
+    section_id: str
+    section_title: str
+    group: str
+    why: str
+    good_outcome: list[str]
+    good_quality: list[str]
+    questions: list[str]
+    methods: list[tuple[str, str]] = Field(
+        default_factory=list
+    )  # (source label, how information of that kind is gathered)
+    peer_label: str
+    national_label: str
+    synthetic: bool
+    suppression: str
+    measures: list[MeasureView]
+    data_digest: str

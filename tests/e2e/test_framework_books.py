@@ -1,0 +1,156 @@
+"""The full framework and police demo books: every content area, and the information balance."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+
+from helpers import copy_workbook, run_cli, sheet_html, sheet_ids
+from qareport import build_book
+from qareport.book.balance import information_balance
+from qareport.config.project import Project
+from qareport.demo.areas import FULL_FRAMEWORK_AREA, MISSING_ON_PURPOSE
+from qareport.sheet.model import MeasureView
+
+POLICE_FORCE = "northmarch-police"
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    root = copy_workbook(tmp_path_factory.mktemp("framework") / "workbook")
+    full = build_book(root, FULL_FRAMEWORK_AREA, "2025-26")
+    police = build_book(root, POLICE_FORCE, "2025-26-Q4")
+    return root, full, police
+
+
+def test_full_framework_book_has_a_sheet_for_every_content_area(books):
+    root, full, _ = books
+    catalogue = Project.open(root).catalogue
+    framework = [a for a in catalogue.content_areas if not a.startswith("police-")]
+    html = full.html.read_text(encoding="utf-8")
+    assert sheet_ids(html) == framework and len(framework) >= 17
+    reader = pypdf.PdfReader(full.pdf)
+    assert len(reader.pages) == len(framework) + 4  # cover, summary, balance page, appendix
+
+
+def test_police_book_has_the_nine_practice_areas(books):
+    root, _, police = books
+    catalogue = Project.open(root).catalogue
+    practice = [
+        a.id for a in catalogue.content_areas.values() if a.group == "Inspected practice areas"
+    ]
+    assert len(practice) == 9
+    assert set(practice) <= set(sheet_ids(police.html.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("which", ["full", "police"])
+def test_every_sheet_has_the_balance_panel_with_each_type_present(books, which):
+    _, full, police = books
+    result = full if which == "full" else police
+    html = result.html.read_text(encoding="utf-8")
+    for section in sheet_ids(html):
+        sheet = sheet_html(html, section)
+        assert f'id="sheet-{section}-balance">Information balance</h3>' in sheet
+        for kind in ("Quantity", "Quality", "Outcome"):
+            row = re.search(rf'<th scope="row">{kind}</th><td class="num">(\d+) of (\d+)', sheet)
+            assert row and int(row.group(1)) >= 1, f"{section}: a {kind.lower()} measure with data"
+    reader = pypdf.PdfReader(result.pdf)
+    sheet_pages = reader.pages[3:-1]
+    assert all("Information balance" in p.extract_text() for p in sheet_pages)
+
+
+def test_the_balance_page_lists_every_measure_left_without_data(books):
+    root, full, police = books
+    catalogue = Project.open(root).catalogue
+    for result in (full, police):
+        html = result.html.read_text(encoding="utf-8")
+        page = html[html.index('id="balance"') : html.index('id="sheet-')]
+        shown = set(
+            re.findall(r'<th scope="row">([^<]+)</th><td>(?:quantity|quality|outcome)<', page)
+        )
+        chosen = {m for s in sheet_ids(html) for m in catalogue.area(s).measures}
+        expected = {catalogue.measures[m].title for m in MISSING_ON_PURPOSE if m in chosen}
+        assert expected and shown == expected
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(result.pdf).pages[2:3])
+        assert "Information balance" in text
+        for title in expected:
+            assert title.split()[0] in text
+
+
+def test_audit_scores_from_the_childs_journey_feed_the_police_book(books):
+    _, _, police = books
+    sheet = sheet_html(police.html.read_text(encoding="utf-8"), "police-leadership")
+    caption = sheet[sheet.index("Audited journeys judged child-centred") :]
+    assert re.search(r"2025-26: <strong>\d+\.\d%</strong> \(\d+ of \d+\)", caption)
+    assert "95% interval" in caption[:1500]
+
+
+def _view(measure_id: str, kind: str, source: str, has_data: bool) -> MeasureView:
+    return MeasureView(
+        id=measure_id,
+        title=measure_id.title(),
+        type=kind,
+        source=source,
+        source_label=source,
+        unit="percent",
+        polarity="higher-is-better",
+        latest_period="2025-26",
+        latest="",
+        numerator="",
+        denominator="",
+        peer="",
+        national="",
+        rank="",
+        change="",
+        judgement="",
+        frequency="annual",
+        has_data=has_data,
+        series=[],
+    )
+
+
+def test_outcome_and_experience_gaps_are_said_in_words():
+    mi = "management-information"
+    balance = information_balance(
+        [
+            (
+                "Sheet",
+                [
+                    _view("a", "quantity", mi, True),
+                    _view("b", "outcome", mi, False),
+                    _view("c", "quality", "children-parents-carers", False),
+                ],
+            )
+        ]
+    )
+    assert balance.with_data == 1 and balance.chosen == 3
+    assert [m.title for m in balance.missing] == ["B", "C"]
+    assert any("No outcome measure has data" in g for g in balance.gaps)
+    assert any("No experience measure" in g for g in balance.gaps)
+    assert any("management information" in g for g in balance.gaps)
+    assert dict((k, (n, t)) for k, n, t in balance.by_type)["Outcome"] == (0, 1)
+
+
+def test_catalogue_commands_and_validate_name_a_dangling_measure(workbook):
+    listing = run_cli("catalogue", "list", cwd=workbook)
+    assert listing.returncode == 0
+    assert "Antenatal support for vulnerable mothers" in listing.stdout
+    assert "Children detained in custody" in listing.stdout
+    shown = run_cli("catalogue", "show", "police-custody", cwd=workbook)
+    assert shown.returncode == 0 and "Case records audit" in shown.stdout
+    local = workbook / "ours.yml"
+    local.write_text(
+        "catalogue: ours\ncontent_areas:\n  - id: workforce\n"
+        "    measures: [workforce-vacancy-rate, workforce-sickness]\n",
+        encoding="utf-8",
+    )
+    defaults = workbook / "parameters" / "defaults.yml"
+    defaults.write_text(
+        defaults.read_text(encoding="utf-8").replace("- police\n", "- police\n- ours.yml\n"),
+        encoding="utf-8",
+    )
+    checked = run_cli("validate", cwd=workbook)
+    assert checked.returncode != 0
+    assert "ours.yml: content_areas.workforce.measures: 'workforce-sickness'" in checked.stderr

@@ -1,0 +1,157 @@
+"""A book boards can trust and everyone can read: determinism, provenance, accessibility."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pypdf
+import pytest
+
+from helpers import DEMO_AREA, PERIOD, REPO
+from qareport import BuildOptions, build_book
+
+AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BUILT_AT = re.compile(r"<th scope=\"row\">Built at</th><td>[^<]*</td>")
+
+
+def test_two_builds_of_the_same_inputs_give_byte_identical_html(built):
+    root, first = built
+    before = BUILT_AT.sub("", first.html.read_text(encoding="utf-8"))
+    again = build_book(root, DEMO_AREA, PERIOD, BuildOptions(force=True))
+    assert again.executed, "the sheets really were executed again"
+    after = BUILT_AT.sub("", again.html.read_text(encoding="utf-8"))
+    assert hashlib.sha256(before.encode()).hexdigest() == hashlib.sha256(after.encode()).hexdigest()
+
+
+def test_manifest_hashes_match_the_files_and_notebooks_carry_them(built):
+    root, result = built
+    manifest = json.loads((result.html.parent / "manifest.json").read_text())
+    record = manifest["provenance"]
+    assert record["suppression"] == {"enabled": True, "threshold": 5}
+    assert record["git_commit"] in ("not a git checkout", "git not available")
+    assert "papermill" in record["packages"] and record["built_at"]
+    package = REPO / "src" / "qareport"
+    assert "data/demo/measure-returns.csv" in record["inputs"]
+    for path, sha in record["inputs"].items():
+        file = (
+            package / path.removeprefix("qareport:")
+            if path.startswith("qareport:")
+            else root / path
+        )
+        assert hashlib.sha256(file.read_bytes()).hexdigest() == sha, path
+    html = result.html.read_text(encoding="utf-8")
+    for path, sha in record["inputs"].items():
+        assert f"Input: {path}" in html and sha in html
+    notebook = nbformat.read(result.html.parent / "notebooks" / "front-door.ipynb", as_version=4)
+    assert notebook.metadata.qareport["inputs"] == record["inputs"]
+
+
+def test_pdf_has_title_language_bookmarks_and_selectable_text(built):
+    _, result = built
+    reader = pypdf.PdfReader(result.pdf)
+    assert reader.metadata.title.startswith("Safeguarding Children Report Book")
+    catalog = reader.trailer["/Root"]
+    assert str(catalog.get("/Lang", "")).lower().startswith("en")
+    assert "/StructTreeRoot" in catalog, "the PDF is tagged"
+    assert "/Alt" in str(catalog["/StructTreeRoot"].get_object()) or _has_alt(reader)
+    assert len(reader.outline) >= 2
+    assert "Why it matters" in reader.pages[3].extract_text()
+
+
+def _has_alt(reader: pypdf.PdfReader) -> bool:
+    """Search the structure tree for figure elements with alternative text."""
+    seen, stack = 0, [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack and seen < 20_000:
+        node = stack.pop().get_object()
+        seen += 1
+        if isinstance(node, dict) or hasattr(node, "get"):
+            if node.get("/S") == "/Figure" and node.get("/Alt"):
+                return True
+            kids = node.get("/K")
+            if kids is not None:
+                stack.extend(kids if isinstance(kids, list) else [kids])
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright import sync_api as playwright  # a test dependency: never skipped
+
+    assert AXE.is_file(), "axe-core is missing: run the README's test command (scripts/test)"
+    with playwright.sync_playwright() as p:
+        chrome = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chrome
+        chrome.close()
+
+
+def test_axe_core_finds_no_serious_or_critical_violations(built, browser):
+    _, result = built
+    page = browser.new_page()
+    page.goto(result.html.as_uri())
+    page.add_script_tag(path=str(AXE))
+    report = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
+        " 'wcag22aa', 'best-practice']}})"
+    )
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['target']}"
+        for v in report["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], "\n".join(bad)
+    assert page.evaluate("document.documentElement.lang") == "en-GB"
+    page.close()
+
+
+def test_keyboard_skip_link_and_200_percent_zoom(built, browser):
+    _, result = built
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(result.html.as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    # 200% zoom on a 1280 px screen is a 640 px layout: nothing may need sideways scrolling
+    zoomed = browser.new_page(viewport={"width": 640, "height": 900})
+    zoomed.goto(result.html.as_uri())
+    overflow = zoomed.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    page.close()
+    zoomed.close()
+
+
+def test_the_html_prints_on_a3_landscape_one_page_per_sheet(built, browser, tmp_path: Path):
+    _, result = built
+    page = browser.new_page()
+    page.goto(result.html.as_uri())
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    reader = pypdf.PdfReader(pdf)
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert abs(width - 1190.55) < 2 and abs(height - 841.89) < 2
+    sections = len(
+        re.findall(
+            r'<(?:section|nav)[^>]* class="page[ "]', result.html.read_text(encoding="utf-8")
+        )
+    )
+    assert len(reader.pages) == sections
+    page.close()

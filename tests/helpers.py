@@ -1,0 +1,138 @@
+"""Shared helpers for the tests: where things are, a disposable workbook, the real CLI."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+REALDATA = REPO.parent / "shared" / "realdata"
+DEMO_AREA = "larkhaven"  # the smallest demo area: it has the small numbers
+PERIOD = "2025-26"
+
+
+def copy_workbook(target: Path) -> Path:
+    """A fresh workbook: parameters, demo data, programme and notebooks; no narrative or output."""
+    for name in ("parameters", "notebooks", "programme"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copytree(REPO / "data" / "demo", target / "data" / "demo")
+    return target
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real `qareport` command line in a workbook folder."""
+    return subprocess.run(
+        [sys.executable, "-m", "qareport.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def sheet_ids(book_html: str) -> list[str]:
+    """The content area ids of a book's sheets, in order."""
+    return re.findall(r'<section class="page sheet" id="sheet-([a-z0-9-]+)"', book_html)
+
+
+def sheet_html(book_html: str, section: str) -> str:
+    """One sheet's part of a rendered book."""
+    start = book_html.index(f'id="sheet-{section}"')
+    end = book_html.find('<section class="page', start + 1)
+    return book_html[start:end]
+
+
+# Bad extracts, each with the error it must produce (file, row and column named).
+EXTRACT_HEADER = "area_code,period,measure_id,numerator,denominator,note\n"
+
+
+BAD_CASES = {
+    "missing column": (
+        "area_code,period,numerator\nDM12,2025-26,4\n",
+        r"extra\.csv row 1, column `measure_id`: missing column",
+    ),
+    "non-numeric value": (
+        EXTRACT_HEADER + "DM12,2020-21,cp-repeat-plans,12a,40,\n",
+        r"extra\.csv row 2, column `numerator`: '12a' is not a number",
+    ),
+    "numerator above denominator": (
+        EXTRACT_HEADER + "DM12,2020-21,cp-repeat-plans,15,12,\n",
+        r"extra\.csv row 2, column `denominator`: 12 is smaller than numerator 15",
+    ),
+    "negative count": (
+        EXTRACT_HEADER + "DM12,2020-21,da-incidents-children,-2,,\n",
+        r"extra\.csv row 2, column `numerator`: -2 is negative",
+    ),
+    "unknown measure id": (
+        EXTRACT_HEADER + "DM12,2020-21,cp-nope,1,2,\n",
+        r"extra\.csv row 2, column `measure_id`: 'cp-nope' is not a measure id",
+    ),
+    "unknown area": (
+        EXTRACT_HEADER + "ZZ99,2020-21,cp-repeat-plans,1,2,\n",
+        r"extra\.csv row 2, column `area_code`: 'ZZ99' is not an area code",
+    ),
+    "duplicate row": (
+        EXTRACT_HEADER + "DM12,2020-21,cp-repeat-plans,5,40,\nDM12,2020-21,cp-repeat-plans,6,40,\n",
+        r"extra\.csv row 3: duplicate of row 2",
+    ),
+    "duplicate across files": (
+        EXTRACT_HEADER + "DM12,2025-26,cp-repeat-plans,5,40,\n",
+        r"(extra|measure-returns)\.csv row \d+: the same return is also in "
+        r"data/demo/(extra|measure-returns)\.csv row \d+",
+    ),
+    "period in the wrong form": (
+        EXTRACT_HEADER + "DM12,2025/26,cp-repeat-plans,5,40,\n",
+        r"extra\.csv row 2, column `period`: '2025/26' is not a period like 2025-26",
+    ),
+}
+
+
+def add_extract(workbook: Path, text: str) -> None:
+    (workbook / "data" / "demo" / "extra.csv").write_text(text, encoding="utf-8")
+
+
+# A case-level file: one row per case, `met` written in the ways people write it.
+CASE_LEVEL_SAMPLE = (
+    "area_code,period,measure_id,case_id,met\n"
+    "DM12,2019-20,lac-seen-alone,c1,yes\n"
+    "DM12,2019-20,lac-seen-alone,c2,no\n"
+    "DM12,2019-20,lac-seen-alone,c3,1\n"
+    "DM12,2019-20,lac-seen-alone,c4,1\n"
+    "DM12,2019-20,lac-seen-alone,c5,0\n"
+    "DM12,2019-20,lac-seen-alone,c6,true\n"
+)
+
+
+def validate_workbook(workbook: Path):
+    """Every extract of a workbook validated in-process, as `qareport validate` does."""
+    from qareport import Project
+    from qareport.ingest.extracts import validate_extracts
+
+    project = Project.open(workbook)
+    codes = {a.code for a in project.areas()}
+    return validate_extracts(
+        project.data_paths(), project.catalogue, area_codes=codes, root=workbook
+    )
+
+
+# The reviewers' narrative files of the demo book
+NARRATIVE = Path("narrative") / DEMO_AREA / PERIOD
+
+
+def narrative_path(workbook: Path, section: str = "front-door") -> Path:
+    return workbook / NARRATIVE / f"{section}.md"
+
+
+def set_analysis(path: Path, text: str) -> None:
+    source = path.read_text(encoding="utf-8")
+    head, rest = source.split("## Analysis", 1)
+    _, tail = rest.split("## Actions", 1)
+    path.write_text(f"{head}## Analysis\n\n{text}\n\n## Actions{tail}", encoding="utf-8")
+
+
+def init_narrative(workbook: Path) -> None:
+    result = run_cli("narrative", "init", "--area", DEMO_AREA, "--period", PERIOD, cwd=workbook)
+    assert result.returncode == 0, result.stderr

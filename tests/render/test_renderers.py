@@ -1,0 +1,107 @@
+"""The renderers called directly on a book assembled in-process (no kernel): the HTML and the
+Typst source, and the parity that matters to boards: both say the same words under every chart."""
+
+import re
+from html.parser import HTMLParser
+from io import BytesIO
+
+import pypdf
+import pytest
+
+from qareport import Project
+from qareport.book.assemble import assemble_book
+from qareport.config.periods import parse_period
+from qareport.demo.partnership import PARTNERSHIP_ID
+from qareport.render.captions import measure_caption
+from qareport.render.html import render_html
+from qareport.render.typst_pdf import render_pdf, typst_source
+from qareport.sheet.build import build_sheet
+
+
+def _book(root, area_id, period):
+    project = Project.open(root)
+    area = project.area(area_id)
+    when = parse_period(period)
+    sheets = [build_sheet(root, area.id, when.label, s) for s in project.book_sections(area, when)]
+    return assemble_book(project, area, when, sheets, built_at="test")
+
+
+@pytest.fixture(scope="module", params=[("amberleigh", "2025-26"), (PARTNERSHIP_ID, "2025-26")])
+def book(request, demo_store):
+    return _book(demo_store, *request.param)
+
+
+class _Captions(HTMLParser):
+    """The text of every <figcaption>, keyed by its figure's id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+        self._figure = ""
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "figure":
+            self._figure = dict(attrs).get("id", "")
+        elif tag == "figcaption":
+            self._inside = True
+            self.found[self._figure] = ""
+        elif tag == "br" and self._inside:
+            self.found[self._figure] += " "
+
+    def handle_endtag(self, tag):
+        if tag == "figcaption":
+            self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.found[self._figure] += data
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_html_figcaption_says_exactly_the_caption_of_every_measure(book):
+    parser = _Captions()
+    parser.feed(render_html(book))
+    for page in book.sheets:
+        for m in page.data.measures:
+            caption = measure_caption(m, page.data)
+            shown = _words(parser.found[f"{page.anchor}-{m.id}"])
+            expected = _words(" ".join([caption.title, caption.type + caption.source,
+                                        *(line.text for line in caption.lines)]))  # fmt: skip
+            assert shown == expected
+
+
+def test_the_pdf_says_every_caption_line_of_every_measure(book):
+    text = _words(
+        " ".join(p.extract_text() for p in pypdf.PdfReader(BytesIO(render_pdf(book))).pages)
+    )
+    missing = []
+    for page in book.sheets:
+        for m in page.data.measures:
+            for line in measure_caption(m, page.data).lines:
+                if _words(line.text) not in text:
+                    missing.append(f"{page.data.section_id}/{m.id}: {line.text}")
+    assert not missing, "\n".join(missing[:10])
+
+
+def test_the_typst_source_holds_every_chart_with_its_alt_text_and_no_raw_markup(book):
+    images = {
+        m.chart.id: __import__("pathlib").Path(f"chart-{n}.png")
+        for n, m in enumerate(m for p in book.sheets for m in p.data.measures if m.chart)
+    }
+    source = typst_source(book, images)
+    for page in book.sheets:
+        assert f'#heading(level: 2, "{page.data.section_title}")' in source
+        for m in page.data.measures:
+            if m.chart:
+                assert re.escape(m.chart.alt[:40]) and m.chart.alt[:40] in source
+    assert "<script" not in source
+
+
+def test_the_html_is_one_self_contained_page_with_a_section_per_sheet(book):
+    html = render_html(book)
+    assert html.count('<section class="page sheet"') == len(book.sheets)
+    assert "<script" not in html.lower() and "http://" not in html
