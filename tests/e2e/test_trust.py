@@ -14,6 +14,7 @@ import pytest
 
 from helpers import DEMO_AREA, PERIOD, REPO
 from qareport import BuildOptions, build_book
+from qareport.config.catalogue import builtin_catalogue_dir
 
 AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -36,11 +37,11 @@ def test_manifest_hashes_match_the_files_and_notebooks_carry_them(built):
     assert record["suppression"] == {"enabled": True, "threshold": 5}
     assert record["git_commit"] in ("not a git checkout", "git not available")
     assert "papermill" in record["packages"] and record["built_at"]
-    package = REPO / "src" / "qareport"
+    builtin = builtin_catalogue_dir()
     assert "data/demo/measure-returns.csv" in record["inputs"]
     for path, sha in record["inputs"].items():
         file = (
-            package / path.removeprefix("qareport:")
+            builtin / path.removeprefix("qareport:catalogues/")
             if path.startswith("qareport:")
             else root / path
         )
