@@ -82,10 +82,7 @@ def build(
     chosen = [bool(area), bool(areas), all_areas]
     if sum(chosen) != 1:
         raise QareportError("give exactly one of --area, --areas or --all")
-    if engine not in engines.names():
-        raise QareportError(
-            f"unknown engine {engine!r}; choose one of {', '.join(engines.names())}"
-        )
+    engines.get(engine)  # an unknown engine, or one not installed here, stops before any work
     check_edition(parse_period(period), edition)
     proj = Project.open(project)
     options = BuildOptions(engine=engine, force=force, edition=edition)

@@ -54,10 +54,6 @@ class QareportError(Exception):
         self.section = section
 
     @property
-    def message(self) -> str:
-        return str(self.args[0]) if self.args else ""
-
-    @property
     def fields(self) -> dict[str, str | int]:
         """Where the problem is, as far as it is known (fields that are set only)."""
         names = ("file", "row", "column", "measure", "area", "section")

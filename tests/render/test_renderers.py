@@ -1,9 +1,9 @@
 """The renderers called directly on a book assembled in-process (no kernel): the HTML and the
 Typst source, and the parity that matters to boards: both say the same words under every chart."""
 
-import re
 from html.parser import HTMLParser
 from io import BytesIO
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -88,16 +88,14 @@ def test_the_pdf_says_every_caption_line_of_every_measure(book):
 
 
 def test_the_typst_source_holds_every_chart_with_its_alt_text_and_no_raw_markup(book):
-    images = {
-        m.chart.id: __import__("pathlib").Path(f"chart-{n}.png")
-        for n, m in enumerate(m for p in book.sheets for m in p.data.measures if m.chart)
-    }
+    charted = [m for p in book.sheets for m in p.data.measures if m.chart]
+    images = {m.chart.id: Path(f"chart-{n}.png") for n, m in enumerate(charted)}
     source = typst_source(book, images)
     for page in book.sheets:
         assert f'#heading(level: 2, "{page.data.section_title}")' in source
         for m in page.data.measures:
             if m.chart:
-                assert re.escape(m.chart.alt[:40]) and m.chart.alt[:40] in source
+                assert m.chart.alt[:40] in source
     assert "<script" not in source
 
 

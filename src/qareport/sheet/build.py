@@ -216,9 +216,13 @@ class _Series:
 
 
 def _series(
-    measure: Measure, *, context: SheetContext, frames: SheetFrames, periods: list[Period]
+    measure: Measure,
+    mine: pd.DataFrame,
+    *,
+    context: SheetContext,
+    frames: SheetFrames,
+    periods: list[Period],
 ) -> _Series:
-    mine = _mine(measure, context, frames)
     compared = context.comparators
     series = _Series([], [], [], [], [])
     for period in periods:
@@ -276,8 +280,8 @@ def _trend_view(
     periods: list[Period],
     frequency: str,
 ) -> MeasureView:
-    series = _series(measure, context=context, frames=frames, periods=periods)
     mine = _mine(measure, context, frames)
+    series = _series(measure, mine, context=context, frames=frames, periods=periods)
     compared = context.comparators
     latest_period = periods[-1]
     previous = latest_period.shift(-4 if latest_period.is_quarter else -1)

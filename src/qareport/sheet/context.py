@@ -7,7 +7,6 @@ per-measure code instead of a long list of loose values.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -90,7 +89,3 @@ class SheetContext:
         return SPCSettings(
             self.area.targets.get(measure.id), self.area.spc_change_points.get(measure.id)
         )
-
-
-def nan_to_none(value: float) -> float | None:
-    return None if math.isnan(value) else value
