@@ -70,9 +70,14 @@ BAD_CASES = {
         EXTRACT_HEADER + "DM12,2020-21,cp-nope,1,2,\n",
         r"extra\.csv row 2, column `measure_id`: 'cp-nope' is not a measure id",
     ),
-    "unknown area": (
-        EXTRACT_HEADER + "ZZ99,2020-21,cp-repeat-plans,1,2,\n",
-        r"extra\.csv row 2, column `area_code`: 'ZZ99' is not an area code",
+    "count with a denominator (12,345 unquoted)": (
+        EXTRACT_HEADER + "DM12,2020-21,da-incidents-children,12,345,\n",
+        r"extra\.csv row 2, column `denominator`: '345' given, but da-incidents-children is a "
+        r"count",
+    ),
+    "period whose second year does not follow": (
+        EXTRACT_HEADER + "DM12,2025-25,cp-repeat-plans,5,40,\n",
+        r"extra\.csv row 2, column `period`: '2025-25' is not a period .*second year follows",
     ),
     "duplicate row": (
         EXTRACT_HEADER + "DM12,2020-21,cp-repeat-plans,5,40,\nDM12,2020-21,cp-repeat-plans,6,40,\n",
@@ -112,7 +117,7 @@ def validate_workbook(workbook: Path):
     from qareport.ingest.extracts import validate_extracts
 
     project = Project.open(workbook)
-    codes = {a.code for a in project.areas()}
+    codes = project.known_codes()
     return validate_extracts(
         project.data_paths(), project.catalogue, area_codes=codes, root=workbook
     )

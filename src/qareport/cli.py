@@ -7,7 +7,9 @@ the exception type, never a bare traceback).
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from qareport.errors import QareportError
+from qareport.errors import QareportError, from_os_error
 from qareport.render import engines
 
 app = typer.Typer(
@@ -68,6 +70,9 @@ def build(
         str, typer.Option(help=f"PDF engine: {' or '.join(engines.names())}.")
     ] = engines.DEFAULT_ENGINE,
     force: Annotated[bool, typer.Option(help="Re-execute every sheet.")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Refuse extract rows whose area code no area has.")
+    ] = False,
     edition: Annotated[
         str | None,
         typer.Option(help="annual (period 2025-26) or quarterly (2025-26-Q3); checked."),
@@ -85,7 +90,7 @@ def build(
     engines.get(engine)  # an unknown engine, or one not installed here, stops before any work
     check_edition(parse_period(period), edition)
     proj = Project.open(project)
-    options = BuildOptions(engine=engine, force=force, edition=edition)
+    options = BuildOptions(engine=engine, force=force, edition=edition, strict=strict)
     if area:
         _build_single(proj, area, period, options)
         return
@@ -119,6 +124,8 @@ def _build_single(proj, area: str, period: str, options) -> None:
             bar.update(task, advance=1, description=f"{params.id} {period}: {step}")
 
         result = build_book(proj.root, params.id, period, options, progress=progress, runner=runner)
+    for warning in result.warnings:
+        _one_line(f"Warning: {warning}")
     out.print(f"{result.area_id} {result.period}: {result.status} in {result.seconds:.1f} s")
     out.print(f"  {result.html}")
     out.print(f"  {result.pdf}")
@@ -145,6 +152,8 @@ def _build_batch(proj, names: list[str], period: str, jobs, options) -> None:
     for outcome in outcomes:
         timing = f" in {outcome.seconds:.1f} s" if outcome.status != "failed" else ""
         out.print(f"{outcome.area_id:24} {outcome.status:9} {outcome.detail}{timing}", markup=False)
+    for warning in dict.fromkeys(w for o in outcomes for w in o.warnings):
+        _one_line(f"Warning: {warning}")
     failed = [o for o in outcomes if o.status == "failed"]
     out.print(f"{len(outcomes) - len(failed)} built or unchanged, {len(failed)} failed")
     if failed:
@@ -161,14 +170,21 @@ def areas(project: ProjectOpt = Path(".")) -> None:
 
 
 @app.command()
-def validate(project: ProjectOpt = Path(".")) -> None:
+def validate(
+    project: ProjectOpt = Path("."),
+    strict: Annotated[
+        bool, typer.Option(help="Count rows whose area code no area has as problems.")
+    ] = False,
+) -> None:
     """Check catalogues, parameters and extracts without building anything."""
     from qareport.config.project import Project
     from qareport.ingest.extracts import validate_extracts
 
     proj = Project.open(project)
     catalogue = proj.catalogue
-    params = proj.areas()
+    params = proj.loaded_areas()
+    for problem in proj.register.problems.values():
+        out.print(str(problem), markup=False)
     checked = validate_extracts(
         proj.data_paths(),
         catalogue,
@@ -176,14 +192,19 @@ def validate(project: ProjectOpt = Path(".")) -> None:
         root=proj.root,
         members=proj.member_agencies(),
     )
+    strays = [i for i in checked.issues if i.column == "area_code"]
     for issue in checked.issues:
-        out.print(str(issue), markup=False)
+        prefix = "warning: " if issue in strays and not strict else ""
+        out.print(f"{prefix}{issue}", markup=False)
+    problems = len(proj.register.problems) + len(checked.issues) - (0 if strict else len(strays))
     summary = (
         f"{len(catalogue.content_areas)} content areas, {len(catalogue.measures)} measures, "
         f"{len(params)} areas, {len(checked.files)} extract files, {len(checked.frame)} rows: "
-        f"{len(checked.issues)} problems"
+        f"{problems} problems"
     )
-    if checked.issues:
+    if strays and not strict:
+        summary += f", {len(strays)} rows for unknown area codes left out (--strict refuses them)"
+    if problems:
         raise QareportError(summary)
     out.print(f"OK: {summary}")
 
@@ -370,8 +391,30 @@ def catalogue_show(area_id: str, project: ProjectOpt = Path(".")) -> None:
                 out.print(f"      {label}: {text}", markup=False)
 
 
+_INTERRUPTED = "Error: interrupted; any previous book is kept as it was"
+_GRACE_SECONDS = 5.0
+
+
+def _on_interrupt(signum, frame) -> None:
+    """Ctrl-C: say so at once, let the build unwind (its staging folder is removed), and
+    leave for certain after a few seconds: a kernel or worker mid-cell cannot hold it up.
+    The book swap is two renames, so the previous book is whole either way; anything left
+    in output/.staging is cleared by the next build."""
+    import os
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing
+    _one_line(_INTERRUPTED)
+    timer = threading.Timer(_GRACE_SECONDS, lambda: os._exit(130))
+    timer.daemon = True
+    timer.start()
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: run the app, turning every error into one line and an exit code."""
+    if threading_is_main():
+        signal.signal(signal.SIGINT, _on_interrupt)
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:
@@ -381,9 +424,11 @@ def main() -> None:
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except OSError as exc:  # output/ read-only, disk full: the path and the fix, no traceback
+        _one_line(f"Error: {from_os_error(exc)}")
+        sys.exit(1)
     except (typer.Abort, KeyboardInterrupt):
-        _one_line("Error: interrupted")
-        sys.exit(130)
+        sys.exit(130)  # the handler has said so
     except Exception as exc:  # usage errors from typer's click, then anything unexpected
         exit_code = getattr(exc, "exit_code", None)
         if hasattr(exc, "show") and isinstance(exit_code, int):
@@ -391,6 +436,10 @@ def main() -> None:
             sys.exit(exit_code)
         _one_line(f"Error: internal error ({type(exc).__name__}: {exc}); please report it")
         sys.exit(3)
+
+
+def threading_is_main() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def _one_line(message: str) -> None:

@@ -27,8 +27,11 @@ __all__ = [
     "ParameterError",
     "QareportError",
     "RenderError",
+    "from_os_error",
     "with_more",
 ]
+
+import errno
 
 
 class QareportError(Exception):
@@ -93,3 +96,16 @@ def with_more(first: str, total: int) -> str:
     if total <= 1:
         return first
     return f"{first} (and {total - 1} more; run `qareport validate` to list them all)"
+
+
+def from_os_error(exc: OSError) -> QareportError:
+    """A failed read or write as one line naming the path and what to do about it."""
+    path = exc.filename or "a file"
+    if exc.errno == errno.ENOSPC:
+        problem, fix = "the disk is full", "free some space and build again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        problem = "permission denied" if exc.errno != errno.EROFS else "read-only file system"
+        fix = "make the workbook folder (and output/) writable, or work in a copy of it"
+    else:
+        problem, fix = exc.strerror or type(exc).__name__, "check the path and build again"
+    return QareportError(f"cannot use {path}: {problem}; {fix}", file=str(path))

@@ -33,3 +33,15 @@ def test_markers_and_xlsx_are_accepted(workbook):
     assert not checked.issues
     row = checked.frame[checked.frame["source_file"] == "data/demo/extra.xlsx"]
     assert row["marker"].tolist() == ["[c]"]
+
+
+def test_a_row_for_an_unknown_area_blocks_no_book_and_names_the_closest_codes(workbook):
+    add_extract(workbook, "area_code,period,measure_id,numerator\nDM21,2020-21,cp-cin-children,4\n")
+    checked = validate_workbook(workbook)
+    checked.raise_for("DM12")  # does not raise: the row is no area's
+    [issue] = [i for i in checked.issues if i.column == "area_code"]
+    assert issue.row == 2 and issue.file == "data/demo/extra.csv"
+    assert "'DM21' is not an area code" in issue.message
+    assert "closest known: DM12" in issue.message or "closest known: DM01" in issue.message
+    with pytest.raises(ExtractError, match=r"extra\.csv row 2, column `area_code`"):
+        checked.raise_for("DM12", strict=True)

@@ -24,7 +24,7 @@ from pydantic import Field, ValidationError, field_validator
 from qareport.config.models import StrictModel
 from qareport.config.periods import Period, parse_period
 from qareport.config.yamlio import dump_yaml, load_yaml
-from qareport.errors import NarrativeError
+from qareport.errors import NarrativeError, ParameterError
 
 __all__ = ["Action", "ActionsRegister", "carry_forward", "load_actions", "save_actions"]
 
@@ -53,7 +53,10 @@ class Action(StrictModel):
     @field_validator("raised", "closed")
     @classmethod
     def _period(cls, value: str | None) -> str | None:
-        return None if value is None else parse_period(value).label
+        try:
+            return None if value is None else parse_period(value).label
+        except ParameterError as exc:  # pydantic reports ValueErrors with the key
+            raise ValueError(str(exc)) from None
 
     def overdue(self, period: Period) -> bool:
         return self.status not in FINISHED and date.fromisoformat(self.due) < period.end_date
@@ -70,6 +73,7 @@ def load_actions(path: Path) -> ActionsRegister:
     """Read a register; a missing file is an empty register. Errors name the file and action."""
     if not path.is_file():
         return ActionsRegister()
+    raw: object = None
     try:
         raw = load_yaml(path) or {}
         register = ActionsRegister.model_validate(raw)
@@ -78,7 +82,13 @@ def load_actions(path: Path) -> ActionsRegister:
             raise NarrativeError(str(exc)) from None
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise NarrativeError(f"{path}: {where}: {first['msg']}") from None
+        loc = first["loc"]
+        if len(loc) >= 2 and loc[0] == "actions" and isinstance(loc[1], int):
+            entry = (raw.get("actions") or [])[loc[1]] if isinstance(raw, dict) else None
+            if isinstance(entry, dict) and entry.get("id"):
+                where = f"action {entry['id']!r}, " + ".".join(str(p) for p in loc[2:])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise NarrativeError(f"{path}: {where}: {message}") from None
     ids = [a.id for a in register.actions]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

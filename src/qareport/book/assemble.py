@@ -8,6 +8,7 @@ and returns the `Book` both renderers draw.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from qareport import __version__
@@ -33,9 +34,13 @@ def narrative_files(project: Project, area: AreaParameters, period: Period) -> l
     return [*(folder / f"{s}.md" for s in sections), folder / "story.md"]
 
 
-def check_narrative(project: Project, area: AreaParameters, period: Period) -> None:
+LONG_NARRATIVE = 20_000  # characters: far more than an A3 sheet's analysis panel holds
+
+
+def check_narrative(project: Project, area: AreaParameters, period: Period) -> list[str]:
     """Read every narrative file and the actions register, and check every citation, so a
-    problem in them stops a build before it writes anything."""
+    problem in them stops a build before it writes anything. Returns warnings: a file
+    named for no sheet of the book, and a narrative long enough to swamp the PDF."""
     folder = project.narrative_area_dir(area.id) / period.label
     load_actions(folder / "actions.yml")
     load_themes(
@@ -45,10 +50,29 @@ def check_narrative(project: Project, area: AreaParameters, period: Period) -> N
     known = {
         m for s in project.book_sections(area, period) for m in project.catalogue.area(s).measures
     }
-    for path in narrative_files(project, area, period):
+    warnings = []
+    files = narrative_files(project, area, period)
+    for path in files:
         narrative = read_narrative(path)
         for part in narrative.parts.values():
             fill_placeholders(narrative, part, dict.fromkeys(known, ""))
+        size = sum(len(part) for part in narrative.parts.values())
+        if size > LONG_NARRATIVE:
+            warnings.append(
+                f"{_relative(path, project.root)} has {size:,} characters of narrative, enough "
+                "for many PDF pages; a sheet's analysis reads best in under 3,000"
+            )
+    names = {p.name for p in files}
+    sections = project.book_sections(area, period)
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if path.name not in names:
+            close = difflib.get_close_matches(path.stem.replace("_", "-"), sections, n=1)
+            hint = f"rename it to {close[0]}.md" if close else f"sheets: {', '.join(sections)}"
+            warnings.append(
+                f"{_relative(path, project.root)} is named for no sheet of this book, so it is "
+                f"not shown; {hint}"
+            )
+    return warnings
 
 
 def _relative(path: Path, root: Path) -> str:

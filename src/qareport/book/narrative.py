@@ -43,10 +43,25 @@ __all__ = [
 PARTS = ("analysis", "actions")
 STORY_PARTS = ("children and young people", "parents and carers", "frontline staff")
 STATUSES = ("draft", "reviewed", "approved")
-_HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+_ATX = re.compile(r"^(#{1,2})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")  # `# Title`, `## Part`, `## `
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-_FENCE = re.compile(r"^```.*?^```\s*$", re.DOTALL | re.MULTILINE)
-PLACEHOLDER = re.compile(r"\{\{\s*measure:([a-z0-9-]+)\s*\}\}")
+_FENCE_OPEN = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+# the stub's own code cell that shows the reviewer the sheet's figures: not narrative
+_FIGURE_CELL = re.compile(
+    r"^```[^\n]*(?:qareport-figures)[^\n]*\n.*?^```[ \t]*$\n?|"
+    r"^```python[^\n]*\n(?:(?!^```).)*?show_figures\(.*?^```[ \t]*$\n?",
+    re.DOTALL | re.MULTILINE,
+)
+# `{{ measure:cp-repeat-plans }}`, also written `{{measure: CP_Repeat_Plans}}`
+PLACEHOLDER = re.compile(r"\{\{\s*measure\s*:\s*([A-Za-z0-9_-]+)\s*\}\}")
+_BRACES = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+
+
+def measure_id_of(written: str) -> str:
+    """A placeholder's measure id as the catalogue writes ids (lower case, hyphens)."""
+    return written.strip().lower().replace("_", "-")
+
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 JUPYTEXT_HEADER = {
@@ -101,6 +116,7 @@ def read_narrative(path: Path) -> Narrative:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise NarrativeError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    text = strip_control_characters(text)
     front, parts = parse_narrative(text, path)
     status = str(front.get("status") or "draft").strip().lower()
     if status not in STATUSES:
@@ -111,16 +127,66 @@ def read_narrative(path: Path) -> Narrative:
     return Narrative(path, parts, front, text)
 
 
-def parse_narrative(text: str, path: Path) -> tuple[dict, dict[str, str]]:
-    """Front matter (without jupytext's own `jupyter:` key) and the text under each heading."""
+def parts_of(path: Path) -> tuple[str, ...]:
+    """The parts a narrative file has: a story sheet's, or a sheet's analysis and actions."""
+    return STORY_PARTS if path.stem == "story" or path.stem.endswith(".story") else PARTS
+
+
+def parse_narrative(
+    text: str, path: Path, parts: tuple[str, ...] | None = None
+) -> tuple[dict, dict[str, str]]:
+    """Front matter (without jupytext's own `jupyter:` key) and the text of each part.
+
+    Nothing a reviewer typed is dropped: text above the first heading (under the
+    title) opens the first part; a heading of their own (`## Next steps`) becomes a
+    sub-heading of the first part, its text kept under it; an emptied heading
+    (`## ` left by editing) is taken as the part that comes next in order; a
+    heading written `## Analysis:` or `## ANALYSIS` is the part it names. Fenced
+    blocks are the reviewer's text too, except the figure cell the stub carries."""
+    parts = parts or parts_of(path)
     front, body = split_front_matter(text, path)
-    body = _FENCE.sub("", body)  # the reviewer's figure cell is not narrative
-    pieces = _HEADING.split(body)
-    parts = {
-        heading.strip().lower(): _strip_guidance(content)
-        for heading, content in zip(pieces[1::2], pieces[2::2], strict=True)
-    }
-    return {k: v for k, v in front.items() if k != "jupyter"}, parts
+    pieces: dict[str, list[str]] = {name: [] for name in parts}
+    current: str | None = None  # None: above the first part heading
+    seen: list[str] = []
+    fence: str | None = None
+    titled = False
+    for line in _FIGURE_CELL.sub("", body).splitlines():
+        if fence is not None:
+            pieces[current or parts[0]].append(line)
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        opening = _FENCE_OPEN.match(line)
+        if opening:
+            fence = opening.group(1)
+            pieces[current or parts[0]].append(line)
+            continue
+        heading = _ATX.match(line)
+        if heading is None:
+            pieces[current or parts[0]].append(line)
+            continue
+        level, name = len(heading.group(1)), (heading.group(2) or "").strip()
+        if level == 1 and not titled and current is None and name:
+            titled = True  # the sheet's title: the page shows its own
+            continue
+        key = _part_name(name)
+        if key in parts:
+            current = key
+            seen.append(key)
+        elif not name:
+            after = parts.index(seen[-1]) + 1 if seen else 0
+            current = next((p for p in parts[after:] if p not in seen), current or parts[0])
+            seen.append(current)
+        else:
+            current = parts[0]
+            pieces[current].append(f"\n### {name}\n")
+    found = {name: _strip_guidance("\n".join(lines)) for name, lines in pieces.items()}
+    return {k: v for k, v in front.items() if k != "jupyter"}, found
+
+
+def _part_name(heading: str) -> str:
+    """`Analysis:`, `ANALYSIS`, `Analysis.` all name the analysis."""
+    return " ".join(heading.strip().rstrip(":.-–— ").split()).lower()
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
@@ -135,6 +201,15 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     return (loaded if isinstance(loaded, dict) else {}), text[match.end() :]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_control_characters(text: str) -> str:
+    """Invisible control characters (pasted from other programs) carry no words and break
+    typesetting: they are removed; tabs and line ends stay."""
+    return _CONTROL.sub("", text)
+
+
 def _line(text: str, key: str) -> int:
     index = text.find(key)
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
@@ -147,7 +222,7 @@ def _strip_guidance(body: str) -> str:
 
 def cited_measures(narrative: Narrative) -> list[str]:
     """Measure ids cited by placeholders, in order of first appearance."""
-    found = PLACEHOLDER.findall("\n".join(narrative.parts.values()))
+    found = [measure_id_of(m) for m in PLACEHOLDER.findall("\n".join(narrative.parts.values()))]
     return list(dict.fromkeys(found))
 
 
@@ -155,7 +230,7 @@ def fill_placeholders(narrative: Narrative, text: str, figures: dict[str, str]) 
     """Replace `{{ measure:ID }}` with the figure; an unknown id names the file and line."""
 
     def replace(match: re.Match[str]) -> str:
-        measure_id = match.group(1)
+        measure_id = measure_id_of(match.group(1))
         if measure_id not in figures:
             raise NarrativeError(
                 f"{narrative.path} line {narrative.line_of(match.group(0))}: "
@@ -164,7 +239,15 @@ def fill_placeholders(narrative: Narrative, text: str, figures: dict[str, str]) 
             )
         return figures[measure_id]
 
-    return PLACEHOLDER.sub(replace, text)
+    filled = PLACEHOLDER.sub(replace, text)
+    left = _BRACES.search(PLACEHOLDER.sub("", text))
+    if left:
+        raise NarrativeError(
+            f"{narrative.path} line {narrative.line_of(left.group(0))}: {left.group(0)[:60]} is "
+            "not a placeholder qareport knows; cite a figure as {{ measure:ID }} "
+            "(`qareport catalogue list` gives the ids), or remove the braces"
+        )
+    return filled
 
 
 def markdown_to_html(text: str) -> str:

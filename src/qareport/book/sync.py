@@ -25,7 +25,7 @@ from pathlib import Path
 import jupytext
 
 from qareport.book.narrative import parse_narrative, read_narrative
-from qareport.errors import NarrativeConflict
+from qareport.errors import NarrativeConflict, NarrativeError
 
 __all__ = ["SyncPlan", "content_key", "sync_narratives"]
 
@@ -52,7 +52,14 @@ class SyncPlan:
 
 
 def _notebook_markdown(notebook: Path) -> str:
-    return jupytext.writes(jupytext.read(notebook), fmt="md")
+    try:
+        return jupytext.writes(jupytext.read(notebook), fmt="md")
+    except Exception as exc:  # nbformat and json raise many types for a half-saved file
+        raise NarrativeError(
+            f"{notebook}: not a readable notebook ({type(exc).__name__}); it may be half-saved: "
+            "open and save it again in JupyterLab, or delete it to keep the .md beside it",
+            file=str(notebook),
+        ) from None
 
 
 def _plan(md: Path) -> SyncPlan | None:

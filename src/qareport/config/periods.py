@@ -13,7 +13,7 @@ from datetime import date
 
 from qareport.errors import ParameterError
 
-__all__ = ["Period", "parse_period"]
+__all__ = ["Period", "is_period", "parse_period"]
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})(?:-Q([1-4]))?$")
 
@@ -97,6 +97,12 @@ def parse_period(text: object) -> Period:
             f"so {start} must be followed by {(start + 1) % 100:02d}"
         )
     return Period(start, int(quarter) if quarter else None)
+
+
+def is_period(text: str) -> bool:
+    """True for a well-formed period whose second year follows the first (not `2025-25`)."""
+    match = _PERIOD_RE.match(text)
+    return bool(match) and (int(match[1]) + 1) % 100 == int(match[2])
 
 
 EDITIONS = ("annual", "quarterly")

@@ -6,20 +6,19 @@ written outside `output/` and human-authored files stay outside it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qareport.config.catalogue import Catalogue, load_catalogue, resolve_catalogue
-from qareport.config.parameters import AreaParameters, Defaults, load_area, load_defaults
+from qareport.config.parameters import AreaParameters, Defaults, load_defaults
 from qareport.config.periods import Period
+from qareport.config.register import AreaRegister
 from qareport.errors import ParameterError
 
 __all__ = ["Project"]
 
 MANIFEST_NAME = "manifest.json"
-_AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def _stamp(refs: tuple[str, ...], root: Path) -> tuple:
@@ -106,38 +105,30 @@ class Project:
     def area_ids(self) -> list[str]:
         return sorted(p.stem for p in self.parameters_dir.glob("*.yml") if p.stem != "defaults")
 
+    @cached_property
+    def register(self) -> AreaRegister:
+        """Every area file, loaded once: the good ones, and the problem of each bad one."""
+        return AreaRegister.load(self, self.area_ids())
+
     def area(self, area_id: str) -> AreaParameters:
-        """Load an area by id (file name) or by its code."""
-        if not _AREA_ID.match(area_id):
-            return self._area_by_code(area_id)
-        path = self.parameters_dir / f"{area_id}.yml"
-        if not path.is_file():
-            return self._area_by_code(area_id)
-        area = load_area(path)
-        returned = [m for member in area.members for m in member.returns]
-        for key in (*area.targets, *area.spc_change_points, *area.priority_measures, *returned):
-            if key not in self.catalogue.measures:
-                raise ParameterError(
-                    f"{path}: targets/spc_change_points/priority_measures/members.returns: "
-                    f"{key!r} is not a measure id; "
-                    "run `qareport catalogue list` for the ids"
-                )
-        for section in area.sections:
-            if section not in self.catalogue.content_areas:
-                known = ", ".join(sorted(self.catalogue.content_areas))
-                raise ParameterError(
-                    f"{path}: sections: {section!r} is not a content area of the catalogue "
-                    f"({known})"
-                )
-        return area
+        """Load an area by id (file name), code, former code or name; a problem in its own
+        file (or a code it shares with another file) is an error, others' problems are not."""
+        return self.register.get(area_id)
 
     def areas(self) -> list[AreaParameters]:
-        return [self.area(a) for a in self.area_ids()]
+        """Every area; the first problem in any parameters file is raised."""
+        if self.register.problems:
+            raise next(iter(self.register.problems.values()))
+        return list(self.register.areas.values())
+
+    def loaded_areas(self) -> list[AreaParameters]:
+        """The areas whose files load; a broken file only fails its own area's book."""
+        return list(self.register.areas.values())
 
     def comparator_codes(self, areas: list[AreaParameters] | None = None) -> set[str]:
         """Codes of published comparator rows (the nation, regions): not areas with books.
         Pass `areas` when already loaded, to read the parameter files once."""
-        areas = self.areas() if areas is None else areas
+        areas = self.loaded_areas() if areas is None else areas
         codes = {a.region_code for a in areas if a.region_code}
         codes |= set(self.defaults.comparator_codes)
         if self.defaults.national_code:
@@ -154,20 +145,8 @@ class Project:
 
     def member_agencies(self) -> dict[str, set[str]]:
         """Area code -> the ids of its member agencies, for areas that list members."""
-        return {a.code: {m.id for m in a.members} for a in self.areas() if a.members}
+        return {a.code: {m.id for m in a.members} for a in self.loaded_areas() if a.members}
 
     def known_codes(self) -> set[str]:
         """Every code an extract may carry: the areas' own and the comparators'."""
-        areas = self.areas()
-        return {a.code for a in areas} | self.comparator_codes(areas)
-
-    def _area_by_code(self, wanted: str) -> AreaParameters:
-        """An area by its code, a former code, or its name (any case)."""
-        for area_id in self.area_ids():
-            area = load_area(self.parameters_dir / f"{area_id}.yml")
-            names = {area.code, *area.former_codes, area.name.casefold()}
-            if wanted in names or wanted.casefold() in names:
-                return self.area(area_id)
-        raise ParameterError(
-            f"unknown area {wanted!r}; run `qareport areas` to list the areas this project has"
-        )
+        return self.register.codes() | self.comparator_codes(self.loaded_areas())

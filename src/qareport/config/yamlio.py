@@ -19,7 +19,39 @@ _Safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where 
 
 
 class _StringDatesLoader(_Safe):  # type: ignore[misc, valid-type]
-    """The safe loader (no object construction) without the timestamp resolver."""
+    """The safe loader (no object construction) without the timestamp resolver, refusing
+    a key given twice in one mapping (YAML keeps the last and the first would vanish)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                raise _DuplicateKey(
+                    f"line {line}: key {key_node.value!r} is given twice (first on line "
+                    f"{seen[key_node.value]}); keep one and merge what each holds"
+                )
+            seen[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _refuse_aliases(text: str, source: str) -> None:
+    """Aliases (`*name`) can expand a few lines into gigabytes: refused before loading."""
+    if "*" not in text or "&" not in text:
+        return
+    for event in yaml.parse(text, Loader=_Safe):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            raise ValueError(
+                f"{source} line {line}: YAML aliases (*{event.anchor}) are not accepted; "
+                "write the value out in full"
+            )
 
 
 _StringDatesLoader.yaml_implicit_resolvers = {
@@ -31,13 +63,19 @@ _StringDatesLoader.yaml_implicit_resolvers = {
 def load_yaml_text(text: str, source: str) -> Any:
     """Parse YAML text; `source` names the file in the error so the user can find it."""
     try:
+        _refuse_aliases(text, source)
         return yaml.load(text, Loader=_StringDatesLoader)
+    except _DuplicateKey as exc:
+        raise ValueError(f"{source} {exc}") from None
     except yaml.YAMLError as exc:
         where = ""
         mark = getattr(exc, "problem_mark", None)
         if mark is not None:
             where = f" line {mark.line + 1}, column {mark.column + 1}"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        lines = text.splitlines()
+        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+            problem += "; the line has a tab: indent with spaces, not tabs"
         raise ValueError(f"{source}{where}: not valid YAML ({problem})") from None
 
 

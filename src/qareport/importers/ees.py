@@ -13,6 +13,7 @@ through its old 3-digit code, so its trend is one series under today's code.
 
 from __future__ import annotations
 
+import math
 import re
 from importlib import resources
 from pathlib import Path
@@ -123,8 +124,19 @@ def _cell(row: dict[str, str], columns: Columns) -> str:
             return marker
         if cell == "":
             return ""
-        total += float(cell)
-    return f"{total:g}" if total != int(total) else str(int(total))
+        try:
+            total += float(cell)
+        except ValueError:
+            raise _NotANumber(
+                f"column {name} holds {cell[:40]!r}, not a number or a marker"
+            ) from None
+        if not math.isfinite(total):
+            raise _NotANumber(f"column {name} holds {cell[:40]!r}, not a finite number")
+    return f"{total:.12g}"
+
+
+class _NotANumber(ValueError):
+    """A figure cell the publisher filled with something that is neither number nor marker."""
 
 
 def newest_by_old_code(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -213,11 +225,16 @@ def import_ees(
             if not _keep(row, item.where):
                 continue
             measure = catalogue.measures[item.measure]
-            numerator = _cell(row, item.numerator)
+            try:
+                numerator = _cell(row, item.numerator)
+                denominator = _cell(row, item.denominator) if item.denominator else ""
+                value = _cell(row, item.value) if item.value else ""
+            except _NotANumber as exc:
+                summary.reject(f"{item.measure}: {exc}")
+                continue
             if numerator == "":
                 summary.reject(f"{item.measure}: empty numerator cell")
                 continue
-            denominator = _cell(row, item.denominator) if item.denominator else ""
             if item.denominator_from:
                 denominator = lookups[item.denominator_from].get((code, period), "")
                 if denominator == "":
@@ -226,7 +243,6 @@ def import_ees(
                         "(import its mapping first)"
                     )
                     continue
-            value = _cell(row, item.value) if item.value else ""
             if MARKER_PATTERN.match(numerator) or (
                 measure.needs_denominator and MARKER_PATTERN.match(denominator)
             ):

@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from qareport.config.catalogue import Catalogue, Unit
-from qareport.ingest.sources import ExtractIssue
+from qareport.ingest.sources import ExtractIssue, unknown_area_message
 
 __all__ = ["CASE_COLUMNS", "aggregate_cases", "is_case_file"]
 
@@ -99,13 +99,16 @@ def aggregate_cases(
             (
                 "area_code",
                 "area_code NOT IN (SELECT code FROM areas) OR area_code IS NULL",
-                "'{v}' is not an area code in parameters/",
-                False,
+                "",  # worded by unknown_area_message
+                True,
             ),
             (
                 "period",
-                "NOT regexp_full_match(coalesce(period, ''), '\\d{4}-\\d{2}(-Q[1-4])?')",
-                "'{v}' is not a period like 2025-26 or 2025-26-Q3",
+                "NOT regexp_full_match(coalesce(period, ''), '\\d{4}-\\d{2}(-Q[1-4])?') OR "
+                "(CAST(substr(period, 1, 4) AS INTEGER) + 1) % 100 "
+                "!= CAST(substr(period, 6, 2) AS INTEGER)",
+                "'{v}' is not a period like 2025-26 or 2025-26-Q3 (the second year follows the "
+                "first)",
                 True,
             ),
             (
@@ -117,7 +120,7 @@ def aggregate_cases(
             (
                 "score" if scored else "met",
                 f"lower(coalesce(CAST(met AS VARCHAR), '')) NOT IN {_TRUE + _FALSE}"
-                + (" AND met != 'evidence'" if scored else ""),
+                + (" AND CAST(met AS VARCHAR) != 'evidence'" if scored else ""),
                 "'{v}' is not a score from 1 to 5, yes/no, or empty (evidence only)"
                 if scored
                 else "'{v}' is not 1/0 or yes/no",
@@ -143,7 +146,9 @@ def aggregate_cases(
                         label,
                         int(line),
                         column,
-                        message.format(v=value),
+                        message.format(v=value)
+                        if message
+                        else unknown_area_message(str(value), area_codes),
                         area if own_area else None,
                     )
                 )
@@ -168,8 +173,9 @@ def aggregate_cases(
         frame = con.execute(
             f"SELECT area_code, period, measure_id, {labels}"
             f"sum(CASE WHEN lower(CAST(met AS VARCHAR)) IN {_TRUE} THEN 1 ELSE 0 END)::DOUBLE "
-            f"AS numerator, count(*) FILTER (WHERE met != 'evidence')::DOUBLE AS denominator, "
-            f"count(*) FILTER (WHERE met = 'evidence') AS evidence "
+            f"AS numerator, "
+            f"count(*) FILTER (WHERE CAST(met AS VARCHAR) != 'evidence')::DOUBLE AS denominator, "
+            f"count(*) FILTER (WHERE CAST(met AS VARCHAR) = 'evidence') AS evidence "
             f"FROM cases WHERE line NOT IN ({bad_lines}) "
             f"GROUP BY {keys} ORDER BY {keys}"
         ).fetchdf()

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,15 +28,16 @@ import pandas as pd
 
 from qareport.config.catalogue import Catalogue
 from qareport.config.markers import MARKER_PATTERN, MARKERS
+from qareport.config.periods import is_period
 from qareport.errors import ExtractError
-from qareport.ingest.sources import ExtractIssue, extract_files
+from qareport.ingest.readers import read_tables
+from qareport.ingest.sources import ExtractIssue, extract_files, unknown_area_message
 
 __all__ = [
     "COLUMNS",
     "ExtractIssue",
     "ValidatedExtracts",
     "extract_files",
-    "read_extract",
     "validate_extracts",
 ]
 
@@ -45,7 +45,6 @@ REQUIRED = ("area_code", "period", "measure_id")
 COLUMNS = (*REQUIRED, "numerator", "denominator", "value", "agency", "team", "note")
 NUMBER_COLUMNS = ("numerator", "denominator", "value")
 _NUMBER_RE = r"^-?\d+(\.\d+)?$"
-_PERIOD_RE = r"^\d{4}-\d{2}(-Q[1-4])?$"
 MAX_VALUE = 1e12
 MAX_CELL = 2_000
 
@@ -61,52 +60,14 @@ class ValidatedExtracts:
     def issues_for(self, area_code: str) -> list[ExtractIssue]:
         return [i for i in self.issues if i.area_code in (None, area_code)]
 
-    def raise_for(self, area_code: str) -> None:
-        """Raise an ExtractError if anything blocks this area's book."""
+    def raise_for(self, area_code: str, *, strict: bool = False) -> None:
+        """Raise an ExtractError if anything blocks this area's book (with `strict`, rows
+        for an area code no area has block it too)."""
         found = self.issues_for(area_code)
+        if strict:
+            found += [i for i in self.issues if i.column == "area_code" and i not in found]
         if found:
             raise found[0].error(len(found))
-
-
-def read_extract(path: Path, label: str) -> pd.DataFrame:
-    """Read one extract as text cells; unreadable files raise ExtractError with the fix."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            with warnings.catch_warnings():
-                # pandas only warns when a row has extra cells, and drops them: refuse instead
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(
-                    path,
-                    dtype=str,
-                    keep_default_na=False,
-                    encoding="utf-8-sig",
-                    skipinitialspace=True,
-                    index_col=False,  # extra cells are an error, never a silent index
-                    on_bad_lines="error",
-                )
-        elif suffix == ".xlsx":
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        elif suffix == ".parquet":
-            frame = pd.read_parquet(path).astype("string").fillna("")
-        else:
-            raise ExtractError(f"{label}: unsupported file type; use .csv, .xlsx or .parquet")
-    except UnicodeDecodeError:
-        raise ExtractError(f"{label}: not UTF-8 text; save it as 'CSV UTF-8'") from None
-    except pd.errors.EmptyDataError:
-        raise ExtractError(f"{label}: the file is empty; add a header row and data") from None
-    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        detail = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
-        raise ExtractError(
-            f"{label}: not a well-formed CSV ({detail}); every row needs "
-            "as many cells as the header"
-        ) from None
-    except ExtractError:
-        raise
-    except Exception as exc:  # openpyxl/pyarrow raise many types for corrupt files
-        raise ExtractError(f"{label}: cannot be read as {suffix} ({type(exc).__name__})") from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return frame.astype(object).where(frame.notna(), "").astype(str)
 
 
 def _is_number(cell: str) -> bool:
@@ -124,7 +85,7 @@ def _raw_schema(catalogue: Catalogue, area_codes: set[str]):
             "area_code": pa.Column(
                 str, pa.Check.isin(sorted(area_codes), name="known_area"), nullable=False
             ),
-            "period": pa.Column(str, pa.Check.str_matches(_PERIOD_RE, name="period_form")),
+            "period": pa.Column(str, pa.Check(lambda s: s.map(is_period), name="period_form")),
             "measure_id": pa.Column(
                 str, pa.Check.isin(sorted(catalogue.measures), name="known_measure")
             ),
@@ -143,8 +104,8 @@ def _raw_schema(catalogue: Catalogue, area_codes: set[str]):
 
 _ADVICE = {
     "area_code": "{value!r} is not an area code in parameters/; correct the code or add the area",
-    "period": "{value!r} is not a period like 2025-26 or 2025-26-Q3; "
-    "write it as text in that form (a spreadsheet may have turned it into a date)",
+    "period": "{value!r} is not a period like 2025-26 or 2025-26-Q3 (the second year follows "
+    "the first); write it as text in that form (a spreadsheet may have turned it into a date)",
     "measure_id": "{value!r} is not a measure id in the catalogue; "
     "run `qareport catalogue list` for the ids",
     "numerator": "{value!r} is not a number; use digits only (no commas, symbols or formulas), "
@@ -153,7 +114,9 @@ _ADVICE = {
 }
 
 
-def _schema_issues(exc, frame: pd.DataFrame, label: str) -> list[ExtractIssue]:
+def _schema_issues(
+    exc, frame: pd.DataFrame, label: str, area_codes: set[str]
+) -> list[ExtractIssue]:
     issues = []
     cases = exc.failure_cases
     for case in cases.itertuples(index=False):
@@ -165,16 +128,10 @@ def _schema_issues(exc, frame: pd.DataFrame, label: str) -> list[ExtractIssue]:
         advice = _ADVICE.get(column if column not in NUMBER_COLUMNS else "numerator")
         value = _short(str(case.failure_case))
         message = advice.format(value=value) if advice else f"{value!r} failed {case.check}"
-        issues.append(
-            ExtractIssue(
-                label,
-                index + 2,
-                column,
-                message,
-                # a row for an unknown area may be some other area's data: it blocks every book
-                None if column == "area_code" else frame.at[index, "area_code"],
-            )
-        )
+        if column == "area_code":
+            message = unknown_area_message(str(case.failure_case), area_codes)
+        # a row for an unknown code belongs to no area's book: it is left out of all of them
+        issues.append(ExtractIssue(label, index + 2, column, message, frame.at[index, "area_code"]))
     return issues
 
 
@@ -219,6 +176,14 @@ def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[E
             continue
         seen[key] = line
         measure = catalogue.measures[row["measure_id"]]
+        if not measure.needs_denominator and row.get("denominator", ""):
+            add(
+                "denominator",
+                f"{row['denominator']!r} given, but {measure.id} is a count and takes no "
+                "denominator; a number written with a thousands comma (12,345) splits into "
+                "two cells: write 12345",
+            )
+            continue
         numbers = {c: _to_number(row.get(c, "")) for c in NUMBER_COLUMNS}
         for column, number in numbers.items():
             if number < 0:
@@ -247,10 +212,9 @@ def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[E
     return issues
 
 
-def _validate_file(
-    path: Path, label: str, catalogue: Catalogue, area_codes: set[str]
+def _validate_table(
+    frame: pd.DataFrame, label: str, catalogue: Catalogue, area_codes: set[str]
 ) -> tuple[pd.DataFrame, list[ExtractIssue]]:
-    frame = read_extract(path, label)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if "numerator" not in frame.columns and "value" not in frame.columns:
         missing.append("numerator")
@@ -288,7 +252,7 @@ def _validate_file(
         _raw_schema(catalogue, area_codes).validate(frame, lazy=True)
         issues: list[ExtractIssue] = []
     except SchemaErrors as exc:
-        issues = _schema_issues(exc, frame, label)
+        issues = _schema_issues(exc, frame, label, area_codes)
     bad_rows = {i.row - 2 for i in issues if i.row is not None}
     clean = frame.drop(index=list(bad_rows))
     clean = clean.assign(marker=_markers(clean))
@@ -325,13 +289,18 @@ def validate_extracts(
                 from qareport.ingest.caselevel import aggregate_cases
 
                 frame, found = aggregate_cases(path, label, catalogue, area_codes)
+                tables = [(label, frame, found)]
             else:
-                frame, found = _validate_file(path, label, catalogue, area_codes)
+                tables = [
+                    (name, *_validate_table(table, name, catalogue, area_codes))
+                    for name, table in read_tables(path, label)
+                ]
         except ExtractError as exc:
             issues.append(ExtractIssue(label, None, None, str(exc).removeprefix(f"{label}: ")))
             continue
-        frames.append(frame)
-        issues.extend(sorted(found, key=lambda i: (i.row or 0, i.column or "")))
+        for _name, frame, found in tables:
+            frames.append(frame)
+            issues.extend(sorted(found, key=lambda i: (i.row or 0, i.column or "")))
     columns = [*COLUMNS, "marker", "source_file", "source_row"]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     frame, cross = _drop_cross_file_duplicates(frame[columns])

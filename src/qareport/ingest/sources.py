@@ -11,7 +11,7 @@ from pathlib import Path
 
 from qareport.errors import ExtractError, with_more
 
-__all__ = ["SUFFIXES", "ExtractIssue", "extract_files"]
+__all__ = ["SUFFIXES", "ExtractIssue", "extract_files", "unknown_area_message"]
 
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 
@@ -41,6 +41,11 @@ class ExtractIssue:
         )
 
 
+def _is_lock_file(path: Path) -> bool:
+    """Excel's `~$name.xlsx` and LibreOffice's `.~lock.name#` while a file is open."""
+    return path.name.startswith(("~$", ".~lock."))
+
+
 def extract_files(paths: list[Path]) -> list[Path]:
     """Every extract under the given files and folders, in a stable order."""
     files: list[Path] = []
@@ -49,10 +54,24 @@ def extract_files(paths: list[Path]) -> list[Path]:
             files.append(path)
         elif path.is_dir():
             files.extend(
-                p for p in sorted(path.rglob("*")) if p.suffix.lower() in SUFFIXES and p.is_file()
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix.lower() in SUFFIXES and p.is_file() and not _is_lock_file(p)
             )
         else:
             raise ExtractError(
                 f"{path}: data folder or file not found; check `data:` in parameters/defaults.yml"
             )
     return files
+
+
+def unknown_area_message(code: str, area_codes: set[str]) -> str:
+    """What to say of a row whose area code no area has: the closest known codes help."""
+    import difflib
+
+    close = difflib.get_close_matches(code.upper(), sorted(area_codes), n=3, cutoff=0.6)
+    hint = f" (closest known: {', '.join(close)})" if close else ""
+    return (
+        f"{code[:60]!r} is not an area code in parameters/{hint}; the row is left out of "
+        "every book; correct the code or add the area"
+    )

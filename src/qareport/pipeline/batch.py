@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qareport.config.project import Project
-from qareport.errors import QareportError
+from qareport.errors import QareportError, from_os_error
 from qareport.ingest.store import Store, open_store
 from qareport.pipeline.build import BookResult, build_book
 from qareport.pipeline.execute import SheetRunner
@@ -33,6 +33,7 @@ class AreaOutcome:
     status: str  # built | unchanged | failed
     detail: str
     seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
 
 
 def default_jobs() -> int:
@@ -58,8 +59,10 @@ def _ready() -> bool:
 def _outcome(result: BookResult) -> AreaOutcome:
     if result.executed:
         detail = f"{len(result.executed)} sheets executed, {len(result.reused)} reused"
-        return AreaOutcome(result.area_id, "built", detail, result.seconds)
-    return AreaOutcome(result.area_id, "unchanged", "re-rendered only", result.seconds)
+        return AreaOutcome(result.area_id, "built", detail, result.seconds, result.warnings)
+    return AreaOutcome(
+        result.area_id, "unchanged", "re-rendered only", result.seconds, result.warnings
+    )
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ def _build_one(job: _Job, runner: SheetRunner | None = None) -> AreaOutcome:
         )
     except QareportError as exc:
         return AreaOutcome(area_id, "failed", " ".join(str(exc).split()))
+    except OSError as exc:
+        return AreaOutcome(area_id, "failed", str(from_os_error(exc)))
     except Exception as exc:  # one broken area must not stop the batch
         return AreaOutcome(area_id, "failed", f"internal error ({type(exc).__name__}: {exc})")
     return _outcome(result)
@@ -103,14 +108,17 @@ def build_books(
     """Build each area's book; returns one outcome per area, in the order given."""
     options = options or BuildOptions()
     project = Project.open(project_dir)
-    areas = list(dict.fromkeys(area_ids))
-    unknown = [a for a in areas if a not in project.area_ids()]
-    resolved = {a: a for a in areas if a not in unknown}
-    for name in unknown:  # codes and names are accepted too
-        try:
-            resolved[name] = project.area(name).id
-        except QareportError:
-            resolved[name] = name
+    named = list(dict.fromkeys(area_ids))
+    known = set(project.area_ids())
+    resolved = {a: a for a in named if a in known}
+    for name in named:  # codes and names are accepted too
+        if name not in resolved:
+            try:
+                resolved[name] = project.area(name).id
+            except QareportError:
+                resolved[name] = name
+    areas = list(dict.fromkeys(resolved[n] for n in named))  # one area named twice: built once
+    resolved = {a: a for a in areas}
     jobs = max(1, min(jobs or default_jobs(), len(areas) or 1))
     root = str(project.root)
     outcomes: dict[str, AreaOutcome] = {}

@@ -22,7 +22,9 @@ from qareport.book.assemble import assemble_book, check_narrative, narrative_fil
 from qareport.book.sync import sync_narratives
 from qareport.config.periods import check_edition, parse_period
 from qareport.config.project import Project
+from qareport.errors import ExecutionError
 from qareport.ingest.store import Store, open_store, store_is_stale
+from qareport.pipeline.housekeeping import check_section_notebook, check_sheets, clean_stale
 from qareport.pipeline.manifest import read_manifest, sheet_inputs, write_manifest
 from qareport.pipeline.options import BuildOptions
 from qareport.pipeline.provenance import appendix_rows, build_provenance, stamp_notebook
@@ -47,6 +49,7 @@ class BookResult:
     executed: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
 
     @property
     def status(self) -> str:
@@ -90,15 +93,20 @@ def build_book(
         progress("checking extracts")
         # the reviewers' files first: a problem there must stop the build before any write
         sync_narratives(narrative_files(project, params, when))  # or NarrativeConflict
-        check_narrative(project, params, when)
+        notes = check_narrative(project, params, when)
         if store is None:
             if force or store_is_stale(project):
                 runner.start()  # sheets will run: warm the kernel while the store is rebuilt
-            store = open_store(project, for_area=params.code)
+            store = open_store(project, for_area=params.code, strict=options.strict)
         problems = store.issues_for(params.code)
         if problems:
             raise problems[0].error(len(problems))
+        strays = store.stray_rows()
+        if strays and options.strict:
+            raise strays[0].error(len(strays))
+        notes += [stray_warning(strays)] if strays else []
         sections = project.book_sections(params, when)
+        clean_stale(project.output_dir)
         final = project.book_dir(params.id, when)
         previous = read_manifest(final).get("sheets", {})
         staging = project.output_dir / ".staging" / f"{params.id}-{when.label}-{os.getpid()}"
@@ -124,20 +132,24 @@ def build_book(
                     shutil.copy2(final / "notebooks" / f"{section}.ipynb", target)
                 else:
                     progress(f"executing {section}")
-                    runner.run(
-                        project.section_notebook,
+                    _execute(
+                        runner,
+                        project,
                         target,
-                        {
-                            "project_dir": str(project.root),
-                            "area": params.id,
-                            "period": when.label,
-                            "section": section,
-                        },
+                        {"area": params.id, "section": section, "period": when.label},
                     )
             progress("rendering HTML")
             sheet_data = [read_sheet(staging / "notebooks" / f"{s}.ipynb") for s in sections]
+            check_sheets(sheet_data, params.id, when.label, sections)
             built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-            record = build_provenance(project, params, when, inputs=store.inputs, built_at=built_at)
+            record = build_provenance(
+                project,
+                params,
+                when,
+                inputs=store.inputs,
+                built_at=built_at,
+                left_out=[str(i) for i in strays],
+            )
             for section in sections:
                 stamp_notebook(staging / "notebooks" / f"{section}.ipynb", record)
             book = assemble_book(
@@ -181,7 +193,40 @@ def build_book(
         executed=executed,
         reused=reused,
         seconds=time.perf_counter() - started,
+        warnings=tuple(notes),
     )
+
+
+def stray_warning(strays: list) -> str:
+    """One line for rows no book uses; the provenance appendix and `validate` name them."""
+    codes = sorted({i.area_code or "(empty)" for i in strays})
+    shown = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
+    return (
+        f"{len(strays)} extract rows have an area code no area has ({shown}) and are left out "
+        "of every book; `qareport validate` lists them, --strict refuses them"
+    )
+
+
+def _execute(runner: SheetRunner, project: Project, target: Path, where: dict[str, str]) -> None:
+    """Run the section notebook for one sheet; a failed run's notebook is kept for the user
+    under output/.failed/ (the staging folder it ran in is removed when the build ends)."""
+    notebook = project.section_notebook
+    check_section_notebook(notebook)
+    try:
+        runner.run(notebook, target, {"project_dir": str(project.root), **where})
+    except ExecutionError as exc:
+        if not (exc.file and Path(exc.file).is_file()):
+            raise
+        kept = project.output_dir / ".failed" / f"{where['area']}-{where['period']}"
+        kept.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(exc.file, kept / Path(exc.file).name)
+        shown = (kept / Path(exc.file).name).relative_to(project.root)
+        raise ExecutionError(
+            f"{exc}; the executed notebook is kept at {shown}",
+            file=str(kept / Path(exc.file).name),
+            area=exc.area,
+            section=exc.section,
+        ) from None
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:

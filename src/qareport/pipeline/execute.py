@@ -26,7 +26,9 @@ from qareport.errors import ExecutionError
 __all__ = ["SheetRunner"]
 
 WARM_UP = "import qareport.sheet.build"
+_ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
 logging.getLogger("papermill").setLevel(logging.WARNING)
+logging.getLogger("traitlets").setLevel(logging.CRITICAL)  # "Kernel died ...": we say it once
 
 
 class SheetRunner:
@@ -53,15 +55,22 @@ class SheetRunner:
     def start(self) -> None:
         if self._km is not None:
             return
-        if os.name == "nt":
-            km = KernelManager(kernel_name=self.kernel_name)
-        else:
+        # nbclient drives the client from an event loop; a blocking client would wait on
+        # the kernel's output forever if the kernel died, so hand it an asynchronous one.
+        settings = {"kernel_name": self.kernel_name, "client_class": _ASYNC_CLIENT}
+        if os.name != "nt":
             # IPC sockets need an absolute path: the kernel runs in the project folder.
             self._sockets = tempfile.mkdtemp(prefix="qareport-kernel-")
-            km = KernelManager(
-                kernel_name=self.kernel_name, transport="ipc", ip=str(Path(self._sockets) / "k")
-            )
-        km.start_kernel(cwd=str(self.cwd) if self.cwd else None)
+            settings.update(transport="ipc", ip=str(Path(self._sockets) / "k"))
+        km = KernelManager(**settings)
+        try:
+            km.start_kernel(cwd=str(self.cwd) if self.cwd else None)
+        except Exception as exc:  # NoSuchKernel, or a kernelspec whose command fails
+            raise ExecutionError(
+                f"the Python kernel {self.kernel_name!r} cannot start ({type(exc).__name__}: "
+                f"{_last_line(exc)}); install it into this environment with "
+                "`python -m ipykernel install --user` and build again"
+            ) from None
         client = km.client()
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         client.execute(WARM_UP, silent=True, store_history=False)
@@ -83,6 +92,7 @@ class SheetRunner:
     ) -> nbformat.NotebookNode:
         """Execute `notebook` into `output`; a failing cell becomes an ExecutionError."""
         import papermill  # imported here: a render-only rebuild never needs it
+        from nbclient.exceptions import DeadKernelError
         from papermill.exceptions import PapermillExecutionError
 
         self.start()
@@ -97,18 +107,37 @@ class SheetRunner:
                 log_output=False,
                 kernel_name=self.kernel_name,
             )
-        except PapermillExecutionError as exc:
-            message = f"{exc.ename}: {exc.evalue}"
-            area, section = parameters.get("area"), parameters.get("section")
-            if exc.ename in _QAREPORT_ERRORS:
-                raise ExecutionError(exc.evalue, area=area, section=section) from None
+        except DeadKernelError:
+            self.close()  # the next sheet (or book) starts a fresh kernel
             raise ExecutionError(
-                f"notebook {notebook.name} failed for {parameters.get('section')}: {message}; "
-                f"the executed notebook is kept at {output}",
-                file=str(notebook),
+                f"{_where(parameters)}: the Python kernel stopped while the sheet ran (killed, "
+                "or out of memory); the previous book is kept; build again",
+                area=parameters.get("area"),
+                section=parameters.get("section"),
+            ) from None
+        except PapermillExecutionError as exc:
+            area, section = parameters.get("area"), parameters.get("section")
+            if exc.ename in _QAREPORT_ERRORS:  # raised on purpose: the message is for the user
+                raise ExecutionError(
+                    f"{_where(parameters)}: {exc.evalue}", area=area, section=section
+                ) from None
+            raise ExecutionError(
+                f"{_where(parameters)}: {notebook.name} failed "
+                f"({exc.ename}: {_last_line(exc.evalue) or 'no message'})",
+                file=str(output),
                 area=area,
                 section=section,
             ) from None
+
+
+def _where(parameters: dict[str, str]) -> str:
+    """`amberleigh 2025-26, sheet front-door`: where a failing sheet is, for every message."""
+    return f"{parameters.get('area')} {parameters.get('period')}, sheet {parameters.get('section')}"
+
+
+def _last_line(exc: BaseException) -> str:
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
 
 
 # the exception classes a sheet may raise on purpose: their message is already for the user

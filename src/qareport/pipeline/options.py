@@ -12,8 +12,10 @@ __all__ = ["BuildOptions"]
 @dataclass(frozen=True)
 class BuildOptions:
     """`engine`: a PDF engine's name (qareport.render.engines); `force`: execute every sheet
-    again; `edition`: "annual" or "quarterly", checked against the period when given."""
+    again; `edition`: "annual" or "quarterly", checked against the period when given;
+    `strict`: rows for an area code no area has stop the build instead of a warning."""
 
     engine: str = DEFAULT_ENGINE
     force: bool = False
     edition: str | None = None
+    strict: bool = False

@@ -34,6 +34,9 @@ PACKAGES = (
 )
 
 
+LEFT_OUT_SHOWN = 10
+
+
 def package_versions() -> dict[str, str]:
     versions = {}
     for name in PACKAGES:
@@ -84,7 +87,9 @@ def build_provenance(
     *,
     inputs: tuple[tuple[str, str], ...],
     built_at: str,
+    left_out: list[str] | None = None,
 ) -> dict:
+    """`left_out`: the extract rows no book uses (an area code no area has), as text."""
     suppression = project.defaults.suppression
     files = {path: sha for path, sha in inputs if path != "schema"}
     return {
@@ -98,6 +103,7 @@ def build_provenance(
         "qareport": __version__,
         "git_commit": git_commit(project.root),
         "built_at": built_at,
+        "left_out": list(left_out or []),
     }
 
 
@@ -115,6 +121,16 @@ def appendix_rows(record: dict) -> list[tuple[str, str]]:
         ("Workbook git commit", record["git_commit"]),
         ("Software", ", ".join(f"{k} {v}" for k, v in record["packages"].items())),
     ]
+    left_out = record.get("left_out") or []
+    if left_out:
+        shown = "; ".join(left_out[:LEFT_OUT_SHOWN])
+        more = len(left_out) - LEFT_OUT_SHOWN
+        rows.append(
+            (
+                f"Rows left out ({len(left_out)})",
+                shown + (f"; and {more} more (`qareport validate` lists them)" if more > 0 else ""),
+            )
+        )
     rows += [(f"Input: {path}", f"SHA-256 {sha}") for path, sha in sorted(record["inputs"].items())]
     return rows
 

@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from qareport.book.model import NOT_WRITTEN, Book, SheetPage
+from qareport.book.narrative import strip_control_characters
 from qareport.config.markers import MARKER_KEY
 from qareport.errors import RenderError
 from qareport.render.captions import Caption, Span, measure_caption, team_caption
@@ -38,7 +39,11 @@ _md = MarkdownIt("commonmark", {"html": False})
 def lit(text: object) -> str:
     """A Typst string literal: printed verbatim, never interpreted."""
     escaped = (
-        str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
+        strip_control_characters(str(text))
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", " ")
+        .replace("\r", " ")
     )
     return f'"{escaped}"'
 
@@ -75,17 +80,24 @@ def markdown_to_typst(text: str) -> str:
     """Narrative Markdown to Typst content: paragraphs, lists, emphasis; all text literal."""
     tokens = _md.parse(text)
     out: list[str] = []
-    list_depth = 0
+    lists: list[str] = []  # "- " for bullets, "+ " for numbered items, innermost last
+    heading = False
     for token in tokens:
         if token.type == "inline":
-            prefix = "  " * max(list_depth - 1, 0) + ("- " if token.level and list_depth else "")
-            out.append(prefix + _inline(token.children or []))
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            list_depth += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            list_depth -= 1
+            prefix = "  " * max(len(lists) - 1, 0) + (lists[-1] if token.level and lists else "")
+            inline = _inline(token.children or [])
+            out.append(prefix + (f"#strong[{inline}]" if heading else inline))
+        elif token.type == "heading_open":
+            heading = True
+        elif token.type == "heading_close":
+            heading = False
             out.append("")
-        elif token.type == "paragraph_close" and not list_depth:
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            lists.append("- " if token.type == "bullet_list_open" else "+ ")
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+            out.append("")
+        elif token.type == "paragraph_close" and not lists:
             out.append("")
         elif token.type in ("fence", "code_block"):
             out.append(f"#block(raw({lit(token.content)}))")

@@ -143,7 +143,7 @@ def build_sheet(
     raw = open_built_store(project).returns([m.id for m in measures], wanted)
     values = compute_values(raw, catalogue.measures, context.suppression)
     # published national and regional rows are comparators, never part of a pool or funnel
-    everyone = project.areas()
+    everyone = project.loaded_areas()
     comparator_codes = project.comparator_codes(everyone)
     published = values[values["area_code"].isin(comparator_codes)]
     frames = SheetFrames(

@@ -1,0 +1,111 @@
+"""Guards around executing sheets: the notebook can take parameters, the sheets that came
+back are the ones asked for, and what killed builds left behind is cleared away.
+
+A section notebook without a `parameters` cell still runs, on its own default
+values, and would put another area's sheet into this book without a word; these
+checks turn that into an error that says what to fix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from qareport.errors import ExecutionError
+from qareport.sheet.model import SheetData
+
+__all__ = ["check_section_notebook", "check_sheets", "clean_stale"]
+
+_PID_SUFFIX = re.compile(r"-(\d+)$")
+_STORE_TEMP = re.compile(r"^\.store\.duckdb\.(\d+)\.tmp$")
+
+
+def check_section_notebook(path: Path) -> None:
+    """The notebook must be readable and have the cell tagged `parameters` papermill fills."""
+    stat = path.stat() if path.is_file() else None
+    if stat is None:
+        raise ExecutionError(
+            f"{path}: the section notebook is missing; restore notebooks/section.ipynb "
+            "(`qareport demo` in an empty folder writes a copy)",
+            file=str(path),
+        )
+    _check_notebook(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _check_notebook(path: str, mtime_ns: int, size: int) -> None:
+    del mtime_ns, size  # cache key only: a saved edit is checked again
+    try:
+        notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ExecutionError(
+            f"{path}: not a readable notebook ({exc}); it may be half-saved: open and save "
+            "it again in Jupyter, or restore it from version control",
+            file=path,
+        ) from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    tagged = [
+        cell
+        for cell in cells or []
+        if isinstance(cell, dict)
+        and cell.get("cell_type") == "code"
+        and "parameters" in (cell.get("metadata", {}).get("tags") or [])
+    ]
+    if not tagged:
+        raise ExecutionError(
+            f"{path}: no code cell is tagged `parameters`, so the area, period and section "
+            "could not be given to it; tag the cell that sets project_dir, area, period and "
+            "section (JupyterLab: Property Inspector > Cell Tags) and build again",
+            file=path,
+        )
+
+
+def check_sheets(sheets: list[SheetData], area_id: str, period: str, sections: list[str]) -> None:
+    """Each executed notebook must have computed the sheet it was run for."""
+    for sheet, section in zip(sheets, sections, strict=True):
+        got = (sheet.area_id, sheet.period, sheet.section_id)
+        if got != (area_id, period, section):
+            raise ExecutionError(
+                f"the notebook run for {area_id} {period}, sheet {section} made the sheet for "
+                f"{got[0]} {got[1]}, sheet {got[2]}; the notebook must use the injected "
+                "project_dir, area, period and section (check its `parameters` cell)",
+                area=area_id,
+                section=section,
+            )
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def clean_stale(output_dir: Path) -> list[Path]:
+    """Remove staging folders and half-written stores left by builds that were killed.
+
+    Each carries the process id that made it; one whose process is gone is debris."""
+    removed: list[Path] = []
+    staging = output_dir / ".staging"
+    candidates = list(staging.iterdir()) if staging.is_dir() else []
+    candidates += [p for p in output_dir.glob(".store.duckdb.*.tmp")]
+    for path in candidates:
+        name = path.name.removeprefix("old-")
+        found = _STORE_TEMP.match(name) or _PID_SUFFIX.search(name)
+        if found is None or _alive(int(found.group(1))):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
