@@ -91,7 +91,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, tuple[str, ...]]] = {
         extract(
             "area_code,period,measure_id,numerator,numerator\nDM12,2019-20,cp-repeat-plans,1,2\n"
         ),
-        r"unknown column",
+        r"the header has `numerator` and `numerator`, the same column twice",
         (),
     ),
     "excel date as period": (excel_date, r"is not a period like 2025-26", ()),
@@ -110,8 +110,16 @@ CASES: dict[str, tuple[Callable[[Path], None], str, tuple[str, ...]]] = {
     "infinity": (row(numerator="inf"), r"'inf' is not a number", ()),
     "negative": (row(numerator="-1"), r"-1 is negative", ()),
     "100k-character note": (row(note=LONG), r"longer than 2,000 characters", ()),
-    "100k-character area code": (row(area=LONG), r"'x{60}…' is not an area code", ()),
-    "script in area code": (row(area="<script>alert(1)</script>"), r"is not an area code", ()),
+    "100k-character area code": (
+        row(area=LONG),
+        r"'x{60}' is not an area code",
+        ("--strict",),
+    ),
+    "script in area code": (
+        row(area="<script>alert(1)</script>"),
+        r"is not an area code",
+        ("--strict",),
+    ),
     "path traversal measure": (row(measure="../../etc/passwd"), r"is not a measure id", ()),
     "corrupt xlsx": (
         extract(b"not really a spreadsheet", "bad.xlsx"),
@@ -206,10 +214,135 @@ CASES: dict[str, tuple[Callable[[Path], None], str, tuple[str, ...]]] = {
             "actions:\n  - {id: A1, section: front-door, text: t, owner: o, due: soon,"
             " raised: 2025-26}\n",
         ),
-        r"actions\.yml: actions\.0\.due: Value error",
+        r"actions\.yml: action 'A1', due: due must be a date",
         (),
     ),
+    # bad input that used to build a wrong book, or fail with an internal error (#19)
+    "copied area file keeps the code": (
+        lambda root: shutil.copy(
+            root / "parameters" / f"{DEMO_AREA}.yml", root / "parameters" / "newtown.yml"
+        ),
+        r"larkhaven\.yml: code: 'DM12' is also a code of .*newtown\.yml",
+        (),
+    ),
+    "12,345 unquoted in a count": (
+        extract(HEADER + "DM12,2019-20,da-incidents-children,12,345,\n"),
+        r"extra\.csv row 2, column `denominator`: '345' given, but da-incidents-children is a "
+        r"count and takes no denominator",
+        (),
+    ),
+    "period 2025-25": (
+        row(period="2025-25"),
+        r"extra\.csv row 2, column `period`: '2025-25' is not a period",
+        (),
+    ),
+    "peer group names the area itself": (
+        area_parameters("").__class__ and (lambda root: _replace(root, "- DM01\n", "- DM12\n")),
+        r"larkhaven\.yml: peer_group: 'DM12' is this area's own code",
+        (),
+    ),
+    "peer group code unknown": (
+        lambda root: _replace(root, "- DM01\n", "- DM99\n"),
+        r"larkhaven\.yml: peer_group: 'DM99' is not the code of any area",
+        (),
+    ),
+    "second peer_group key": (
+        area_parameters("peer_group:\n- DM03\n"),
+        r"larkhaven\.yml line \d+: key 'peer_group' is given twice",
+        (),
+    ),
+    "two actions blocks": (
+        lambda root: _actions(
+            root,
+            "actions:\n  - {id: A1, section: front-door, text: t, owner: o, due: 2026-01-01,"
+            " raised: 2025-26}\nactions: []\n",
+        ),
+        r"actions\.yml line 3: key 'actions' is given twice",
+        (),
+    ),
+    "tab in YAML": (
+        area_parameters("targets:\n\tre-referrals-12m: 20\n"),
+        r"larkhaven\.yml line \d+, column 1: not valid YAML .*indent with spaces",
+        (),
+    ),
+    "alias bomb in narrative front matter": (
+        lambda root: _narrative(
+            root,
+            (
+                "---\na0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+                + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10))
+                + "---\n\n## Analysis\n"
+            ).encode(),
+            paired=True,
+        ),
+        r"front-door\.md line 3: YAML aliases",
+        (),
+    ),
+    "raised in quarter 5": (
+        lambda root: _actions(
+            root,
+            "actions:\n  - {id: A7, section: front-door, text: t, owner: o, due: 2026-01-01,"
+            " raised: 2025-26-Q5}\n",
+        ),
+        r"actions\.yml: action 'A7', raised: period '2025-26-Q5' is not in the form",
+        (),
+    ),
+    "section listed twice": (
+        lambda root: _replace(root, "- front-door\n", "- front-door\n- front-door\n"),
+        r"larkhaven\.yml: sections: 'front-door' is listed twice",
+        (),
+    ),
+    "formula with no saved result": (
+        lambda root: _formula_workbook(root),
+        r"sums\.xlsx row 2: the cell '=2\+3' is a formula with no saved result; open the file "
+        r"in Excel and save it",
+        (),
+    ),
+    "semicolon CSV": (
+        extract("area_code;period;measure_id;numerator\nDM12;2019-20;cp-cin-children;4\n"),
+        r"extra\.csv: the cells are separated by semicolons; save it as CSV with commas",
+        (),
+    ),
+    "header names differing in case": (
+        extract(
+            "area_code,period,measure_id,Numerator,numerator\nDM12,2019-20,cp-cin-children,4,4\n"
+        ),
+        r"the header has `Numerator` and `numerator`",
+        (),
+    ),
+    "unknown placeholder braces": (
+        lambda root: _narrative(root, b"## Analysis\n\nSee {{ figure:x }}.\n"),
+        r"front-door\.md line 3: \{\{ figure:x \}\} is not a placeholder",
+        (),
+    ),
+    "half-saved paired notebook": (
+        lambda root: (
+            _narrative(root, b"## Analysis\n\nWords.\n"),
+            (root / "narrative" / DEMO_AREA / PERIOD / "front-door.ipynb").write_text(
+                '{"cells": ['
+            ),
+        ),
+        r"front-door\.ipynb: not a readable notebook .* open and save it again",
+        (),
+    ),
+    "n/a in a number cell": (row(numerator="n/a"), r"'n/a' is not a number", ()),
 }
+
+
+def _replace(root: Path, old: str, new: str) -> None:
+    path = root / "parameters" / f"{DEMO_AREA}.yml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def _formula_workbook(root: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["area_code", "period", "measure_id", "numerator", "denominator"])
+    book.active.append(["DM12", "2019-20", "cp-repeat-plans", "=2+3", 40])
+    book.save(root / "data" / "demo" / "sums.xlsx")
 
 
 class Tags(HTMLParser):
@@ -225,10 +358,14 @@ class Tags(HTMLParser):
         self.handlers += [(tag, name) for name, _ in attrs if name.lower().startswith("on")]
 
 
-def _narrative(root: Path, content: bytes) -> None:
+def _narrative(root: Path, content: bytes, paired: bool = False) -> None:
     folder = root / "narrative" / DEMO_AREA / PERIOD
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "front-door.md").write_bytes(content)
+    if paired:  # a notebook beside it: the pair is compared before anything else is read
+        import nbformat
+
+        nbformat.write(nbformat.v4.new_notebook(), folder / "front-door.ipynb")
 
 
 def _actions(root: Path, text: str) -> None:
@@ -238,7 +375,7 @@ def _actions(root: Path, text: str) -> None:
 
 
 def test_the_corpus_is_large_enough():
-    assert len(CASES) >= 30
+    assert len(CASES) >= 50
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -246,9 +383,11 @@ def test_hostile_input_gives_one_clear_line_and_writes_nothing(tmp_path, case):
     apply, pattern, extra = CASES[case]
     root = copy_workbook(tmp_path / "workbook")
     apply(root)
+    flags = [x for x in extra if x == "--strict"]
+    pairs = [x for x in extra if x != "--strict"]
     args = {"--area": DEMO_AREA, "--period": PERIOD}
-    args.update(dict(zip(extra[::2], extra[1::2], strict=True)))
-    result = run_cli("build", *[x for kv in args.items() for x in kv], cwd=root)
+    args.update(dict(zip(pairs[::2], pairs[1::2], strict=True)))
+    result = run_cli("build", *[x for kv in args.items() for x in kv], *flags, cwd=root)
     assert result.returncode == 1, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr

@@ -175,3 +175,35 @@ def test_a_conflicting_edit_stops_the_build_names_both_and_changes_nothing(workb
     assert str(notebook) in str(caught.value)
     assert (narrative_path(workbook).read_bytes(), notebook.read_bytes()) == before
     assert first.html.read_bytes() == book_before
+
+
+def test_words_typed_anywhere_reach_the_html_and_the_pdf_and_odd_files_are_warned(workbook):
+    """Text under the title, under a heading of the reviewer's own, and under a heading that
+    editing left empty: all three in both outputs. A file named for no sheet, and a huge
+    paste, are warned about (the build still succeeds)."""
+    init_narrative(workbook)
+    path = narrative_path(workbook)
+    text = path.read_text()
+    text = re.sub(r"^(# .*)$", r"\1\n\nTyped under the title wordone.", text, count=1, flags=re.M)
+    text = text.replace("## Actions", "## \n\nUnder an emptied heading wordtwo.\n", 1)
+    text += "\n## Next steps\n\nUnder our own heading wordthree.\n\n1. first step\n2. second step\n"
+    path.write_text(text)
+    (workbook / NARRATIVE / "front_door.md").write_text("## Analysis\n\nMisnamed.\n")
+    (workbook / NARRATIVE / "story.md").write_text(
+        "## Children and young people\n\n" + "x " * 15_000
+    )
+    result = run_cli("build", "--area", DEMO_AREA, "--period", PERIOD, cwd=workbook)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
+    assert any(
+        "front_door.md is named for no sheet" in w and "front-door.md" in w for w in warnings
+    )
+    assert any("story.md has 29,999 characters" in w for w in warnings)
+    book = workbook / "output" / DEMO_AREA / PERIOD
+    html = (book / "report-book.html").read_text()
+    pdf = " ".join(p.extract_text() for p in pypdf.PdfReader(book / "report-book.pdf").pages)
+    pdf = " ".join(pdf.split())
+    for words in ("wordone", "wordtwo", "wordthree", "Next steps", "first step"):
+        assert words in html, words
+        assert words in pdf, words
+    assert "<ol>" in html

@@ -195,7 +195,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     if not match:
         return {}, text
     try:
-        loaded = load_yaml_text(match.group(1), str(path))
+        # one line break first: the front matter starts on line 2, and errors give file lines
+        loaded = load_yaml_text("\n" + match.group(1), str(path))
     except ValueError as exc:
         raise NarrativeError(str(exc)) from None
     return (loaded if isinstance(loaded, dict) else {}), text[match.end() :]

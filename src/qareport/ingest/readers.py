@@ -198,8 +198,9 @@ def _tidy_header(frame: pd.DataFrame, label: str) -> pd.DataFrame:
         first = mangled.group(1) if mangled and mangled.group(1) in lowered else name
         earlier = [names[i] for i, n in enumerate(lowered[:position]) if n == first]
         if earlier:
+            shown = names[position][: -len(mangled.group(2)) - 1] if mangled else names[position]
             raise ExtractError(
-                f"{label}: the header has `{earlier[0]}` and `{names[position]}`, the same "
+                f"{label}: the header has `{earlier[0]}` and `{shown}`, the same "
                 "column twice; keep one"
             )
     frame.columns = lowered

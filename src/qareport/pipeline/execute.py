@@ -27,7 +27,8 @@ __all__ = ["SheetRunner"]
 
 WARM_UP = "import qareport.sheet.build"
 _ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
-logging.getLogger("papermill").setLevel(logging.WARNING)
+# papermill and nbclient log kernel deaths and cell errors; we report each one once, ourselves
+logging.getLogger("papermill").setLevel(logging.CRITICAL)
 logging.getLogger("traitlets").setLevel(logging.CRITICAL)  # "Kernel died ...": we say it once
 
 
@@ -112,6 +113,17 @@ class SheetRunner:
             raise ExecutionError(
                 f"{_where(parameters)}: the Python kernel stopped while the sheet ran (killed, "
                 "or out of memory); the previous book is kept; build again",
+                area=parameters.get("area"),
+                section=parameters.get("section"),
+            ) from None
+        except RuntimeError as exc:  # "Kernel died before replying to kernel_info"
+            if self._km is not None and self._km.is_alive():
+                raise
+            self.close()
+            raise ExecutionError(
+                f"{_where(parameters)}: the Python kernel {self.kernel_name!r} started and "
+                f"stopped at once ({_last_line(exc)}); check it with `jupyter kernelspec list`, "
+                "or reinstall it with `python -m ipykernel install --user`",
                 area=parameters.get("area"),
                 section=parameters.get("section"),
             ) from None

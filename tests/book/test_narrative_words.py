@@ -1,0 +1,152 @@
+"""Every word a reviewer types reaches the book: wherever JupyterLab editing puts it, under
+whatever heading, in both the HTML and the PDF's Typst source (one source of words)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qareport import NarrativeError
+from qareport.book.narrative import (
+    Narrative,
+    fill_placeholders,
+    markdown_to_html,
+    parse_narrative,
+    stub_text,
+)
+from qareport.render.typst_pdf import markdown_to_typst
+
+STUB = stub_text("larkhaven", "2025-26", "front-door", "Front door")
+HEAD, BODY = STUB.split("\n# Front door\n", 1)
+
+
+def _parts(text: str) -> dict[str, str]:
+    return parse_narrative(text, Path("front-door.md"))[1]
+
+
+def _in_book(words: list[str], parts: dict[str, str]) -> list[str]:
+    """The words missing from the HTML or the Typst of the analysis and actions."""
+    html = " ".join(markdown_to_html(t) for t in parts.values())
+    typst = " ".join(markdown_to_typst(t) for t in parts.values())
+    return [w for w in words if w not in html or w not in typst]
+
+
+def test_text_under_the_title_opens_the_analysis():
+    text = STUB.replace("# Front door\n", "# Front door\n\nTyped under the title.\n")
+    assert _parts(text)["analysis"].startswith("Typed under the title.")
+
+
+def test_a_heading_of_the_reviewers_own_becomes_a_sub_heading_of_the_analysis():
+    text = STUB + "\n## Next steps\n\nMeet the schools in June.\n"
+    analysis = _parts(text)["analysis"]
+    assert "### Next steps" in analysis and "Meet the schools in June." in analysis
+    assert "<h3>Next steps</h3>" in markdown_to_html(analysis)
+    assert '#strong[#"Next steps"]' in markdown_to_typst(analysis)
+
+
+@pytest.mark.parametrize(
+    ("edited", "part"),
+    [("## Analysis", "analysis"), ("## Actions", "actions")],
+)
+def test_an_emptied_heading_is_the_part_it_was(edited, part):
+    text = STUB.replace(edited, "## ").replace("<!--", "Kept words. <!--", 1)
+    if part == "actions":
+        text = STUB.replace("## Actions", "## \n\nAction words.")
+    parts = _parts(text)
+    expected = "Kept words." if part == "analysis" else "Action words."
+    assert expected in parts[part]
+
+
+@pytest.mark.parametrize(
+    "heading", ["## Analysis:", "## ANALYSIS", "##   analysis  ", "## Analysis ##"]
+)
+def test_the_ways_a_heading_is_written_name_the_same_part(heading):
+    text = STUB.replace("## Analysis", heading).replace("<!-- The story", "Words. <!-- The story")
+    assert _parts(text)["analysis"].startswith("Words.")
+
+
+def test_a_fenced_block_is_the_reviewers_text_but_the_figure_cell_is_not():
+    text = STUB.replace("<!-- The story", "```\nquoted ## not a heading\n```\n<!-- The story")
+    analysis = _parts(text)["analysis"]
+    assert "quoted ## not a heading" in analysis
+    assert "show_figures" not in analysis
+    assert "quoted ## not a heading" in markdown_to_typst(analysis)
+
+
+def test_numbered_lists_stay_numbered_in_the_pdf():
+    assert markdown_to_typst("1. first\n2. second\n").splitlines()[:2] == [
+        '+ #"first"',
+        '+ #"second"',
+    ]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{{ measure: re-referrals-12m }}",
+        "{{measure:Re-Referrals-12m}}",
+        "{{ measure:re_referrals_12m }}",
+    ],
+)
+def test_placeholders_are_normalised(written):
+    narrative = Narrative(Path("n.md"), text=f"a {written}")
+    assert fill_placeholders(narrative, f"a {written}", {"re-referrals-12m": "21.0%"}) == "a 21.0%"
+
+
+def test_braces_that_are_no_placeholder_are_refused_with_file_and_line():
+    text = "line one\nsee {{ figure:re-referrals }}\n"
+    narrative = Narrative(Path("n.md"), text=text)
+    with pytest.raises(
+        NarrativeError, match=r"n\.md line 2: \{\{ figure:re-referrals \}\} is not a placeholder"
+    ):
+        fill_placeholders(narrative, text, {})
+
+
+# --- the property: random heading structures and edits, every word arrives -------------
+
+WORD = st.from_regex(r"[A-Za-z]{3,9}", fullmatch=True).map(lambda w: f"w{w}")
+HEADINGS = st.sampled_from(
+    [
+        "## Analysis",
+        "## Actions",
+        "## Analysis:",
+        "## actions",
+        "## ",
+        "##",
+        "## Next steps",
+        "## Risks and issues",
+        "# Another title",
+        "### Detail",
+        None,
+    ]
+)
+BLOCK = st.tuples(HEADINGS, st.lists(WORD, min_size=1, max_size=4), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    under_title=st.lists(WORD, max_size=3),
+    blocks=st.lists(BLOCK, max_size=6),
+    keep_title=st.booleans(),
+)
+def test_every_word_typed_reaches_the_book(under_title, blocks, keep_title):
+    lines = [HEAD.rstrip("\n")]
+    if keep_title:
+        lines.append("# Front door")
+    lines.append(" ".join(under_title))
+    typed = list(under_title)
+    for heading, words, fenced in blocks:
+        if heading:
+            lines.append(heading)
+        paragraph = " ".join(words)
+        lines.extend(["```", paragraph, "```"] if fenced else ["", paragraph, ""])
+        typed += words
+    parts = _parts("\n".join(lines) + "\n")
+    assert not _in_book(typed, parts), "\n".join(lines)
+    joined = "\n".join(parts.values())
+    for word in typed:  # each word once: nothing duplicated into two parts
+        assert len(re.findall(rf"\b{word}\b", joined)) == typed.count(word)
