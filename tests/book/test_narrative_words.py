@@ -150,3 +150,13 @@ def test_every_word_typed_reaches_the_book(under_title, blocks, keep_title):
     joined = "\n".join(parts.values())
     for word in typed:  # each word once: nothing duplicated into two parts
         assert len(re.findall(rf"\b{word}\b", joined)) == typed.count(word)
+
+
+def test_control_characters_are_stripped_from_narrative_and_typesetting(tmp_path):
+    from qareport.book.narrative import read_narrative
+    from qareport.render.typst_pdf import lit
+
+    path = tmp_path / "front-door.md"
+    path.write_text("## Analysis\n\nPasted\x7f text\x00 here.\n")
+    assert read_narrative(path).part("analysis") == "Pasted text here."
+    assert lit("a\x1bb\x7f") == '"ab"'

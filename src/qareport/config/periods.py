@@ -102,7 +102,7 @@ def parse_period(text: object) -> Period:
 def is_period(text: str) -> bool:
     """True for a well-formed period whose second year follows the first (not `2025-25`)."""
     match = _PERIOD_RE.match(text)
-    return bool(match) and (int(match[1]) + 1) % 100 == int(match[2])
+    return match is not None and (int(match[1]) + 1) % 100 == int(match[2])
 
 
 EDITIONS = ("annual", "quarterly")

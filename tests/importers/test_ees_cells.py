@@ -1,0 +1,80 @@
+"""EES cells as publishers fill them: `n/a` is a rejected row with its reason, never a crash,
+and decimals keep the precision they were published with."""
+
+from __future__ import annotations
+
+import csv
+
+from helpers import run_cli
+
+HEADER = [
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "region_code",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "referral_count",
+    "rereferral_count",
+    "rereferral_percent",
+    "no_further_action_count",
+    "no_further_action_percent",
+]
+
+
+def test_na_cells_are_rejected_with_a_reason_and_decimals_kept(tmp_path):
+    source = tmp_path / "c1.csv"
+    rows = [
+        [
+            "2025",
+            "Financial year",
+            "Local authority",
+            "E92000001",
+            "E12000001",
+            "841",
+            "E06000005",
+            "Darlington",
+            "1234567.5",
+            "n/a",
+            "x",
+            "12",
+            "1.0",
+        ],
+        [
+            "2025",
+            "Financial year",
+            "Local authority",
+            "E92000001",
+            "E12000001",
+            "840",
+            "E06000047",
+            "County Durham",
+            "1000",
+            "200",
+            "20.0",
+            "57.8",
+            "5.8",
+        ],
+    ]
+    with source.open("w", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *rows])
+    project = tmp_path / "workbook"
+    result = run_cli(
+        "import",
+        "dfe-ees",
+        str(source),
+        "--mapping",
+        "dfe-cin-c1",
+        "--project",
+        str(project),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "re-referrals-12m: column rereferral_count holds 'n/a'" in result.stdout
+    written = list(csv.DictReader((project / "data" / "imported" / "dfe-cin-c1.csv").open()))
+    by_key = {(r["area_code"], r["measure_id"]): r for r in written}
+    assert ("E06000005", "re-referrals-12m") not in by_key
+    assert by_key[("E06000005", "referrals-nfa")]["denominator"] == "1234567.5"
+    assert by_key[("E06000047", "referrals-nfa")]["numerator"] == "57.8"
