@@ -100,3 +100,41 @@ def test_funnel_limits_narrow_as_the_base_grows_and_bracket_the_centre():
         assert lo998 <= lo95 < 0.25 < hi95 <= hi998
     # at n = 100 the 95% limits are the Wilson interval of 25 out of 100
     assert (limits.lower95[1], limits.upper95[1]) == pytest.approx(wilson_interval(25, 100))
+
+
+def test_poisson_limits_for_a_rate_known_answer():
+    # 100 events in 10,000 people twice: centre 0.01; at n = 10,000 the standard error is
+    # sqrt(0.01 / 10,000) = 0.001, so 95% limits are 0.01 -/+ 1.959964 * 0.001
+    limits = funnel_limits([100, 100], [10_000, 10_000], [10_000, 100], "poisson")
+    assert limits.centre == pytest.approx(0.01)
+    assert limits.lower95[0] == pytest.approx(0.01 - 0.0019600, abs=1e-6)
+    assert limits.upper95[0] == pytest.approx(0.01 + 0.0019600, abs=1e-6)
+    assert limits.upper998[0] == pytest.approx(0.01 + 3.090232 * 0.001, abs=1e-6)
+    # at n = 100 the lower limit would be negative: a rate cannot be, so it stops at 0
+    assert limits.lower95[1] == 0.0
+    assert limits.upper95[1] == pytest.approx(0.01 + 0.0195996, abs=1e-6)
+
+
+def test_a_pool_above_one_per_unit_has_poisson_limits_but_no_binomial_ones():
+    # average caseload: 580 cases over 40 FTE is 14.5 per worker
+    limits = funnel_limits([300, 280], [20, 20], [20], "poisson")
+    assert limits.centre == pytest.approx(14.5) and limits.upper95[0] > 14.5
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        funnel_limits([300, 280], [20, 20], [20], "binomial")
+
+
+def test_each_unit_has_its_stated_funnel_method():
+    from qareport.config.catalogue import Measure
+
+    base = {
+        "id": "m",
+        "title": "M",
+        "type": "quantity",
+        "source": "case-records",
+        "polarity": "no-direction",
+    }
+    assert Measure(**base, unit="percent").funnel_method == "binomial"
+    assert Measure(**base, unit="rate", per=10_000).funnel_method == "poisson"
+    assert Measure(**base, unit="rate", per=1).funnel_method == "none"
+    assert Measure(**base, unit="rate", per=1, funnel="poisson").funnel_method == "poisson"
+    assert Measure(**base, unit="count").funnel_method == "none"

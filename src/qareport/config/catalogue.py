@@ -16,7 +16,7 @@ from __future__ import annotations
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
@@ -96,6 +96,9 @@ class Measure(StrictModel):
     numerator: str | None = None
     denominator: str | None = None
     per: int | None = Field(default=None, description="rate base, e.g. 10000")
+    funnel: Literal["binomial", "poisson", "none"] | None = Field(
+        default=None, description="funnel limits; by default from the unit (see funnel_method)"
+    )
 
     @field_validator("per")
     @classmethod
@@ -117,6 +120,19 @@ class Measure(StrictModel):
         if self.unit is Unit.RATE:
             return float(self.per or 1)
         return 1.0
+
+    @property
+    def funnel_method(self) -> str:
+        """How an annual sheet's funnel plot is drawn: binomial limits for a percentage,
+        Poisson limits for a rate per N of a population (per above 1), none for counts and
+        for averages or ratios (per 1: cases per worker), which have no funnel limits."""
+        if self.funnel is not None:
+            return self.funnel
+        if self.unit is Unit.PERCENT:
+            return "binomial"
+        if self.unit is Unit.RATE and (self.per or 1) > 1:
+            return "poisson"
+        return "none"
 
     @property
     def higher_is_better(self) -> bool | None:

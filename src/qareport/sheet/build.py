@@ -38,7 +38,7 @@ from qareport.sheet.context import (
     SheetFrames,
     SPCSettings,
 )
-from qareport.sheet.formatting import format_value
+from qareport.sheet.formatting import format_count, format_value
 from qareport.sheet.measures import comparators, compute_values, display, series_periods
 from qareport.sheet.model import Chart, MeasureView, Point, SheetData
 from qareport.sheet.stats import (
@@ -299,9 +299,11 @@ def _trend_view(
     labels = [p.label for p in periods]
     settings = context.spc_settings(measure)
     spc = _spc(measure, series.area, labels, settings) if latest_period.is_quarter else ""
-    funnel = None
+    funnel: _Funnel | None = None
+    no_funnel = ""  # why an annual sheet shows no funnel plot, in words
     if not latest_period.is_quarter and measure.unit is not Unit.COUNT:
-        funnel = _funnel(measure, frames, latest_period.label, context.area.code)
+        found = _funnel(measure, frames, latest_period.label, context.area.code)
+        funnel, no_funnel = (found, "") if isinstance(found, _Funnel) else (None, found or "")
     view: dict[str, Any] = dict(
         id=measure.id,
         title=measure.title,
@@ -328,7 +330,7 @@ def _trend_view(
         interval=interval,
         low_base=low_base,
         spc=spc,
-        funnel=funnel.sentence if funnel else "",
+        funnel=funnel.sentence if funnel else no_funnel,
     )
     if not (context.draw and has_data):
         return MeasureView(**view, chart=None, extra=None, extra_kind="")
@@ -439,7 +441,26 @@ class _Funnel:
     limits: FunnelLimits
 
 
-def _funnel(measure: Measure, frames: SheetFrames, period: str, code: str) -> _Funnel | None:
+MIN_FUNNEL_AREAS = 5
+
+
+def _funnel(measure: Measure, frames: SheetFrames, period: str, code: str) -> _Funnel | str | None:
+    """The funnel plot, or why there is none in words; None when the area has no value.
+    A statistic never stops a sheet: a pool the limits cannot be computed for is said."""
+    if measure.funnel_method == "none":
+        return (
+            "No funnel plot: this is an average or ratio (it can exceed one per unit), "
+            "which has no funnel limits."
+        )
+    try:
+        return _funnel_plot(measure, frames, period, code)
+    except (ValueError, ArithmeticError) as exc:
+        return f"No funnel plot: the limits cannot be computed ({exc})."
+
+
+def _funnel_plot(
+    measure: Measure, frames: SheetFrames, period: str, code: str
+) -> _Funnel | str | None:
     values, raw = frames.values, frames.raw
     scale = measure.scale
     here = values[(values["measure_id"] == measure.id) & (values["period"] == period)]
@@ -449,16 +470,19 @@ def _funnel(measure: Measure, frames: SheetFrames, period: str, code: str) -> _F
     pool = pool[pool["marker"] == ""].dropna(subset=["numerator", "denominator"])
     pool = pool[pool["denominator"] > 0]
     mine = shown[shown["area_code"] == code]
-    if len(pool) < 3 or not len(mine):
+    if not len(mine):
         return None
+    if len(pool) < MIN_FUNNEL_AREAS:
+        return f"No funnel plot: fewer than {MIN_FUNNEL_AREAS} areas have a value for {period}."
     others = shown[shown["area_code"] != code]
     points = list(zip(others["denominator"], others["value"], strict=True))
     n, value = float(mine["denominator"].iloc[0]), float(mine["value"].iloc[0])
     sizes = [float(d) for d in pool["denominator"]]
     low, high = min([*sizes, n]) * 0.8, max([*sizes, n]) * 1.25
     grid = [low * (high / low) ** (k / 60) for k in range(61)]
-    limits = funnel_limits(list(pool["numerator"]), sizes, grid)
-    side, level = funnel_position(list(pool["numerator"]), sizes, n, value / scale)
+    method = measure.funnel_method
+    limits = funnel_limits(list(pool["numerator"]), sizes, grid, method)
+    side, level = funnel_position(list(pool["numerator"]), sizes, n, value / scale, method)
     centre = format_value(measure, limits.centre * scale)
     return _Funnel(funnel_sentence(len(pool), centre, side, level), points, (n, value), limits)
 
@@ -492,8 +516,12 @@ def _xmr_of(
 def _spc(
     measure: Measure, values: list[float | None], labels: list[str], settings: SPCSettings
 ) -> str:
-    """SPC in words for a quarterly series, or '' with fewer than 6 points."""
-    _, points, chart = _xmr_of(values, labels, settings)
+    """SPC in words for a quarterly series, or '' with fewer than 6 points (or a series the
+    limits cannot be computed for: a statistic never stops a sheet)."""
+    try:
+        _, points, chart = _xmr_of(values, labels, settings)
+    except (ValueError, ArithmeticError):
+        return ""
     if len(points) < 6 or chart is None:
         return ""
     recalculated = settings.change_point if settings.change_point in labels else None
@@ -506,4 +534,4 @@ def _count(row: pd.DataFrame, column: str) -> str:
     value = float(row[column].iloc[0])
     if math.isnan(value):
         return str(row["marker"].iloc[0]) if row["marker"].iloc[0] else ""
-    return f"{value:,.0f}"
+    return format_count(value)

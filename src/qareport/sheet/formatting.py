@@ -7,13 +7,23 @@ import math
 from qareport.config.catalogue import Measure, Unit
 from qareport.config.markers import NOT_AVAILABLE
 
-__all__ = ["format_change", "format_number", "format_value"]
+__all__ = ["format_change", "format_count", "format_number", "format_value"]
 
 
 def format_number(value: float | None, decimals: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return f"{value:,.{decimals}f}"
+
+
+def format_count(value: float | None) -> str:
+    """A published count as the publisher wrote it: whole numbers whole, and decimals (such
+    as full-time equivalents, 57.8) kept, never rounded to a whole number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
 def format_value(measure: Measure, value: float | None, marker: str = "", short=False) -> str:
@@ -27,7 +37,7 @@ def format_value(measure: Measure, value: float | None, marker: str = "", short=
     if measure.unit is Unit.RATE:
         text = f"{value:,.1f}"
         return text if short else f"{text} per {measure.per:,}"
-    return format_number(value)
+    return format_count(value)
 
 
 def format_change(measure: Measure, change: float) -> str:
@@ -40,4 +50,4 @@ def format_change(measure: Measure, change: float) -> str:
         return f"{direction} {size:.1f} percentage points"
     if measure.unit is Unit.RATE:
         return f"{direction} {size:,.1f} per {measure.per:,}"
-    return f"{direction} {format_number(size)}"
+    return f"{direction} {format_count(size)}"

@@ -200,16 +200,30 @@ class FunnelLimits:
     upper998: list[float]
 
 
-def funnel_limits(successes: list[float], sizes: list[float], grid: list[float]) -> FunnelLimits:
-    """Limits around the pooled proportion of all areas, at each base size in `grid`."""
+def funnel_limits(
+    successes: list[float], sizes: list[float], grid: list[float], method: str = "binomial"
+) -> FunnelLimits:
+    """Limits around the pooled figure of all areas (events over bases), at each base in
+    `grid`. `binomial`: Wilson limits for a proportion, which stays within 0 and 1.
+    `poisson`: for a rate of events in a population, the normal approximation to Poisson
+    limits, centre +/- z * sqrt(centre / n) (Spiegelhalter 2005), never below 0."""
     total = sum(sizes)
     if total <= 0:
         raise ValueError("the areas' bases add up to nothing")
     centre = sum(successes) / total
+    if method == "binomial" and not 0 <= centre <= 1:
+        raise ValueError(f"a proportion must lie between 0 and 1, and the pool's is {centre:g}")
+    if method not in ("binomial", "poisson"):
+        raise ValueError(f"no funnel limits for method {method!r}")
 
     def band(z: float) -> tuple[list[float], list[float]]:
         lows, highs = [], []
         for n in grid:
+            if method == "poisson":
+                margin = z * math.sqrt(centre / n)
+                lows.append(max(0.0, centre - margin))
+                highs.append(centre + margin)
+                continue
             z2 = z * z
             middle = centre + z2 / (2 * n)
             margin = z * math.sqrt(centre * (1 - centre) / n + z2 / (4 * n * n))
@@ -223,12 +237,16 @@ def funnel_limits(successes: list[float], sizes: list[float], grid: list[float])
 
 
 def funnel_position(
-    successes: list[float], sizes: list[float], size: float, proportion: float
+    successes: list[float],
+    sizes: list[float],
+    size: float,
+    proportion: float,
+    method: str = "binomial",
 ) -> tuple[str, int]:
     """Where a proportion on a base of `size` lies against the pool's funnel limits:
     ("", 0) within the 95% limits; (side, 1) outside them but within the 99.8%;
     (side, 2) outside the 99.8%. `side` is "above" or "below"."""
-    at = funnel_limits(successes, sizes, [size])
+    at = funnel_limits(successes, sizes, [size], method)
     if at.lower95[0] <= proportion <= at.upper95[0]:
         return "", 0
     side = "above" if proportion > at.upper95[0] else "below"
