@@ -17,6 +17,10 @@ import pytest
 from helpers import DEMO_AREA, PERIOD, copy_workbook, run_cli
 
 SECTION = "front-door"
+FORCED_BUILD = [
+    sys.executable, "-m", "qareport.cli", "build", "--area", DEMO_AREA, "--period", PERIOD,
+    "--force",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -112,17 +116,7 @@ def test_a_kernel_that_cannot_start_is_said(root, tmp_path):
         )
     )
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "qareport.cli",
-            "build",
-            "--area",
-            DEMO_AREA,
-            "--period",
-            PERIOD,
-            "--force",
-        ],
+        FORCED_BUILD,
         cwd=root,
         capture_output=True,
         text=True,
@@ -199,17 +193,7 @@ def test_a_batch_isolates_a_typo_and_builds_an_area_named_three_ways_once(root):
 def test_ctrl_c_says_interrupted_and_leaves_the_previous_book(root):
     before = _book(root)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "qareport.cli",
-            "build",
-            "--area",
-            DEMO_AREA,
-            "--period",
-            PERIOD,
-            "--force",
-        ],
+        FORCED_BUILD,
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
