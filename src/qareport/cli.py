@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -192,7 +191,7 @@ def validate(
         root=proj.root,
         members=proj.member_agencies(),
     )
-    strays = [i for i in checked.issues if i.column == "area_code"]
+    strays = [i for i in checked.issues if i.is_stray]
     for issue in checked.issues:
         prefix = "warning: " if issue in strays and not strict else ""
         out.print(f"{prefix}{issue}", markup=False)
@@ -413,8 +412,7 @@ def _on_interrupt(signum, frame) -> None:
 
 def main() -> None:
     """Entry point: run the app, turning every error into one line and an exit code."""
-    if threading_is_main():
-        signal.signal(signal.SIGINT, _on_interrupt)
+    signal.signal(signal.SIGINT, _on_interrupt)
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:
@@ -436,10 +434,6 @@ def main() -> None:
             sys.exit(exit_code)
         _one_line(f"Error: internal error ({type(exc).__name__}: {exc}); please report it")
         sys.exit(3)
-
-
-def threading_is_main() -> bool:
-    return threading.current_thread() is threading.main_thread()
 
 
 def _one_line(message: str) -> None:

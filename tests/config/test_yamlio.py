@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from qareport.config.yamlio import load_yaml_text
@@ -30,10 +28,8 @@ def test_ambiguous_yaml_is_refused_naming_file_and_line(text, message):
 def test_an_alias_bomb_is_refused_at_once():
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
-    started = time.perf_counter()
-    with pytest.raises(ValueError, match="aliases"):
+    with pytest.raises(ValueError, match=r"bomb\.yml line 2: YAML aliases \(\*a0\)"):
         load_yaml_text("\n".join(levels) + "\n", "bomb.yml")
-    assert time.perf_counter() - started < 5  # not a benchmark: a hang would never return
 
 
 def test_dates_stay_text_and_plain_yaml_still_loads():

@@ -61,6 +61,7 @@ class AreaRegister:
                 register.claimed[area_id] = _claimed_codes(path)
                 continue
             register.areas[area_id] = area
+            register.claimed[area_id] = [area.code, *area.former_codes]
         register._refuse_shared_codes(project)
         register._check_peer_groups(project)
         return register
@@ -86,8 +87,6 @@ class AreaRegister:
         self.areas.pop(area_id, None)
 
     def _refuse_shared_codes(self, project: Project) -> None:
-        for area_id, area in self.areas.items():
-            self.claimed[area_id] = [area.code, *area.former_codes]
         claims: dict[str, list[str]] = defaultdict(list)
         for area_id, area in self.areas.items():
             for code in dict.fromkeys(c.casefold() for c in (area.code, *area.former_codes)):

@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from qareport.config.catalogue import Catalogue, Unit
+from qareport.config.periods import is_period
 from qareport.ingest.sources import ExtractIssue, unknown_area_message
 
 __all__ = ["CASE_COLUMNS", "aggregate_cases", "is_case_file"]
@@ -95,6 +96,12 @@ def aggregate_cases(
             "CREATE TEMP TABLE areas AS SELECT UNNEST(?::VARCHAR[]) AS code", [sorted(area_codes)]
         )
         con.execute("CREATE TEMP TABLE measures AS SELECT UNNEST(?::VARCHAR[]) AS id", [percent])
+        # the periods written in the file that are periods, by the one rule every reader uses
+        written = [p for (p,) in con.execute("SELECT DISTINCT period FROM cases").fetchall()]
+        con.execute(
+            "CREATE TEMP TABLE periods AS SELECT UNNEST(?::VARCHAR[]) AS label",
+            [[p for p in written if isinstance(p, str) and is_period(p)]],
+        )
         checks = [
             (
                 "area_code",
@@ -104,9 +111,7 @@ def aggregate_cases(
             ),
             (
                 "period",
-                "NOT regexp_full_match(coalesce(period, ''), '\\d{4}-\\d{2}(-Q[1-4])?') OR "
-                "(CAST(substr(period, 1, 4) AS INTEGER) + 1) % 100 "
-                "!= CAST(substr(period, 6, 2) AS INTEGER)",
+                "period IS NULL OR period NOT IN (SELECT label FROM periods)",
                 "'{v}' is not a period like 2025-26 or 2025-26-Q3 (the second year follows the "
                 "first)",
                 True,

@@ -65,7 +65,7 @@ class ValidatedExtracts:
         for an area code no area has block it too)."""
         found = self.issues_for(area_code)
         if strict:
-            found += [i for i in self.issues if i.column == "area_code" and i not in found]
+            found += [i for i in self.issues if i.is_stray and i not in found]
         if found:
             raise found[0].error(len(found))
 

@@ -26,6 +26,11 @@ class ExtractIssue:
     message: str
     area_code: str | None = None
 
+    @property
+    def is_stray(self) -> bool:
+        """A row for an area code no area has: left out of every book, blocking none."""
+        return self.column == "area_code"
+
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:

@@ -77,7 +77,7 @@ class Store:
 
     def stray_rows(self) -> list[ExtractIssue]:
         """Rows for an area code no area has: left out of every book, and said so."""
-        return [i for i in self.issues if i.column == "area_code"]
+        return [i for i in self.issues if i.is_stray]
 
 
 def _inputs(project: Project) -> tuple[tuple[str, str], ...]:

@@ -96,6 +96,16 @@ def _build_one(job: _Job, runner: SheetRunner | None = None) -> AreaOutcome:
     return _outcome(result)
 
 
+def _area_id(project: Project, name: str) -> str:
+    """An area's id from its id, code or name; an unknown name is kept, to fail on its own."""
+    if name in project.area_ids():
+        return name
+    try:
+        return project.area(name).id
+    except QareportError:
+        return name
+
+
 def build_books(
     project_dir: str | Path,
     area_ids: Iterable[str],
@@ -108,17 +118,8 @@ def build_books(
     """Build each area's book; returns one outcome per area, in the order given."""
     options = options or BuildOptions()
     project = Project.open(project_dir)
-    named = list(dict.fromkeys(area_ids))
-    known = set(project.area_ids())
-    resolved = {a: a for a in named if a in known}
-    for name in named:  # codes and names are accepted too
-        if name not in resolved:
-            try:
-                resolved[name] = project.area(name).id
-            except QareportError:
-                resolved[name] = name
-    areas = list(dict.fromkeys(resolved[n] for n in named))  # one area named twice: built once
-    resolved = {a: a for a in areas}
+    # ids, codes and names are accepted; one area named twice (or three ways) is built once
+    areas = list(dict.fromkeys(_area_id(project, name) for name in area_ids))
     jobs = max(1, min(jobs or default_jobs(), len(areas) or 1))
     root = str(project.root)
     outcomes: dict[str, AreaOutcome] = {}
@@ -127,7 +128,7 @@ def build_books(
             runner.start()  # warms while the store is built
             store = open_store(project)
             for name in areas:
-                job = _Job(root, resolved[name], period, options, store)
+                job = _Job(root, name, period, options, store)
                 outcome = _build_one(job, runner)
                 outcomes[name] = outcome
                 on_done(outcome)
@@ -141,15 +142,14 @@ def build_books(
                 pool.submit(_ready)
             store = open_store(project)  # once, before any area is built
             futures = {
-                pool.submit(_build_one, _Job(root, resolved[n], period, options, store)): n
-                for n in areas
+                pool.submit(_build_one, _Job(root, n, period, options, store)): n for n in areas
             }
             for future in as_completed(futures):
                 name = futures[future]
                 try:
                     outcome = future.result()
                 except Exception as exc:  # a worker died outright
-                    outcome = AreaOutcome(resolved[name], "failed", f"worker failed ({exc})")
+                    outcome = AreaOutcome(name, "failed", f"worker failed ({exc})")
                 outcomes[name] = outcome
                 on_done(outcome)
     return [outcomes[a] for a in areas]

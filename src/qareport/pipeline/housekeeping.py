@@ -97,7 +97,7 @@ def clean_stale(output_dir: Path) -> list[Path]:
     removed: list[Path] = []
     staging = output_dir / ".staging"
     candidates = list(staging.iterdir()) if staging.is_dir() else []
-    candidates += [p for p in output_dir.glob(".store.duckdb.*.tmp")]
+    candidates += list(output_dir.glob(".store.duckdb.*.tmp"))
     for path in candidates:
         name = path.name.removeprefix("old-")
         found = _STORE_TEMP.match(name) or _PID_SUFFIX.search(name)
