@@ -117,9 +117,8 @@ def validate_workbook(workbook: Path):
     from qareport.ingest.extracts import validate_extracts
 
     project = Project.open(workbook)
-    codes = project.known_codes()
     return validate_extracts(
-        project.data_paths(), project.catalogue, area_codes=codes, root=workbook
+        project.data_paths(), project.catalogue, geography=project.geography, root=workbook
     )
 
 

@@ -187,7 +187,7 @@ def validate(
     checked = validate_extracts(
         proj.data_paths(),
         catalogue,
-        area_codes=proj.known_codes(),
+        geography=proj.geography,
         root=proj.root,
         members=proj.member_agencies(),
     )

@@ -94,7 +94,8 @@ def _published(value: str) -> str:
 def test_import_reports_rows_measures_areas_markers_and_rejections(real):
     _, outputs = real
     c1 = outputs["dfe-cin-c1"]
-    assert "2,132 rows read, 6,396 returns written" in c1
+    assert "2,132 rows read = 2,132 used + 0 not in scope + 0 rejected" in c1
+    assert "6,396 returns written" in c1
     assert "re-referrals-12m (2,132)" in c1
     assert "areas: 158, plus 12 national and regional" in c1
     assert re.search(r"markers kept: \[c\] \d+, \[u\] \d+, \[x\] \d+", c1)
@@ -103,6 +104,12 @@ def test_import_reports_rows_measures_areas_markers_and_rejections(real):
     assert "not an offence against children" in police
     assert "not one of the 43 territorial forces" in police
     assert "outcomes recorded is 'NA', not a count" in police
+    counts = re.search(
+        r"([\d,]+) rows read = ([\d,]+) used \+ ([\d,]+) not in scope \+ ([\d,]+) rejected",
+        police,
+    )
+    read, used, scope, rejected = (int(n.replace(",", "")) for n in counts.groups())
+    assert read == used + scope + rejected and used > 0 and scope > 0 and rejected > 0
 
 
 PERCENTAGES = [
@@ -233,7 +240,8 @@ def test_a_new_publication_needs_only_a_mapping_file(real, tmp_path):
         "import", "dfe-ees", str(DFE / FILES["dfe-cin-c4"]), "--mapping", "icpc.yml", cwd=root
     )
     assert done.returncode == 0, done.stderr
-    assert "2,132 rows read, 1,976 returns written" in done.stdout
+    assert "2,132 rows read = 1,976 used + 156 not in scope + 0 rejected" in done.stdout
+    assert "1,976 returns written" in done.stdout
     assert "icpc-rate (1,976)" in done.stdout
     assert "143 geographic level 'Regional' not mapped" in done.stdout
     extract = (root / "data" / "imported" / "local-icpc.csv").read_text(encoding="utf-8")

@@ -61,6 +61,14 @@ def test_na_cells_are_rejected_with_a_reason_and_decimals_kept(tmp_path):
     with source.open("w", newline="") as handle:
         csv.writer(handle).writerows([HEADER, *rows])
     project = tmp_path / "workbook"
+    (project / "parameters").mkdir(parents=True)
+    for area_id, code, name in (
+        ("darlington", "E06000005", "Darlington"),
+        ("county-durham", "E06000047", "County Durham"),
+    ):  # figures land only on areas the workbook has
+        (project / "parameters" / f"{area_id}.yml").write_text(
+            f"code: {code}\nname: {name}\nsections: [front-door]\n", encoding="utf-8"
+        )
     result = run_cli(
         "import",
         "dfe-ees",

@@ -68,6 +68,11 @@ class AreaParameters(StrictModel):
     region: str | None = None
     region_code: str | None = None  # code of the region's published rows, if imported
     former_codes: list[str] = Field(default_factory=list)  # codes the area used to have
+    old_la_code: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,20}$",
+        description="the publisher's older key for the area (DfE's 3-digit LA code)",
+    )
     police_force_area: str | None = None
     members: list[Member] = Field(default_factory=list)
     priority_measures: list[str] = Field(
@@ -82,6 +87,12 @@ class AreaParameters(StrictModel):
     synthetic: bool = False
     targets: dict[str, float] = Field(default_factory=dict)  # measure id -> target value
     spc_change_points: dict[str, str] = Field(default_factory=dict)  # measure id -> period
+
+    @property
+    def keys(self) -> list[str]:
+        """Every code a figure for this area may come under: current first, then former
+        codes and the publisher's older key."""
+        return [self.code, *self.former_codes, *([self.old_la_code] if self.old_la_code else [])]
 
 
 def _first_error(exc: ValidationError, path: Path) -> ParameterError:

@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qareport.config.catalogue import Catalogue, load_catalogue, resolve_catalogue
+from qareport.config.geography import Geography
 from qareport.config.parameters import AreaParameters, Defaults, load_defaults
 from qareport.config.periods import Period
 from qareport.config.register import AreaRegister
@@ -148,5 +149,13 @@ class Project:
         return {a.code: {m.id for m in a.members} for a in self.loaded_areas() if a.members}
 
     def known_codes(self) -> set[str]:
-        """Every code an extract may carry: the areas' own and the comparators'."""
-        return self.register.codes() | self.comparator_codes(self.loaded_areas())
+        """Every code a figure is kept under: the areas' own and the comparators'."""
+        return self.geography.codes
+
+    @cached_property
+    def geography(self) -> Geography:
+        """Which area each code means: codes, former codes and publishers' older keys."""
+        areas = self.loaded_areas()
+        return Geography.of(
+            areas, list(self.register.claimed.values()), self.comparator_codes(areas)
+        )

@@ -35,11 +35,6 @@ class AreaRegister:
     # comparisons), never "no area's"; only its own book fails
     claimed: dict[str, list[str]] = field(default_factory=dict)
 
-    def codes(self) -> set[str]:
-        """Every area code the register knows, from good files and plainly claimed ones."""
-        found = {a.code for a in self.areas.values()}
-        return found | {c for codes in self.claimed.values() for c in codes[:1]}
-
     @classmethod
     def load(cls, project: Project, area_ids: list[str]) -> AreaRegister:
         register = cls()
@@ -61,7 +56,7 @@ class AreaRegister:
                 register.claimed[area_id] = _claimed_codes(path)
                 continue
             register.areas[area_id] = area
-            register.claimed[area_id] = [area.code, *area.former_codes]
+            register.claimed[area_id] = area.keys
         register._refuse_shared_codes(project)
         register._check_peer_groups(project)
         return register
@@ -74,9 +69,7 @@ class AreaRegister:
             return self.areas[wanted]
         folded = wanted.casefold()
         for area in self.areas.values():
-            if folded in {c.casefold() for c in (area.code, *area.former_codes)} or (
-                folded == area.name.casefold()
-            ):
+            if folded in {c.casefold() for c in area.keys} or (folded == area.name.casefold()):
                 return area
         raise ParameterError(
             f"unknown area {wanted!r}; run `qareport areas` to list the areas this project has"
@@ -89,7 +82,7 @@ class AreaRegister:
     def _refuse_shared_codes(self, project: Project) -> None:
         claims: dict[str, list[str]] = defaultdict(list)
         for area_id, area in self.areas.items():
-            for code in dict.fromkeys(c.casefold() for c in (area.code, *area.former_codes)):
+            for code in dict.fromkeys(c.casefold() for c in area.keys):
                 claims[code].append(area_id)
         for code, owners in claims.items():
             if len(owners) < 2:

@@ -10,6 +10,7 @@ is left alone.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,7 @@ def la_parameters(
         peers = [by_old[o].code for o in sn.get(la.old_code, []) if o in by_old]
         params = {
             "code": la.code,
+            "old_la_code": la.old_code,
             "name": name,
             "kind": "partnership",
             "region": la.region,
@@ -122,16 +124,102 @@ def la_parameters(
     return result
 
 
-def write_area_files(folder: Path, areas: dict[str, dict], source: str) -> tuple[int, int]:
-    """Write each area's parameters; returns (written, kept because someone edited them)."""
+CODE_KEYS = ("code", "former_codes", "old_la_code")
+
+
+def _existing_files(folder: Path) -> dict[str, Path]:
+    """Every code and older key an area file states (any case) -> that file."""
+    from qareport.config.yamlio import load_yaml
+
+    found: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.yml")):
+        if path.stem == "defaults":
+            continue
+        try:
+            raw = load_yaml(path)
+        except (OSError, ValueError):
+            continue  # a broken file is reported by validate; never overwritten here
+        if not isinstance(raw, dict):
+            continue
+        keys = [raw.get("code"), raw.get("old_la_code"), *(raw.get("former_codes") or [])]
+        for key in keys:
+            if isinstance(key, str | int):
+                found.setdefault(str(key).casefold(), path)
+    return found
+
+
+def _recode(path: Path, params: dict) -> bool:
+    """Give an edited area file the area's current code, keeping every other line as its
+    author left it (comments too): the code it had becomes a former code. True if changed."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round trip: comments, order and layout kept
+    yaml.preserve_quotes = True
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    old_code = str(data.get("code", ""))
+    former = [str(c) for c in data.get("former_codes") or []]
+    wanted_former = [
+        c
+        for c in dict.fromkeys([*former, old_code, *params.get("former_codes", [])])
+        if c and c != params["code"]
+    ]
+    changed = False
+    if old_code != params["code"]:
+        data["code"] = params["code"]
+        changed = True
+    if wanted_former != former:
+        data["former_codes"] = wanted_former
+        changed = True
+    if params.get("old_la_code") and "old_la_code" not in data:
+        data.insert(list(data).index("code") + 1, "old_la_code", params["old_la_code"])
+        changed = True
+    if changed:
+        buffer = io.StringIO()
+        yaml.dump(data, buffer)
+        path.write_text(buffer.getvalue(), encoding="utf-8", newline="\n")
+    return changed
+
+
+def write_area_files(
+    folder: Path, areas: dict[str, dict], source: str
+) -> tuple[int, int, int]:
+    """Write each area's parameters; returns (written, kept because someone edited them,
+    of those kept the ones given a new code).
+
+    An area already in the workbook is found by any of its codes or its old code, so a
+    later publication's new code updates that file (the code it had becomes a former
+    code) rather than making a second area. A file someone edited keeps every edit and
+    only has its codes brought up to date."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = kept = 0
+    existing = _existing_files(folder)
+    written = kept = recoded = 0
+    taken: set[Path] = set()  # one file per area, even where two name the same former code
     for area_id, params in sorted(areas.items()):
-        path = folder / f"{area_id}.yml"
+        keys = [params.get("old_la_code"), params["code"], *params.get("former_codes", [])]
+        found = [existing[k.casefold()] for k in keys if k and k.casefold() in existing]
+        path = next((f for f in found if f not in taken), folder / f"{area_id}.yml")
+        taken.add(path)
         if path.is_file() and not path.read_text(encoding="utf-8").startswith(GENERATED):
+            recoded += _recode(path, params)
             kept += 1
             continue
+        if path.is_file():  # written by an import before: the new parameters, its codes kept
+            params = _merge_codes(path, params)
         header = f"{GENERATED} from {source}; delete this line to keep your own edits.\n"
         path.write_text(header + dump_yaml(params), encoding="utf-8", newline="\n")
         written += 1
-    return written, kept
+    return written, kept, recoded
+
+
+def _merge_codes(path: Path, params: dict) -> dict:
+    """A generated file's codes that the new parameters no longer name stay as former ones."""
+    from qareport.config.yamlio import load_yaml
+
+    before = load_yaml(path) or {}
+    older = [str(before.get("code", "")), *[str(c) for c in before.get("former_codes") or []]]
+    former = [
+        c
+        for c in dict.fromkeys([*params.get("former_codes", []), *older])
+        if c and c != params["code"]
+    ]
+    return {**params, "former_codes": former} if former else params

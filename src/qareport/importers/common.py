@@ -5,54 +5,210 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qareport.config.catalogue import Catalogue
+from qareport.config.geography import Geography, is_joint
+from qareport.config.markers import MARKER_PATTERN
 from qareport.errors import ExtractError
 
-__all__ = ["ImportSummary", "iter_csv_rows", "read_csv_rows", "write_extract"]
+__all__ = [
+    "Candidate",
+    "ImportSummary",
+    "Row",
+    "check_returns",
+    "finish_import",
+    "iter_csv_rows",
+    "read_csv_rows",
+    "write_extract",
+]
 
 EXTRACT_FIELDS = ["area_code", "period", "measure_id", "numerator", "denominator", "value", "note"]
 
 
+EXAMPLES = 5  # rows shown for each reason
+
+
+class Row(dict):
+    """A published record as text, keyed by header, remembering the line it starts on."""
+
+    line: int = 0
+
+
+@dataclass
+class Tally:
+    """Rows (or returns) counted by reason, with the first few as examples to look at."""
+
+    counts: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, reason: str, example: str, n: int = 1) -> None:
+        self.counts[reason] += n
+        shown = self.examples.setdefault(reason, [])
+        if len(shown) < EXAMPLES:
+            shown.append(example)
+
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def lines(self, indent: str = "    ") -> list[str]:
+        return [
+            f"{indent}{n:,} {reason}; e.g. {'; '.join(self.examples.get(reason, []))}"
+            for reason, n in self.counts.most_common()
+        ]
+
+
+@dataclass
+class Candidate:
+    """A return an importer would write, and the group of source rows it comes from."""
+
+    fields: dict[str, str]
+    group: object
+    example: str = ""  # for a return made from many rows: what it is
+
+
 @dataclass
 class ImportSummary:
-    """What an import read, kept and rejected, for the analyst to check."""
+    """What an import read, wrote and left out, counted so the numbers add up:
+    rows read = rows used + rows not in scope + rows rejected, each by reason."""
 
     source: str
     output: Path | None = None
     rows_read: int = 0
-    rows_written: int = 0
+    rows_used: int = 0
+    rows_written: int = 0  # returns written (one row may give several, several one)
     measures: Counter = field(default_factory=Counter)
     areas: set[str] = field(default_factory=set)
+    joint: set[str] = field(default_factory=set)  # joint returns' codes
     comparators: set[str] = field(default_factory=set)  # national and regional rows
     years: set[str] = field(default_factory=set)  # financial years with returns
     markers: Counter = field(default_factory=Counter)
-    rejected: Counter = field(default_factory=Counter)  # reason -> rows
+    not_in_scope: Tally = field(default_factory=Tally)
+    rejected: Tally = field(default_factory=Tally)  # rows: nothing of them written
+    left_out: Tally = field(default_factory=Tally)  # returns refused from rows otherwise used
+    _groups: dict[object, list[str]] = field(default_factory=dict, repr=False)
 
-    def reject(self, reason: str) -> None:
-        self.rejected[reason] += 1
+    def skip(self, reason: str, example: str) -> None:
+        """A row the import is not about (another level, a filtered category)."""
+        self.not_in_scope.add(reason, example)
+
+    def reject(self, reason: str, example: str) -> None:
+        """A row the import is about but cannot use."""
+        self.rejected.add(reason, example)
+
+    def use(self, group: object, example: str) -> None:
+        """A row that gives returns, with the group of rows they are made from."""
+        self._groups.setdefault(group, []).append(example)
+
+    def settle(self, written: list[Candidate], refused: list[tuple[Candidate, str]]) -> None:
+        """Rows whose returns were all refused become rejected rows (with the first
+        reason); returns refused from rows otherwise used are counted as left out."""
+        kept = {c.group for c in written}
+        first: dict[object, str] = {}
+        for candidate, reason in refused:
+            first.setdefault(candidate.group, reason)
+            if candidate.group in kept or candidate.group not in self._groups:
+                rows = self._groups.get(candidate.group, [""])
+                self.left_out.add(reason, candidate.example or rows[0])
+        for group, examples in self._groups.items():
+            if group in kept:
+                self.rows_used += len(examples)
+            else:
+                reason = first.get(group, "no figure in the row")
+                for example in examples:
+                    self.rejected.add(reason, example)
+        self._groups.clear()
 
     def lines(self) -> list[str]:
+        scope, rejected = self.not_in_scope.total(), self.rejected.total()
         out = [
-            f"{self.source}: {self.rows_read:,} rows read, {self.rows_written:,} returns written"
+            f"{self.source}: {self.rows_read:,} rows read = {self.rows_used:,} used + "
+            f"{scope:,} not in scope + {rejected:,} rejected",
+            f"  {self.rows_written:,} returns written"
             + (f" to {self.output}" if self.output else ""),
             f"  measures: {', '.join(f'{m} ({n:,})' for m, n in sorted(self.measures.items()))}",
             f"  areas: {len(self.areas)}"
+            + (f", plus {len(self.joint)} joint returns" if self.joint else "")
             + (f", plus {len(self.comparators)} national and regional" if self.comparators else ""),
             "  markers kept: "
             + (", ".join(f"{m} {n:,}" for m, n in sorted(self.markers.items())) or "none"),
         ]
-        if self.rejected:
-            out.append("  rows rejected:")
-            out += [f"    {n:,} {reason}" for reason, n in self.rejected.most_common()]
-        else:
+        for title, tally in (
+            ("rows not in scope", self.not_in_scope),
+            ("rows rejected", self.rejected),
+            ("returns left out of rows used", self.left_out),
+        ):
+            out += [f"  {title}: {tally.total():,}", *tally.lines()] if tally.counts else []
+        if not self.rejected.counts:
             out.append("  rows rejected: none")
         return out
 
 
-def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+def finish_import(
+    summary: ImportSummary,
+    candidates: list[Candidate],
+    refused: list[tuple[Candidate, str]],
+    *,
+    geography: Geography,
+    catalogue: Catalogue,
+    output: Path,
+) -> ImportSummary:
+    """Check the returns as the build will, count every row's fate, write what passed."""
+    written, refused_by_build = check_returns(candidates, geography, catalogue, summary.source)
+    summary.settle(written, refused + refused_by_build)
+    for candidate in written:
+        fields = candidate.fields
+        summary.measures[fields["measure_id"]] += 1
+        marker = MARKER_PATTERN.match(str(fields.get("numerator", "")))
+        if marker:
+            summary.markers[f"[{fields['numerator']}]"] += 1
+        code = fields["area_code"]
+        if code in geography.comparator_codes:
+            summary.comparators.add(code)
+        else:
+            (summary.joint if is_joint(code) else summary.areas).add(code)
+    write_extract([c.fields for c in written], output)
+    summary.output, summary.rows_written = output, len(written)
+    return summary
+
+
+def check_returns(
+    candidates: list[Candidate], geography: Geography, catalogue: Catalogue, label: str
+) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
+    """Split returns into those the build accepts and those it would refuse (with why),
+    by the build's own checks: an importer never writes a row the build refuses."""
+    import pandas as pd
+
+    from qareport.ingest.extracts import COLUMNS, _validate_table
+
+    if not candidates:
+        return [], []
+    frame = pd.DataFrame(
+        [{c: str(x.fields.get(c, "")) for c in COLUMNS} for x in candidates], dtype=object
+    )
+    _, issues = _validate_table(frame, label, catalogue, geography)
+    reasons: dict[int, str] = {}
+    for issue in issues:
+        if issue.row is None:  # the whole table: every return refused for one reason
+            return [], [(c, issue.message) for c in candidates]
+        reasons.setdefault(issue.row - 2, _reason(issue))
+    written = [c for i, c in enumerate(candidates) if i not in reasons]
+    return written, [(candidates[i], r) for i, r in sorted(reasons.items())]
+
+
+def _reason(issue) -> str:
+    """A validation issue as a reason shared by rows alike (values are in the examples)."""
+    if issue.is_stray:
+        return "no area in parameters/ has the code"
+    if issue.column is None:
+        return "the same area, year and measure twice"
+    return f"{issue.column}: " + re.sub(r"'[^']*'|-?\d[\d.]*", "…", issue.message)
+
+
+def read_csv_rows(path: Path) -> tuple[list[str], list[Row]]:
     """Rows of a published CSV as text, header names stripped.
 
     Handles a byte-order mark, quoted empty strings and quoted line breaks,
@@ -88,10 +244,14 @@ def iter_csv_rows(path: Path):
                 raise ExtractError(f"{path}: the file is empty")
             yield header
             width = len(header)
+            line = reader.line_num + 1
             for cells in reader:
                 if any(c.strip() for c in cells):
                     cells = [c.strip() for c in cells] + [""] * (width - len(cells))
-                    yield dict(zip(header, cells[:width], strict=True))
+                    row = Row(zip(header, cells[:width], strict=True))
+                    row.line = line
+                    yield row
+                line = reader.line_num + 1
         except UnicodeDecodeError:
             raise ExtractError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from None
 

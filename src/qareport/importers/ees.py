@@ -22,13 +22,26 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from qareport.config.catalogue import ID_PATTERN, Catalogue
+from qareport.config.geography import JOINT_SEPARATOR, Geography, is_joint, joint_members
 from qareport.config.markers import MARKER_PATTERN, marker_token
 from qareport.config.periods import Period
 from qareport.config.yamlio import load_model
 from qareport.errors import CatalogueError, ExtractError
-from qareport.importers.common import ImportSummary, read_csv_rows, write_extract
+from qareport.importers.common import (
+    Candidate,
+    ImportSummary,
+    Row,
+    finish_import,
+    read_csv_rows,
+)
 
-__all__ = ["EesMapping", "import_ees", "load_mapping", "newest_by_old_code"]
+__all__ = [
+    "EesMapping",
+    "import_ees",
+    "load_mapping",
+    "newest_by_old_code",
+    "published_comparators",
+]
 
 LEVEL_CODES = {"National": "country_code", "Regional": "region_code"}
 LA_LEVEL = "Local authority"
@@ -148,20 +161,70 @@ def newest_by_old_code(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
     for row in rows:
         if row.get("geographic_level") != LA_LEVEL or not row.get("old_la_code"):
             continue
+        if is_joint(row["old_la_code"]) or is_joint(row.get("new_la_code", "")):
+            continue  # a joint return is no single authority's row
         old = row["old_la_code"]
         if old not in newest or row["time_period"] > newest[old]["time_period"]:
             newest[old] = row
     return newest
 
 
-def _area_code(row: dict[str, str], current: dict[str, str]) -> tuple[str, str]:
-    level = row.get("geographic_level", "")
+def _codes_by_old_code(rows: list[Row]) -> dict[str, set[str]]:
+    """Old 3-digit code -> every 9-character code the file gives it, in any year."""
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        old, new = row.get("old_la_code", ""), row.get("new_la_code", "")
+        if old and new and not is_joint(old) and not is_joint(new):
+            found.setdefault(old, set()).add(new)
+    return found
+
+
+NO_AREA = (
+    "no area in parameters/ has the code (run `qareport import la-areas` with this file "
+    "to add its authorities)"
+)
+
+
+def _area_code(
+    row: Row, level: str, geography: Geography, siblings: dict[str, set[str]]
+) -> tuple[str, str]:
+    """(the code the row's figures are kept under, '') or ('', why the row is refused).
+
+    An authority is found by its code, its old 3-digit code, or another code the file
+    gives the same old code in another year, whichever the workbook's register knows; a
+    joint return ("E06000061 / E06000062") by each member's, kept once under both."""
     if level in LEVEL_CODES:
-        return row.get(LEVEL_CODES[level], ""), ""
-    code = current.get(row.get("old_la_code", ""), row.get("new_la_code", ""))
-    published = row.get("new_la_code", "")
-    note = f"published under code {published}" if published and published != code else ""
-    return code, note
+        code = row.get(LEVEL_CODES[level], "")
+        if not code:
+            return "", f"{level} row without an area code"
+        found = geography.resolve(code)
+        if found not in geography.comparator_codes:
+            return "", (
+                f"{level.lower()} code not under `comparator_codes` (or `national_code`) in "
+                "parameters/defaults.yml; add it there to compare with it"
+            )
+        return found, ""
+    news = joint_members(row.get("new_la_code", ""))
+    olds = joint_members(row.get("old_la_code", ""))
+    if not news and not olds:
+        return "", "local authority row without an area code"
+    if len(news) == len(olds):
+        pairs = list(zip(news, olds, strict=True))
+    else:
+        pairs = [(new, "") for new in news] or [("", old) for old in olds]
+    members = [geography.area_of(new, old, *sorted(siblings.get(old, ()))) for new, old in pairs]
+    if None in members:
+        return "", NO_AREA
+    unique = sorted(set(members))  # type: ignore[arg-type]
+    return (unique[0] if len(unique) == 1 else JOINT_SEPARATOR.join(unique)), ""
+
+
+def _example(row: Row) -> str:
+    """A row as the analyst would find it: its line, year and who it is for."""
+    who = [row.get(k, "") for k in ("new_la_code", "la_name")] if row.get("la_name") else []
+    if not who:
+        who = [row.get("region_code") or row.get("country_code", ""), row.get("region_name", "")]
+    return " ".join(x for x in (f"line {row.line}:", row.get("time_period", ""), *who) if x)[:120]
 
 
 def _imported_counts(folder: Path, measure_id: str) -> dict[tuple[str, str], str]:
@@ -175,11 +238,19 @@ def _imported_counts(folder: Path, measure_id: str) -> dict[tuple[str, str], str
     return found
 
 
-def import_ees(
-    source: Path, mapping: EesMapping, catalogue: Catalogue, out_dir: Path
-) -> ImportSummary:
-    """Read one EES CSV through a mapping and write `out_dir/<mapping>.csv`."""
-    header, rows = read_csv_rows(source)
+def published_comparators(source: Path, mapping: EesMapping) -> set[str]:
+    """Codes of the national and regional rows the mapping would import."""
+    _, rows = read_csv_rows(source)
+    return {
+        row.get(LEVEL_CODES[level], "")
+        for row in rows
+        if (level := row.get("geographic_level", "")) in LEVEL_CODES
+        and level in mapping.levels
+        and row.get(LEVEL_CODES[level], "")
+    }
+
+
+def _check_columns(source: Path, header: list[str], mapping: EesMapping) -> None:
     missing = [c for c in ("time_period", "geographic_level") if c not in header]
     if missing:
         raise ExtractError(
@@ -196,77 +267,103 @@ def import_ees(
                     f"(measure {item.measure}) is not in the file; its columns are: "
                     f"{', '.join(header)}"
                 )
+
+
+def _figures(
+    row: Row, item: MeasureMap, measure, denominators: dict[tuple[str, str], str], key
+) -> tuple[dict[str, str], str]:
+    """(numerator, denominator, value) of one measure in a row, or why there are none."""
+    try:
+        numerator = _cell(row, item.numerator)
+        denominator = _cell(row, item.denominator) if item.denominator else ""
+        value = _cell(row, item.value) if item.value else ""
+    except _NotANumber as exc:
+        return {}, f"{item.measure}: {exc}"
+    if numerator == "":
+        return {}, f"{item.measure}: empty numerator cell"
+    if item.denominator_from:
+        denominator = denominators.get(key, "")
+        if denominator == "":
+            return {}, (
+                f"{item.measure}: no {item.denominator_from} for the area and year "
+                "(import its mapping first)"
+            )
+    if MARKER_PATTERN.match(numerator) or (
+        measure.needs_denominator and MARKER_PATTERN.match(denominator)
+    ):
+        marker = numerator if MARKER_PATTERN.match(numerator) else denominator
+        numerator, denominator, value = marker, "", marker
+    elif MARKER_PATTERN.match(value):
+        value = ""  # the counts are published; the percentage is computed from them
+    elif measure.needs_denominator and denominator == "" and value == "":
+        return {}, f"{item.measure}: empty denominator cell"
+    return {
+        "numerator": numerator,
+        "denominator": denominator if measure.needs_denominator else "",
+        "value": value,
+    }, ""
+
+
+def import_ees(
+    source: Path, mapping: EesMapping, catalogue: Catalogue, out_dir: Path, geography: Geography
+) -> ImportSummary:
+    """Read one EES CSV through a mapping and write `out_dir/<mapping>.csv`: only returns
+    the build accepts, every other row counted by reason."""
+    header, rows = read_csv_rows(source)
+    _check_columns(source, header, mapping)
     summary = ImportSummary(source=str(source), rows_read=len(rows))
-    current = {old: row["new_la_code"] for old, row in newest_by_old_code(rows).items()}
+    siblings = _codes_by_old_code(rows)
     lookups = {
         m.denominator_from: _imported_counts(out_dir, m.denominator_from)
         for m in mapping.measures
         if m.denominator_from
     }
-    written: dict[tuple[str, str, str], dict[str, object]] = {}
+    candidates: list[Candidate] = []
+    refused: list[tuple[Candidate, str]] = []
     for row in rows:
         level = row.get("geographic_level", "")
+        example = _example(row)
         if level not in mapping.levels:
-            summary.reject(f"geographic level {level!r} not mapped")
+            summary.skip(f"geographic level {level!r} not mapped", example)
             continue
         if not _keep(row, mapping.where):
-            summary.reject("outside the mapping's `where` filter")
+            summary.skip("outside the mapping's `where` filter", example)
+            continue
+        items = [item for item in mapping.measures if _keep(row, item.where)]
+        if not items:
+            summary.skip("no mapped measure's `where` filter takes the row", example)
             continue
         try:
             period = _period(row.get("time_period", ""), mapping.time_period).label
         except ValueError as exc:
-            summary.reject(str(exc))
+            summary.reject(str(exc), example)
             continue
-        code, note = _area_code(row, current)
-        if not code:
-            summary.reject(f"{level} row without an area code")
+        code, problem = _area_code(row, level, geography, siblings)
+        if problem:
+            summary.reject(problem, example)
             continue
-        for item in mapping.measures:
-            if not _keep(row, item.where):
-                continue
-            measure = catalogue.measures[item.measure]
-            try:
-                numerator = _cell(row, item.numerator)
-                denominator = _cell(row, item.denominator) if item.denominator else ""
-                value = _cell(row, item.value) if item.value else ""
-            except _NotANumber as exc:
-                summary.reject(f"{item.measure}: {exc}")
-                continue
-            if numerator == "":
-                summary.reject(f"{item.measure}: empty numerator cell")
-                continue
-            if item.denominator_from:
-                denominator = lookups[item.denominator_from].get((code, period), "")
-                if denominator == "":
-                    summary.reject(
-                        f"{item.measure}: no {item.denominator_from} for the area and year "
-                        "(import its mapping first)"
-                    )
-                    continue
-            if MARKER_PATTERN.match(numerator) or (
-                measure.needs_denominator and MARKER_PATTERN.match(denominator)
-            ):
-                marker = numerator if MARKER_PATTERN.match(numerator) else denominator
-                numerator, denominator, value = marker, "", marker
-                summary.markers[f"[{marker}]"] += 1
-            elif MARKER_PATTERN.match(value):
-                value = ""  # the counts are published; the percentage is computed from them
-            elif measure.needs_denominator and denominator == "" and value == "":
-                summary.reject(f"{item.measure}: empty denominator cell")
-                continue
-            written[(item.measure, code, period)] = {
-                "area_code": code,
-                "period": period,
-                "measure_id": item.measure,
-                "numerator": numerator,
-                "denominator": denominator if measure.needs_denominator else "",
-                "value": value,
-                "note": note,
-            }
-            summary.measures[item.measure] += 1
-            (summary.comparators if level in LEVEL_CODES else summary.areas).add(code)
-    output = out_dir / f"{mapping.mapping}.csv"
-    write_extract(list(written.values()), output)
-    summary.output = output
-    summary.rows_written = len(written)
-    return summary
+        published = row.get("new_la_code", "") if level == LA_LEVEL else ""
+        note = f"published under code {published}" if published and published != code else ""
+        summary.use(row.line, example)
+        for item in items:
+            figures, problem = _figures(
+                row,
+                item,
+                catalogue.measures[item.measure],
+                lookups.get(item.denominator_from) or {},
+                (code, period),
+            )
+            fields = {"area_code": code, "period": period, "measure_id": item.measure}
+            candidate = Candidate({**fields, **figures, "note": note}, row.line)
+            if problem:
+                refused.append((candidate, problem))
+            else:
+                candidates.append(candidate)
+    return finish_import(
+        summary,
+        candidates,
+        refused,
+        geography=geography,
+        catalogue=catalogue,
+        output=out_dir / f"{mapping.mapping}.csv",
+    )

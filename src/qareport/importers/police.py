@@ -18,9 +18,9 @@ from pathlib import Path
 from qareport.config.periods import Period
 from qareport.errors import ExtractError
 from qareport.importers.areas import force_key, slug
-from qareport.importers.common import ImportSummary, iter_csv_rows, read_csv_rows, write_extract
+from qareport.importers.common import Candidate, ImportSummary, iter_csv_rows, read_csv_rows
 
-__all__ = ["CHILD_OFFENCES", "force_parameters", "import_police_outcomes"]
+__all__ = ["CHILD_OFFENCES", "force_parameters", "read_police_outcomes"]
 
 # Home Office offence codes of offences against children, by group.
 CHILD_OFFENCES = {
@@ -50,7 +50,9 @@ def _forces(lad_pfa: Path) -> dict[str, tuple[str, str]]:
     return {force_key(r["PFA23NM"]): (r["PFA23CD"], r["PFA23NM"]) for r in rows}
 
 
-def import_police_outcomes(source: Path, lad_pfa: Path, out_dir: Path) -> ImportSummary:
+def read_police_outcomes(source: Path, lad_pfa: Path) -> tuple[ImportSummary, list[Candidate]]:
+    """Each force's returns by quarter and year, and every row's fate so far; written by
+    `finish_import` once the forces are areas of the workbook."""
     rows = iter_csv_rows(source)
     header = next(rows)
     missing = [c for c in (*COLUMNS, OUTCOMES) if c not in header]
@@ -64,28 +66,33 @@ def import_police_outcomes(source: Path, lad_pfa: Path, out_dir: Path) -> Import
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
         summary.rows_read += 1
+        example = (
+            f"line {row.line}: {row['force_name']} {row['financial_year']} {row['offence_code']}"
+        )
         if row["offence_code"] not in CHILD_OFFENCES:
-            summary.reject("not an offence against children")
+            summary.skip("not an offence against children", example)
             continue
         key = force_key(row["force_name"])
         if key in NOT_TERRITORIAL:
-            summary.reject("not one of the 43 territorial forces")
+            summary.skip("not one of the 43 territorial forces", example)
             continue
         if key not in forces:
-            summary.reject(f"force {row['force_name']!r} not in the force area lookup")
+            summary.reject("force not in the force area lookup", example)
             continue
         cell = row[OUTCOMES]
         if not re.fullmatch(r"-?\d+", cell):  # negative: a later reclassification, kept
-            summary.reject(f"outcomes recorded is {cell!r}, not a count")
+            summary.reject(f"outcomes recorded is {cell[:20]!r}, not a count", example)
             continue
         try:
             start = int(row["financial_year"].split("/")[0])
             quarter = int(row["financial_quarter"])
             period = Period(start).quarters()[quarter - 1].label
         except (ValueError, IndexError):
-            summary.reject("financial year or quarter not understood")
+            summary.reject("financial year or quarter not understood", example)
             continue
-        counts = totals[(forces[key][0], period)]
+        group = (forces[key][0], period)
+        summary.use(group, example)
+        counts = totals[group]
         counts[0] += int(cell)
         counts[1] += int(cell) if row["outcome_group"] == CHARGED else 0
         counts[2] += int(cell) if row["outcome_group"].startswith(EVIDENTIAL) else 0
@@ -96,31 +103,27 @@ def import_police_outcomes(source: Path, lad_pfa: Path, out_dir: Path) -> Import
         if len(quarters) == 4:  # a year only when all four quarters are there
             totals[(code, year)] = [sum(q[i] for q in quarters) for i in range(3)]
     out = []
+    names = {code: name for code, name in forces.values()}
     for (code, period), (total, charged, evidential) in totals.items():
+        made = f"{names.get(code, code)} {period}"
+        fields = dict(area_code=code, period=period)
         out.append(
-            dict(area_code=code, period=period, measure_id="police-child-offences", numerator=total)
+            Candidate(
+                {**fields, "measure_id": "police-child-offences", "numerator": str(total)},
+                (code, period),
+                made,
+            )
         )
         for measure_id, count in (
             ("police-child-charged", charged),
             ("police-child-evidential-difficulties", evidential),
         ):
+            figures = {"numerator": str(count), "denominator": str(total)}
             out.append(
-                dict(
-                    area_code=code,
-                    period=period,
-                    measure_id=measure_id,
-                    numerator=count,
-                    denominator=total,
-                )
+                Candidate({**fields, "measure_id": measure_id, **figures}, (code, period), made)
             )
-        summary.areas.add(code)
         summary.years.add(period[:7])
-    for row in out:
-        summary.measures[row["measure_id"]] += 1
-    output = out_dir / "police-outcomes.csv"
-    write_extract(out, output)
-    summary.output, summary.rows_written = output, len(out)
-    return summary
+    return summary, out
 
 
 def force_parameters(codes: set[str], years: set[str], lad_pfa: Path) -> dict[str, dict]:

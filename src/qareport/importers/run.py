@@ -9,9 +9,9 @@ from typing import Any
 from qareport.config.project import Project
 from qareport.config.yamlio import dump_yaml, load_yaml
 from qareport.importers.areas import la_parameters, write_area_files
-from qareport.importers.common import ImportSummary
-from qareport.importers.ees import import_ees, load_mapping
-from qareport.importers.police import force_parameters, import_police_outcomes
+from qareport.importers.common import ImportSummary, finish_import
+from qareport.importers.ees import import_ees, load_mapping, published_comparators
+from qareport.importers.police import force_parameters, read_police_outcomes
 
 __all__ = ["IMPORTED", "import_dfe_ees", "import_la_areas", "import_police", "setup_hint"]
 
@@ -67,18 +67,34 @@ def setup_hint(project: Project, comparators: AbstractSet[str] = frozenset()) ->
 def import_dfe_ees(
     project: Project, source: Path, mapping_ref: str
 ) -> tuple[ImportSummary, str | None]:
+    """Rows are placed by the workbook's register of areas, so areas come first
+    (`import la-areas`); national and regional rows need their codes as comparators."""
     _ensure_defaults(project)
     project = Project.open(project.root)  # defaults may be new
     mapping, _ = load_mapping(mapping_ref, project.root, project.catalogue)
-    summary = import_ees(source, mapping, project.catalogue, project.root / IMPORTED)
-    return summary, _ensure_defaults(project, summary.comparators)
+    hint = _ensure_defaults(project, published_comparators(source, mapping))
+    project = Project.open(project.root)  # comparator codes may be new
+    summary = import_ees(
+        source, mapping, project.catalogue, project.root / IMPORTED, project.geography
+    )
+    return summary, hint
 
 
 def import_police(project: Project, source: Path, lad_pfa: Path) -> tuple[ImportSummary, str]:
     hint = _ensure_defaults(project)
-    summary = import_police_outcomes(source, lad_pfa, project.root / IMPORTED)
-    written, kept = write_area_files(
-        project.parameters_dir, force_parameters(summary.areas, summary.years, lad_pfa), source.name
+    summary, candidates = read_police_outcomes(source, lad_pfa)
+    codes = {c.fields["area_code"] for c in candidates}
+    written, kept, _ = write_area_files(
+        project.parameters_dir, force_parameters(codes, summary.years, lad_pfa), source.name
+    )
+    project = Project.open(project.root)  # the forces are areas now
+    finish_import(
+        summary,
+        candidates,
+        [],
+        geography=project.geography,
+        catalogue=project.catalogue,
+        output=project.root / IMPORTED / "police-outcomes.csv",
     )
     note = f"{written} force parameter files written, {kept} edited ones kept"
     return summary, "\n".join(x for x in (hint, note) if x)
@@ -90,6 +106,9 @@ def import_la_areas(
     hint = _ensure_defaults(project)
     areas = la_parameters(ees, neighbours, districts, lad_pfa)
     names = ", ".join(p.name for p in ees)
-    written, kept = write_area_files(project.parameters_dir, areas, names)
-    note = f"{len(areas)} local authorities: {written} parameter files written, {kept} edited kept"
+    written, kept, recoded = write_area_files(project.parameters_dir, areas, names)
+    note = (
+        f"{len(areas)} local authorities: {written} parameter files written, {kept} edited kept"
+        + (f" ({recoded} given the code the newest file uses)" if recoded else "")
+    )
     return "\n".join(x for x in (hint, note) if x)

@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from qareport.config.catalogue import Catalogue
+from qareport.config.geography import Geography
 from qareport.config.markers import MARKER_PATTERN, MARKERS
 from qareport.config.periods import is_period
 from qareport.errors import ExtractError
@@ -74,7 +75,7 @@ def _is_number(cell: str) -> bool:
     return cell == "" or bool(re.match(_NUMBER_RE, cell)) or bool(MARKER_PATTERN.match(cell))
 
 
-def _raw_schema(catalogue: Catalogue, area_codes: set[str]):
+def _raw_schema(catalogue: Catalogue, geography: Geography):
     import pandera.pandas as pa  # imported here: only validation needs it
 
     number_check = pa.Check(
@@ -83,7 +84,9 @@ def _raw_schema(catalogue: Catalogue, area_codes: set[str]):
     return pa.DataFrameSchema(
         {
             "area_code": pa.Column(
-                str, pa.Check.isin(sorted(area_codes), name="known_area"), nullable=False
+                str,
+                pa.Check(lambda s: s.map(geography.accepts), name="known_area"),
+                nullable=False,
             ),
             "period": pa.Column(str, pa.Check(lambda s: s.map(is_period), name="period_form")),
             "measure_id": pa.Column(
@@ -115,7 +118,7 @@ _ADVICE = {
 
 
 def _schema_issues(
-    exc, frame: pd.DataFrame, label: str, area_codes: set[str]
+    exc, frame: pd.DataFrame, label: str, geography: Geography
 ) -> list[ExtractIssue]:
     issues = []
     cases = exc.failure_cases
@@ -129,7 +132,7 @@ def _schema_issues(
         value = _short(str(case.failure_case))
         message = advice.format(value=value) if advice else f"{value!r} failed {case.check}"
         if column == "area_code":
-            message = unknown_area_message(str(case.failure_case), area_codes)
+            message = unknown_area_message(str(case.failure_case), geography.codes)
         # a row for an unknown code belongs to no area's book: it is left out of all of them
         issues.append(ExtractIssue(label, index + 2, column, message, frame.at[index, "area_code"]))
     return issues
@@ -212,8 +215,22 @@ def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[E
     return issues
 
 
+def _resolve_codes(frame: pd.DataFrame, geography: Geography) -> pd.DataFrame:
+    """Each row under the code its area's figures are kept under (a former code, an older
+    key or a joint return's codes in any order resolved), the code it came under noted."""
+    resolved = frame["area_code"].map(geography.canonical)
+    changed = resolved != frame["area_code"]
+    if not changed.any():
+        return frame
+    frame = frame.copy()
+    unnoted = changed & (frame["note"] == "")
+    frame.loc[unnoted, "note"] = "published under code " + frame.loc[unnoted, "area_code"]
+    frame["area_code"] = resolved
+    return frame
+
+
 def _validate_table(
-    frame: pd.DataFrame, label: str, catalogue: Catalogue, area_codes: set[str]
+    frame: pd.DataFrame, label: str, catalogue: Catalogue, geography: Geography
 ) -> tuple[pd.DataFrame, list[ExtractIssue]]:
     missing = [c for c in REQUIRED if c not in frame.columns]
     if "numerator" not in frame.columns and "value" not in frame.columns:
@@ -245,14 +262,14 @@ def _validate_table(
     for column in COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
-    frame = frame.map(str.strip)
+    frame = _resolve_codes(frame.map(str.strip), geography)
     from pandera.errors import SchemaErrors
 
     try:
-        _raw_schema(catalogue, area_codes).validate(frame, lazy=True)
+        _raw_schema(catalogue, geography).validate(frame, lazy=True)
         issues: list[ExtractIssue] = []
     except SchemaErrors as exc:
-        issues = _schema_issues(exc, frame, label, area_codes)
+        issues = _schema_issues(exc, frame, label, geography)
     bad_rows = {i.row - 2 for i in issues if i.row is not None}
     clean = frame.drop(index=list(bad_rows))
     clean = clean.assign(marker=_markers(clean))
@@ -269,7 +286,7 @@ def validate_extracts(
     paths: list[Path],
     catalogue: Catalogue,
     *,
-    area_codes: set[str],
+    geography: Geography,
     root: Path | None = None,
     members: dict[str, set[str]] | None = None,
 ) -> ValidatedExtracts:
@@ -288,11 +305,11 @@ def validate_extracts(
             if path.name.lower().endswith((".cases.csv", ".cases.parquet")):
                 from qareport.ingest.caselevel import aggregate_cases
 
-                frame, found = aggregate_cases(path, label, catalogue, area_codes)
+                frame, found = aggregate_cases(path, label, catalogue, geography.codes)
                 tables = [(label, frame, found)]
             else:
                 tables = [
-                    (name, *_validate_table(table, name, catalogue, area_codes))
+                    (name, *_validate_table(table, name, catalogue, geography))
                     for name, table in read_tables(path, label)
                 ]
         except ExtractError as exc:
@@ -346,8 +363,14 @@ def _drop_cross_file_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list
                     other.source_file,
                     int(other.source_row),
                     None,
-                    f"the same return is also in {first.source_file} row {first.source_row}; "
-                    "keep it in one file only",
+                    f"the same return is also in {first.source_file} row {first.source_row}"
+                    + (
+                        f" (one of them under a former code: {other.note})"
+                        if other.note.startswith("published under code")
+                        or first.note.startswith("published under code")
+                        else ""
+                    )
+                    + "; keep one of them",
                     other.area_code,
                 )
             )

@@ -179,11 +179,10 @@ def open_store(
     if rebuild or _stored_inputs(path) != inputs:
         from qareport.ingest.extracts import validate_extracts
 
-        area_codes = project.known_codes()
         validated = validate_extracts(
             project.data_paths(),
             project.catalogue,
-            area_codes=area_codes,
+            geography=project.geography,
             root=project.root,
             members=project.member_agencies(),
         )

@@ -30,6 +30,7 @@ from qareport.pipeline.options import BuildOptions
 from qareport.pipeline.provenance import appendix_rows, build_provenance, stamp_notebook
 from qareport.render import engines
 from qareport.render.html import render_html
+from qareport.render.spreadsheet import SPREADSHEET_NAME, write_figures
 from qareport.sheet.payload import read_sheet
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class BookResult:
     period: str
     html: Path
     pdf: Path
+    figures: Path  # report-book-data.xlsx: the figures behind every chart
     executed: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -162,6 +164,7 @@ def build_book(
             )
             html_path = staging / "report-book.html"
             html_path.write_text(render_html(book), encoding="utf-8")
+            write_figures(book, staging)
             progress("rendering PDF")
             engine.render(book, staging)
             write_manifest(
@@ -190,6 +193,7 @@ def build_book(
         period=when.label,
         html=final / "report-book.html",
         pdf=final / "report-book.pdf",
+        figures=final / SPREADSHEET_NAME,
         executed=executed,
         reused=reused,
         seconds=time.perf_counter() - started,

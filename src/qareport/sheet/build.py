@@ -39,6 +39,7 @@ from qareport.sheet.context import (
     SPCSettings,
 )
 from qareport.sheet.formatting import format_count, format_value
+from qareport.sheet.joint import joint_codes_among, take_joint_returns
 from qareport.sheet.measures import comparators, compute_values, display, series_periods
 from qareport.sheet.model import Chart, MeasureView, Point, SheetData
 from qareport.sheet.stats import (
@@ -55,6 +56,7 @@ from qareport.sheet.wording import (
     funnel_alt,
     funnel_sentence,
     interval_text,
+    joint_sentence,
     judge,
     rank_text,
     spc_alt,
@@ -100,13 +102,15 @@ def _with_region(
     everyone: list[AreaParameters],
     published: pd.DataFrame,
     national_code: str | None,
+    codes: list[str],
 ) -> SheetContext:
     """Add the regional comparator: the region's published figure where one was imported,
-    else the mean of the other areas in the same region."""
+    else the mean of the other areas in the same region (a joint return counted once)."""
     area = context.area
     region_codes = tuple(
         a.code for a in everyone if area.region and a.region == area.region and a.code != area.code
     )
+    region_codes += tuple(joint_codes_among(codes, region_codes, area.code))
     published_rows = Published(published, national_code, area.region_code)
     compared = replace(
         context.comparators,
@@ -141,10 +145,18 @@ def build_sheet(
     years = {p.year for p in context.window + context.annual_window}
     wanted = sorted({p.label for y in years for p in (y, *y.quarters())})
     raw = open_built_store(project).returns([m.id for m in measures], wanted)
+    raw, joint_notes = take_joint_returns(raw, area.code, project.geography)
     values = compute_values(raw, catalogue.measures, context.suppression)
     # published national and regional rows are comparators, never part of a pool or funnel
     everyone = project.loaded_areas()
     comparator_codes = project.comparator_codes(everyone)
+    codes = raw["area_code"].drop_duplicates().tolist()
+    peers = (*area.peer_group, *joint_codes_among(codes, area.peer_group, area.code))
+    context = replace(
+        context,
+        joint_notes=joint_notes,
+        comparators=replace(context.comparators, peers=peers),
+    )
     published = values[values["area_code"].isin(comparator_codes)]
     frames = SheetFrames(
         values=values[~values["area_code"].isin(comparator_codes)],
@@ -155,6 +167,7 @@ def build_sheet(
         everyone=everyone,
         published=published,
         national_code=project.defaults.national_code,
+        codes=codes,
     )
     views = [measure_view(measure, context=context, frames=frames) for measure in measures]
     digest_rows = frames.raw[frames.raw["area_code"] == area.code].drop(
@@ -243,6 +256,7 @@ def _series(
                 national=display(measure, national) if not math.isnan(national) else "",
                 numerator=_count(row, "numerator"),
                 denominator=_count(row, "denominator") if measure.needs_denominator else "",
+                note=context.joint_notes.get((measure.id, period.label), ""),
             )
         )
         series.area.append(None if math.isnan(value) else value)
@@ -331,6 +345,7 @@ def _trend_view(
         low_base=low_base,
         spc=spc,
         funnel=funnel.sentence if funnel else no_funnel,
+        joint=joint_sentence(series.points, context.area.name),
     )
     if not (context.draw and has_data):
         return MeasureView(**view, chart=None, extra=None, extra_kind="")

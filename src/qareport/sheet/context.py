@@ -7,6 +7,7 @@ per-measure code instead of a long list of loose values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -81,6 +82,8 @@ class SheetContext:
     suppression: Suppression
     low_base: int = 30
     draw: bool = True
+    # (measure id, period) -> "joint return with ...", where the area's figure is joint
+    joint_notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def chart_id(self, measure: Measure) -> str:
         return f"{self.area.id}-{self.period.label}-{measure.id}"

@@ -36,7 +36,8 @@ def format_value(measure: Measure, value: float | None, marker: str = "", short=
         return f"{value:.1f}%"
     if measure.unit is Unit.RATE:
         text = f"{value:,.1f}"
-        return text if short else f"{text} per {measure.per:,}"
+        # an average (per 1: cases per social worker) reads as the number itself
+        return text if short or measure.per == 1 else f"{text} per {measure.per:,}"
     return format_count(value)
 
 
@@ -49,5 +50,5 @@ def format_change(measure: Measure, change: float) -> str:
     if measure.unit is Unit.PERCENT:
         return f"{direction} {size:.1f} percentage points"
     if measure.unit is Unit.RATE:
-        return f"{direction} {size:,.1f} per {measure.per:,}"
+        return f"{direction} {size:,.1f}" + (f" per {measure.per:,}" if measure.per != 1 else "")
     return f"{direction} {format_count(size)}"

@@ -26,6 +26,7 @@ class Point(StrictModel):
     national: str = ""
     numerator: str = ""
     denominator: str = ""
+    note: str = ""  # e.g. "joint return with West Northamptonshire"
 
 
 class Chart(StrictModel):
@@ -83,6 +84,7 @@ class MeasureView(StrictModel):
     low_base: bool = False
     spc: str = ""  # variation and assurance in words, for quarterly measures
     funnel: str = ""  # where the area lies against all areas' funnel limits, in words
+    joint: str = ""  # which periods' figures are a joint return with another area, in words
     extra: Chart | None = None  # the SPC chart (quarterly) or the funnel plot (annual)
     extra_kind: str = ""
     chart: Chart | None = None

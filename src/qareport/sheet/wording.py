@@ -13,6 +13,7 @@ import math
 from qareport.config.catalogue import Measure, Polarity, Unit
 from qareport.config.periods import Period
 from qareport.sheet.formatting import format_change
+from qareport.sheet.model import Point
 from qareport.sheet.stats import XmR, assurance, variation
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "funnel_sentence",
     "funnel_words",
     "interval_text",
+    "joint_sentence",
     "judge",
     "rank_text",
     "spc_alt",
@@ -156,3 +158,23 @@ def funnel_alt(measure: Measure, period: str, areas: int, sentence: str) -> str:
         f"Funnel plot of {measure.title.lower()}, {period}: "
         f"{areas} areas by the size of their base. {sentence}"
     )
+
+
+def joint_sentence(points: list[Point], area_name: str) -> str:
+    """Which periods on show are a joint return, said once per partner: 'Figures for
+    2023-24 and 2024-25 are a joint return with West Northamptonshire: one figure for
+    both, counted once in every comparison.'"""
+    by_note: dict[str, list[str]] = {}
+    for point in points:
+        if point.note:
+            by_note.setdefault(point.note, []).append(point.period)
+    sentences = []
+    for note, periods in by_note.items():
+        when = periods[0] if len(periods) == 1 else ", ".join(periods[:-1]) + " and " + periods[-1]
+        verb = "is a" if len(periods) == 1 else "are a"
+        sentences.append(
+            f"{'The figure' if len(periods) == 1 else 'Figures'} for {when} {verb} {note}: "
+            f"one figure for {area_name} and its partner together, counted once in every "
+            "comparison."
+        )
+    return " ".join(sentences)
