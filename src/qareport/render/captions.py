@@ -55,8 +55,9 @@ class Caption:
 
 def _latest(m: MeasureView) -> Line:
     spans = [Span(f"{m.latest_period}: "), Span(m.latest, "strong")]
-    if m.denominator:
-        spans.append(Span(f" ({m.numerator} of {m.denominator})"))
+    if m.denominator:  # a share is "9 of 41"; a rate or average "700 over 41.3"
+        word = "of" if m.unit == "percent" else "over"
+        spans.append(Span(f" ({m.numerator} {word} {m.denominator})"))
     spans.append(Span(f", {m.change}"))
     if m.judgement in ("better", "worse"):
         spans += [Span(" "), Span(f"({m.judgement})", m.judgement)]

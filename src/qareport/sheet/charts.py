@@ -285,7 +285,7 @@ def _legend(ax, columns: int, below: float = 0.14, fontsize: float = 7.5) -> Non
 
 
 def _rate_label(ax, measure: Measure) -> None:
-    if measure.unit is Unit.RATE:
+    if measure.unit is Unit.RATE and measure.per != 1:  # an average needs no "per 1"
         ax.set_ylabel(f"per {measure.per:,}", fontsize=8)
 
 
