@@ -90,10 +90,11 @@ class Geography:
         area (then the row is for no area, and said to be)."""
         if not is_joint(code):
             return self.resolve(code) or code
-        members = [self.area_of(part) for part in joint_members(code)]
-        if len(members) < 2 or None in members:
+        found = [self.area_of(part) for part in joint_members(code)]
+        members = [m for m in found if m is not None]
+        if len(found) < 2 or len(members) < len(found):
             return code
-        unique = sorted(set(members))  # type: ignore[arg-type]
+        unique = sorted(set(members))
         return unique[0] if len(unique) == 1 else JOINT_SEPARATOR.join(unique)
 
     def accepts(self, code: str) -> bool:

@@ -180,9 +180,7 @@ def _recode(path: Path, params: dict) -> bool:
     return changed
 
 
-def write_area_files(
-    folder: Path, areas: dict[str, dict], source: str
-) -> tuple[int, int, int]:
+def write_area_files(folder: Path, areas: dict[str, dict], source: str) -> tuple[int, int, int]:
     """Write each area's parameters; returns (written, kept because someone edited them,
     of those kept the ones given a new code).
 

@@ -256,7 +256,7 @@ def iter_csv_rows(path: Path):
             raise ExtractError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from None
 
 
-def write_extract(rows: list[dict[str, object]], path: Path) -> None:
+def write_extract(rows: list[dict[str, str]], path: Path) -> None:
     """The extract, sorted so that the same input always gives the same bytes."""
     ordered = sorted(rows, key=lambda r: (r["measure_id"], r["area_code"], r["period"]))
     path.parent.mkdir(parents=True, exist_ok=True)

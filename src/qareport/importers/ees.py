@@ -152,12 +152,12 @@ class _NotANumber(ValueError):
     """A figure cell the publisher filled with something that is neither number nor marker."""
 
 
-def newest_by_old_code(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+def newest_by_old_code(rows: list[Row]) -> dict[str, Row]:
     """Old 3-digit code -> the authority's row from the newest year it appears in.
 
     The old code survives a change of the 9-character code (Buckinghamshire kept 825
     when E10000002 became E06000060), so it is what ties an authority's years together."""
-    newest: dict[str, dict[str, str]] = {}
+    newest: dict[str, Row] = {}
     for row in rows:
         if row.get("geographic_level") != LA_LEVEL or not row.get("old_la_code"):
             continue
@@ -212,10 +212,11 @@ def _area_code(
         pairs = list(zip(news, olds, strict=True))
     else:
         pairs = [(new, "") for new in news] or [("", old) for old in olds]
-    members = [geography.area_of(new, old, *sorted(siblings.get(old, ()))) for new, old in pairs]
-    if None in members:
+    keys = [(new, old, *sorted(siblings.get(old, ()))) for new, old in pairs]
+    members = [m for k in keys if (m := geography.area_of(*k)) is not None]
+    if len(members) < len(keys):
         return "", NO_AREA
-    unique = sorted(set(members))  # type: ignore[arg-type]
+    unique = sorted(set(members))
     return (unique[0] if len(unique) == 1 else JOINT_SEPARATOR.join(unique)), ""
 
 
@@ -350,7 +351,7 @@ def import_ees(
                 row,
                 item,
                 catalogue.measures[item.measure],
-                lookups.get(item.denominator_from) or {},
+                lookups.get(item.denominator_from or "", {}),
                 (code, period),
             )
             fields = {"area_code": code, "period": period, "measure_id": item.measure}
