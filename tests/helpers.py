@@ -33,6 +33,19 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def data_table(book_html: str, measure_title: str) -> dict[str, list[str]]:
+    """The 'data behind this chart' table of a measure: period -> its cells as shown."""
+    import html
+
+    text = html.unescape(book_html)
+    start = text.index(f"<caption>{measure_title}, ")
+    body = text[start : text.index("</table>", start)]
+    return {
+        period: re.findall(r"<td[^>]*>([^<]*)</td>", cells)
+        for period, cells in re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', body)
+    }
+
+
 def sheet_ids(book_html: str) -> list[str]:
     """The content area ids of a book's sheets, in order."""
     return re.findall(r'<section class="page sheet" id="sheet-([a-z0-9-]+)"', book_html)

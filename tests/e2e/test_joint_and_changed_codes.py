@@ -11,7 +11,7 @@ import openpyxl
 import pypdf
 import pytest
 
-from helpers import run_cli
+from helpers import data_table, run_cli
 from publication import AUTHORITIES, WORKFORCE, workbook, workforce_rows, write_csv
 from qareport import build_book
 
@@ -35,13 +35,7 @@ def _published(name: str, year: str) -> str:
 
 
 def _table(book_html: str) -> dict[str, list[str]]:
-    text = htmllib.unescape(book_html)
-    start = text.index(f"<caption>{TITLE}, ")
-    body = text[start : text.index("</table>", start)]
-    return {
-        period: re.findall(r"<td[^>]*>([^<]*)</td>", cells)
-        for period, cells in re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', body)
-    }
+    return data_table(book_html, TITLE)
 
 
 def _pdf_text(path) -> str:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import csv
 import gzip
-import html as htmllib
 import random
 import re
 from collections import defaultdict
 
 import pytest
 
-from helpers import REALDATA, REPO, run_cli
+from helpers import REALDATA, REPO, data_table, run_cli
 from qareport import build_book
 
 pytestmark = pytest.mark.skipif(
@@ -71,17 +70,6 @@ def real(tmp_path_factory):
     assert police.returncode == 0, police.stderr
     outputs["police"] = police.stdout
     return root, outputs
-
-
-def _table(book_html: str, measure_title: str) -> dict[str, list[str]]:
-    """The 'data behind this chart' table of a measure: period -> its cells as shown."""
-    book_html = htmllib.unescape(book_html)
-    start = book_html.index(f"<caption>{measure_title}, ")
-    body = book_html[start : book_html.index("</table>", start)]
-    rows = {}
-    for period, cells in re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', body):
-        rows[period] = re.findall(r'<td class="num">([^<]*)</td>', cells)
-    return rows
 
 
 def _published(value: str) -> str:
@@ -143,7 +131,7 @@ def sampled_books(real):
 def test_percentages_on_the_sheets_equal_the_published_ones_every_year(sampled_books):
     for code, book in sampled_books.items():
         for mapping, title, column in PERCENTAGES:
-            shown = _table(book, title)
+            shown = data_table(book, title)
             published = {
                 _label(r["time_period"]): r[column]
                 for r in _rows(mapping)
@@ -172,7 +160,7 @@ def test_rates_per_10000_are_computed_from_the_published_counts(sampled_books):
         for r in _rows("ons-population")
     }
     for code, book in sampled_books.items():
-        shown = _table(book, "Referrals to children's social care per 10,000 children")
+        shown = data_table(book, "Referrals to children's social care per 10,000 children")
         for r in _rows("dfe-cin-c1"):
             period = _label(r["time_period"])
             if r["new_la_code"] != code or (code, period) not in population:
@@ -183,12 +171,12 @@ def test_rates_per_10000_are_computed_from_the_published_counts(sampled_books):
 
 
 def test_suppressed_cells_render_as_c_and_a_changed_code_keeps_its_history(sampled_books):
-    westminster = _table(
+    westminster = data_table(
         sampled_books["E09000033"], "Child protection plans that are a second or later plan"
     )
     assert westminster["2022-23"][0] == "[c]"
     assert westminster["2020-21"][0] == "[c]"
-    bucks = _table(sampled_books["E06000060"], "Re-referrals within 12 months")
+    bucks = data_table(sampled_books["E06000060"], "Re-referrals within 12 months")
     # 2014-15 was published under Buckinghamshire's county code, E10000002
     assert bucks["2014-15"][0] == "27.3%" and bucks["2024-25"][0] == "22.8%"
     assert "Statistical neighbours mean" in sampled_books["E06000060"]
@@ -210,7 +198,7 @@ def test_police_outcome_shares_equal_the_home_office_counts(real):
             if row["outcome_group"] == "Charged/Summonsed":
                 counts["charged"] += int(cell)
     book = build_book(root, "avon-and-somerset-police", "2017-18").html.read_text("utf-8")
-    table = _table(book, "Offences against children ending in charge or summons")
+    table = data_table(book, "Offences against children ending in charge or summons")
     assert list(table) == ["2017-18"], "trends as long as the data: no empty years"
     shown = table["2017-18"]
     assert shown[0] == f"{counts['charged'] / counts['all'] * 100:.1f}%"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from qareport.config.parameters import AreaParameters
 
-__all__ = ["JOINT_SEPARATOR", "Geography", "is_joint", "joint_members"]
+__all__ = ["JOINT_SEPARATOR", "Geography", "is_joint", "joint_code", "joint_members"]
 
 JOINT_SEPARATOR = " / "
 _JOINT_SPLIT = re.compile(r"\s*[/&,;+]\s*")
@@ -34,6 +34,13 @@ def is_joint(code: str) -> bool:
 def joint_members(code: str) -> list[str]:
     """The codes a joint code joins, in its order; a single code is its own only member."""
     return [part for part in _JOINT_SPLIT.split(code.strip()) if part]
+
+
+def joint_code(members: list[str]) -> str:
+    """The one code a return for these areas is kept under: an area's own code when all
+    are the same area, else the codes sorted and joined by " / "."""
+    unique = sorted(set(members))
+    return unique[0] if len(unique) == 1 else JOINT_SEPARATOR.join(unique)
 
 
 @dataclass(frozen=True)
@@ -94,8 +101,7 @@ class Geography:
         members = [m for m in found if m is not None]
         if len(found) < 2 or len(members) < len(found):
             return code
-        unique = sorted(set(members))
-        return unique[0] if len(unique) == 1 else JOINT_SEPARATOR.join(unique)
+        return joint_code(members)
 
     def accepts(self, code: str) -> bool:
         """A code the store keeps: known, or a joint code whose members are all areas."""

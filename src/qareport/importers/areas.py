@@ -158,11 +158,9 @@ def _recode(path: Path, params: dict) -> bool:
     data = yaml.load(path.read_text(encoding="utf-8"))
     old_code = str(data.get("code", ""))
     former = [str(c) for c in data.get("former_codes") or []]
-    wanted_former = [
-        c
-        for c in dict.fromkeys([*former, old_code, *params.get("former_codes", [])])
-        if c and c != params["code"]
-    ]
+    wanted_former = _former_codes(
+        params["code"], [*former, old_code, *params.get("former_codes", [])]
+    )
     changed = False
     if old_code != params["code"]:
         data["code"] = params["code"]
@@ -215,9 +213,11 @@ def _merge_codes(path: Path, params: dict) -> dict:
 
     before = load_yaml(path) or {}
     older = [str(before.get("code", "")), *[str(c) for c in before.get("former_codes") or []]]
-    former = [
-        c
-        for c in dict.fromkeys([*params.get("former_codes", []), *older])
-        if c and c != params["code"]
-    ]
+    former = _former_codes(params["code"], [*params.get("former_codes", []), *older])
     return {**params, "former_codes": former} if former else params
+
+
+def _former_codes(code: str, candidates: list[str]) -> list[str]:
+    """Codes an area had, once each in the order given, never its current `code`: what an
+    area keeps when its code changes."""
+    return [c for c in dict.fromkeys(candidates) if c and c != code]

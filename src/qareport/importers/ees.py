@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from qareport.config.catalogue import ID_PATTERN, Catalogue
-from qareport.config.geography import JOINT_SEPARATOR, Geography, is_joint, joint_members
+from qareport.config.geography import Geography, is_joint, joint_code, joint_members
 from qareport.config.markers import MARKER_PATTERN, marker_token
 from qareport.config.periods import Period
 from qareport.config.yamlio import load_model
@@ -216,8 +216,7 @@ def _area_code(
     members = [m for k in keys if (m := geography.area_of(*k)) is not None]
     if len(members) < len(keys):
         return "", NO_AREA
-    unique = sorted(set(members))
-    return (unique[0] if len(unique) == 1 else JOINT_SEPARATOR.join(unique)), ""
+    return joint_code(members), ""
 
 
 def _example(row: Row) -> str:
