@@ -25,3 +25,32 @@ def test_validate_reports_ok_on_the_demo(workbook):
     result = run_cli("validate", cwd=workbook)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: 32 content areas, 115 measures, 19 areas")
+
+
+def test_executor_choices_are_checked_before_any_work(workbook, tmp_path):
+    def build(*extra: str, env_path: str | None = None):
+        import os
+        import subprocess
+        import sys
+
+        env = dict(os.environ)
+        if env_path:
+            env["PYTHONPATH"] = env_path
+        return subprocess.run(
+            [sys.executable, "-m", "qareport.cli", "build", "--area", "amberleigh",
+             "--period", "2025-26", *extra],
+            cwd=workbook, capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+
+    unknown = build("--executor", "slurm")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "Error: --executor 'slurm': give one of local, dask"
+    stray = build("--scheduler", "tcp://127.0.0.1:8786")
+    assert stray.returncode == 1 and "--scheduler is for --executor dask" in stray.stderr
+    # a machine without the [dask] extra: `distributed` cannot be imported
+    (tmp_path / "distributed.py").write_text("raise ImportError('No module named distributed')\n")
+    missing = build("--executor", "dask", env_path=str(tmp_path))
+    assert missing.returncode == 1
+    assert "pip install -e '.[dask]'" in missing.stderr and "--executor local" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    assert not (workbook / "output").exists(), "nothing is built or stored"

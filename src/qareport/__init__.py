@@ -39,6 +39,7 @@ _EXPORTS = {
     "RenderError": "errors",
     "Period": "config.periods",
     "parse_period": "config.periods",
+    "parse_periods": "config.periods",
     "Project": "config.project",
 }
 
@@ -61,11 +62,12 @@ __all__ = [
     "build_books",
     "load_catalogue",
     "parse_period",
+    "parse_periods",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from qareport.config.catalogue import Catalogue, load_catalogue
-    from qareport.config.periods import Period, parse_period
+    from qareport.config.periods import Period, parse_period, parse_periods
     from qareport.config.project import Project
     from qareport.errors import (
         CatalogueError,

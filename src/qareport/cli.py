@@ -54,7 +54,15 @@ def _bar() -> Progress:
 
 @app.command()
 def build(
-    period: Annotated[str, typer.Option(help="2025-26 (financial year) or 2025-26-Q3.")],
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            "--periods",
+            help="2025-26 (financial year) or 2025-26-Q3; several: 2024-25,2025-26 or "
+            "2021-22..2025-26.",
+        ),
+    ],
     area: Annotated[
         str | None, typer.Option("--area", "-a", help="One area: id, code or name.")
     ] = None,
@@ -64,6 +72,17 @@ def build(
     all_areas: Annotated[bool, typer.Option("--all", help="Every area in parameters/.")] = False,
     jobs: Annotated[
         int | None, typer.Option(min=1, help="Parallel workers for --all/--areas (default: cores).")
+    ] = None,
+    executor: Annotated[
+        str,
+        typer.Option(help="local (this machine's cores) or dask (needs the [dask] extra)."),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="A Dask scheduler's address (tcp://host:8786) for --executor dask; "
+            "default: a local cluster of --jobs workers."
+        ),
     ] = None,
     engine: Annotated[
         str, typer.Option(help=f"PDF engine: {' or '.join(engines.names())}.")
@@ -79,24 +98,36 @@ def build(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Build books: output/<area>/<period>/report-book.html and .pdf."""
-    from qareport.config.periods import check_edition, parse_period
+    from qareport.config.periods import check_edition, parse_periods
     from qareport.config.project import Project
+    from qareport.pipeline.batch import EXECUTORS, require_dask
     from qareport.pipeline.options import BuildOptions
 
     chosen = [bool(area), bool(areas), all_areas]
     if sum(chosen) != 1:
         raise QareportError("give exactly one of --area, --areas or --all")
+    if executor not in EXECUTORS:
+        raise QareportError(f"--executor {executor!r}: give one of {', '.join(EXECUTORS)}")
+    if scheduler and executor != "dask":
+        raise QareportError("--scheduler is for --executor dask; add it, or leave out --scheduler")
+    if executor == "dask":
+        require_dask()  # before any work
     engines.get(engine)  # an unknown engine, or one not installed here, stops before any work
-    check_edition(parse_period(period), edition)
+    periods = [p.label for p in parse_periods(period)]
+    for when in parse_periods(period):
+        check_edition(when, edition)
     proj = Project.open(project)
     options = BuildOptions(engine=engine, force=force, edition=edition, strict=strict)
-    if area:
-        _build_single(proj, area, period, options)
+    if area and len(periods) == 1 and executor == "local":
+        _build_single(proj, area, periods[0], options)
         return
-    names = (
-        proj.area_ids() if all_areas else [a.strip() for a in (areas or "").split(",") if a.strip()]
-    )
-    _build_batch(proj, names, period, jobs, options)
+    if area:
+        names = [area]
+    elif all_areas:
+        names = proj.area_ids()
+    else:
+        names = [a.strip() for a in (areas or "").split(",") if a.strip()]
+    _build_batch(proj, names, periods, jobs, options, executor=executor, scheduler=scheduler)
 
 
 def _build_single(proj, area: str, period: str, options) -> None:
@@ -130,27 +161,38 @@ def _build_single(proj, area: str, period: str, options) -> None:
     out.print(f"  {result.pdf}")
 
 
-def _build_batch(proj, names: list[str], period: str, jobs, options) -> None:
-    from qareport.config.periods import parse_period
+def _build_batch(
+    proj, names: list[str], periods: list[str], jobs, options, *, executor: str, scheduler
+) -> None:
     from qareport.pipeline.batch import build_books, default_jobs
 
-    parse_period(period)  # a bad period fails once, not once per area
     if not names:
         raise QareportError("no areas to build; check --areas or parameters/")
-    workers = min(jobs or default_jobs(), len(names))
+    books = len(names) * len(periods)
+    workers = min(jobs or default_jobs(), books)
+    shown = periods[0] if len(periods) == 1 else f"{len(periods)} periods"
+    where = f"on {scheduler}" if scheduler else f"{workers} workers"
+    if executor == "dask":
+        where += " (dask)"
     with _bar() as bar:
-        task = bar.add_task(f"{len(names)} books, {period}, {workers} workers", total=len(names))
+        task = bar.add_task(f"{books} books, {shown}, {where}", total=books)
         outcomes = build_books(
             proj.root,
             names,
-            period,
+            periods,
             jobs=workers,
             options=options,
+            executor=executor,
+            scheduler=scheduler,
             on_done=lambda _: bar.advance(task),
         )
     for outcome in outcomes:
         timing = f" in {outcome.seconds:.1f} s" if outcome.status != "failed" else ""
-        out.print(f"{outcome.area_id:24} {outcome.status:9} {outcome.detail}{timing}", markup=False)
+        when = f"{outcome.period:11}" if len(periods) > 1 else ""
+        out.print(
+            f"{outcome.area_id:24} {when}{outcome.status:9} {outcome.detail}{timing}",
+            markup=False,
+        )
     for warning in dict.fromkeys(w for o in outcomes for w in o.warnings):
         _one_line(f"Warning: {warning}")
     failed = [o for o in outcomes if o.status == "failed"]

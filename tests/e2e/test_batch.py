@@ -37,3 +37,13 @@ def test_build_needs_exactly_one_way_of_choosing_areas(workbook):
     result = run_cli("build", "--period", PERIOD, cwd=workbook)
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: give exactly one of --area, --areas or --all"
+
+
+def test_several_periods_in_one_command(workbook):
+    result = run_cli("build", "--area", "larkhaven", "--periods", "2024-25..2025-26", cwd=workbook)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split()[:3] for line in result.stdout.splitlines()[:-1]]
+    assert rows == [["larkhaven", "2024-25", "built"], ["larkhaven", "2025-26", "built"]]
+    for period in ("2024-25", "2025-26"):
+        html = (workbook / "output" / "larkhaven" / period / "report-book.html").read_text()
+        assert f"financial year {period}" in html

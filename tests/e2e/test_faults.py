@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -149,7 +150,12 @@ def test_rows_for_an_unknown_area_warn_and_are_named_in_the_book(root):
 def test_leftovers_of_killed_builds_are_cleared_and_a_damaged_store_rebuilt(root):
     output = root / "output"
     dead = 2**22 + 12345  # above the default pid range: no such process
-    (output / ".staging" / f"{DEMO_AREA}-{PERIOD}-{dead}" / "notebooks").mkdir(parents=True)
+    here = socket.gethostname()
+    (output / ".staging" / f"{DEMO_AREA}-{PERIOD}@{here}-{dead}" / "notebooks").mkdir(parents=True)
+    (output / ".staging" / f"old-{DEMO_AREA}-{PERIOD}-{dead}").mkdir()  # before hosts were named
+    # a worker on another machine sharing this output folder: its process is not ours to judge
+    elsewhere = output / ".staging" / f"{DEMO_AREA}-2024-25@other-node-{dead}"
+    elsewhere.mkdir()
     (output / f".store.duckdb.{dead}.tmp").write_bytes(b"half")
     store = output / "store.duckdb"
     with store.open("r+b") as handle:  # damage the last blocks: the returns table
@@ -157,7 +163,7 @@ def test_leftovers_of_killed_builds_are_cleared_and_a_damaged_store_rebuilt(root
         handle.write(os.urandom(4096))
     result = _build(root)
     assert result.returncode == 0, result.stderr
-    assert not (output / ".staging").exists()
+    assert [p.name for p in (output / ".staging").iterdir()] == [elsewhere.name]
     assert not list(output.glob(".store.duckdb.*.tmp"))
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from qareport.errors import ParameterError
 
-__all__ = ["Period", "is_period", "parse_period"]
+__all__ = ["Period", "is_period", "parse_period", "parse_periods"]
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})(?:-Q([1-4]))?$")
 
@@ -97,6 +97,49 @@ def parse_period(text: object) -> Period:
             f"so {start} must be followed by {(start + 1) % 100:02d}"
         )
     return Period(start, int(quarter) if quarter else None)
+
+
+MAX_PERIODS = 400  # a range this long is a typo (a back-run of 100 years of quarters)
+
+
+def parse_periods(text: object) -> list[Period]:
+    """Several periods for one run: `2024-25,2025-26`, a range `2021-22..2025-26`, or both.
+
+    A range runs from its first to its last period inclusive, in years or in quarters
+    (its two ends must be of one kind). Each period is kept once, in the order given."""
+    found: list[Period] = []
+    items = [item.strip() for item in str(text).split(",")]
+    if not any(items):
+        raise ParameterError("no period given; give one like 2025-26, or a list 2024-25,2025-26")
+    for item in items:
+        if not item:
+            continue
+        if ".." not in item:
+            found.append(parse_period(item))
+            continue
+        first_text, _, last_text = item.partition("..")
+        first, last = parse_period(first_text), parse_period(last_text)
+        if first.is_quarter != last.is_quarter:
+            raise ParameterError(
+                f"period range {item!r} mixes a year and a quarter; give two years "
+                "(2021-22..2025-26) or two quarters (2024-25-Q1..2025-26-Q4)"
+            )
+        if last < first:
+            raise ParameterError(
+                f"period range {item!r} runs backwards; give the earlier period first "
+                f"({last.label}..{first.label})"
+            )
+        step = first
+        while step <= last:
+            found.append(step)
+            if len(found) > MAX_PERIODS:
+                break
+            step = step.shift(1)
+    if len(found) > MAX_PERIODS:
+        raise ParameterError(
+            f"{text!s} names more than {MAX_PERIODS} periods; check the range's two ends"
+        )
+    return list(dict.fromkeys(found))
 
 
 def is_period(text: str) -> bool:

@@ -1,43 +1,50 @@
-"""Many books at once: every area (or a list) for one period, in parallel, fail-soft.
+"""Many books at once: areas x periods, in parallel, fail-soft, on a chosen executor.
 
-The store is built once in the parent; each worker process then keeps one
-kernel for all the areas it builds, so kernel start-up and imports are paid
-once per worker, not per area. One area's failure never stops the others: it
-is reported with its reason, and its previous good book stays in place.
+The store is built once, by this process, before any book starts; each worker then
+keeps one kernel for all the books it builds, so kernel start-up and imports are paid
+once per worker, not per book. One book's failure never stops the others: it is
+reported with its reason, and its previous good book stays in place.
+
+Executors: `local` (this machine: in-process for one job, else a process pool) and
+`dask` (a Dask LocalCluster, or any scheduler by address; see dask_executor).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 
+from qareport.config.periods import parse_periods
 from qareport.config.project import Project
-from qareport.errors import QareportError, from_os_error
-from qareport.ingest.store import Store, open_store
-from qareport.pipeline.build import BookResult, build_book
+from qareport.errors import ParameterError, QareportError
+from qareport.ingest.store import open_store
 from qareport.pipeline.execute import SheetRunner
+from qareport.pipeline.jobs import AreaOutcome, BookJob, run_job
 from qareport.pipeline.options import BuildOptions
 
-__all__ = ["AreaOutcome", "build_books", "default_jobs"]
+__all__ = ["EXECUTORS", "AreaOutcome", "build_books", "default_jobs", "require_dask"]
 
-
-@dataclass(frozen=True)
-class AreaOutcome:
-    """What happened to one area in a batch."""
-
-    area_id: str
-    status: str  # built | unchanged | failed
-    detail: str
-    seconds: float = 0.0
-    warnings: tuple[str, ...] = ()
+EXECUTORS = ("local", "dask")
+OnDone = Callable[[AreaOutcome], None]
 
 
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def require_dask() -> None:
+    """Dask is an optional extra: without it, say how to install it."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise QareportError(
+            "--executor dask needs Dask's distributed scheduler, which is not installed here; "
+            "install it with pip install -e '.[dask]' (in a checkout) or "
+            "pip install 'qareport[dask]', or build with --executor local"
+        ) from None
 
 
 _runner: SheetRunner | None = None
@@ -56,44 +63,8 @@ def _ready() -> bool:
     return True
 
 
-def _outcome(result: BookResult) -> AreaOutcome:
-    if result.executed:
-        detail = f"{len(result.executed)} sheets executed, {len(result.reused)} reused"
-        return AreaOutcome(result.area_id, "built", detail, result.seconds, result.warnings)
-    return AreaOutcome(
-        result.area_id, "unchanged", "re-rendered only", result.seconds, result.warnings
-    )
-
-
-@dataclass(frozen=True)
-class _Job:
-    """One area's book in a batch: everything a worker needs, in one picklable record."""
-
-    project_root: str
-    area_id: str
-    period: str
-    options: BuildOptions
-    store: Store
-
-
-def _build_one(job: _Job, runner: SheetRunner | None = None) -> AreaOutcome:
-    area_id = job.area_id
-    try:
-        result = build_book(
-            job.project_root,
-            area_id,
-            job.period,
-            job.options,
-            runner=runner or _runner,
-            store=job.store,
-        )
-    except QareportError as exc:
-        return AreaOutcome(area_id, "failed", " ".join(str(exc).split()))
-    except OSError as exc:
-        return AreaOutcome(area_id, "failed", str(from_os_error(exc)))
-    except Exception as exc:  # one broken area must not stop the batch
-        return AreaOutcome(area_id, "failed", f"internal error ({type(exc).__name__}: {exc})")
-    return _outcome(result)
+def _build_in_pool(job: BookJob) -> AreaOutcome:
+    return run_job(job, _runner)
 
 
 def _area_id(project: Project, name: str) -> str:
@@ -106,50 +77,92 @@ def _area_id(project: Project, name: str) -> str:
         return name
 
 
+def _period_labels(period: str | Sequence[str]) -> list[str]:
+    texts = [period] if isinstance(period, str) else list(period)
+    labels = [p.label for text in texts for p in parse_periods(text)]
+    if not labels:
+        raise ParameterError("no period given; give one like 2025-26")
+    return list(dict.fromkeys(labels))
+
+
 def build_books(
     project_dir: str | Path,
     area_ids: Iterable[str],
-    period: str,
+    period: str | Sequence[str],
     *,
     jobs: int | None = None,
     options: BuildOptions | None = None,
-    on_done: Callable[[AreaOutcome], None] = lambda _: None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    on_done: OnDone = lambda _: None,
 ) -> list[AreaOutcome]:
-    """Build each area's book; returns one outcome per area, in the order given."""
+    """Build each area's book for each period; one outcome per book, areas in the order given.
+
+    `period` is one period, a list, or the text `--period` takes (`2024-25,2025-26`,
+    `2021-22..2025-26`). With `executor="dask"`, `scheduler` is a Dask scheduler's
+    address; without one a LocalCluster of `jobs` workers is started here."""
+    if executor not in EXECUTORS:
+        raise ParameterError(f"executor {executor!r} is not one of: {', '.join(EXECUTORS)}")
+    if scheduler and executor != "dask":
+        raise ParameterError(
+            "a scheduler address is for --executor dask; add it, or leave out --scheduler"
+        )
+    if executor == "dask":
+        require_dask()  # before any work: say how to install it
     options = options or BuildOptions()
+    labels = _period_labels(period)
     project = Project.open(project_dir)
     # ids, codes and names are accepted; one area named twice (or three ways) is built once
     areas = list(dict.fromkeys(_area_id(project, name) for name in area_ids))
-    jobs = max(1, min(jobs or default_jobs(), len(areas) or 1))
+    keys = [(a, p) for a in areas for p in labels]
+    jobs = max(1, min(jobs or default_jobs(), len(keys) or 1))
     root = str(project.root)
-    outcomes: dict[str, AreaOutcome] = {}
-    if jobs == 1:
-        with SheetRunner(cwd=project.root) as runner:
-            runner.start()  # warms while the store is built
-            store = open_store(project)
-            for name in areas:
-                job = _Job(root, name, period, options, store)
-                outcome = _build_one(job, runner)
-                outcomes[name] = outcome
-                on_done(outcome)
+
+    def to_jobs() -> list[BookJob]:
+        store = open_store(project)  # once, before any book is built
+        return [BookJob(root, a, p, options, store) for a, p in keys]
+
+    if executor == "dask":
+        from qareport.pipeline.dask_executor import run_on_dask
+
+        outcomes = run_on_dask(root, to_jobs, workers=jobs, scheduler=scheduler, on_done=on_done)
+    elif jobs == 1:
+        outcomes = _run_here(root, to_jobs, on_done)
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(root,)
-        ) as pool:
-            # start every worker (and its kernel) now, while the parent builds the store
-            for _ in range(jobs):
-                pool.submit(_ready)
-            store = open_store(project)  # once, before any area is built
-            futures = {
-                pool.submit(_build_one, _Job(root, n, period, options, store)): n for n in areas
-            }
-            for future in as_completed(futures):
-                name = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # a worker died outright
-                    outcome = AreaOutcome(name, "failed", f"worker failed ({exc})")
-                outcomes[name] = outcome
-                on_done(outcome)
-    return [outcomes[a] for a in areas]
+        outcomes = _run_in_pool(root, to_jobs, jobs, on_done)
+    return [outcomes[k] for k in keys]
+
+
+def _run_here(
+    root: str, to_jobs: Callable[[], list[BookJob]], on_done: OnDone
+) -> dict[tuple[str, str], AreaOutcome]:
+    outcomes = {}
+    with SheetRunner(cwd=Path(root)) as runner:  # warms while the store is built
+        for job in to_jobs():
+            outcome = run_job(job, runner)
+            outcomes[job.key] = outcome
+            on_done(outcome)
+    return outcomes
+
+
+def _run_in_pool(
+    root: str, to_jobs: Callable[[], list[BookJob]], workers: int, on_done: OnDone
+) -> dict[tuple[str, str], AreaOutcome]:
+    outcomes = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(root,)
+    ) as pool:
+        # start every worker (and its kernel) now, while the parent builds the store
+        for _ in range(workers):
+            pool.submit(_ready)
+        futures = {pool.submit(_build_in_pool, job): job for job in to_jobs()}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a worker died outright
+                outcome = job.failed(f"worker failed ({exc})")
+            outcomes[job.key] = outcome
+            on_done(outcome)
+    return outcomes

@@ -24,7 +24,12 @@ from qareport.config.periods import check_edition, parse_period
 from qareport.config.project import Project
 from qareport.errors import ExecutionError
 from qareport.ingest.store import Store, open_store, store_is_stale
-from qareport.pipeline.housekeeping import check_section_notebook, check_sheets, clean_stale
+from qareport.pipeline.housekeeping import (
+    check_section_notebook,
+    check_sheets,
+    clean_stale,
+    staging_name,
+)
 from qareport.pipeline.manifest import read_manifest, sheet_inputs, write_manifest
 from qareport.pipeline.options import BuildOptions
 from qareport.pipeline.provenance import appendix_rows, build_provenance, stamp_notebook
@@ -111,7 +116,7 @@ def build_book(
         clean_stale(project.output_dir)
         final = project.book_dir(params.id, when)
         previous = read_manifest(final).get("sheets", {})
-        staging = project.output_dir / ".staging" / f"{params.id}-{when.label}-{os.getpid()}"
+        staging = project.output_dir / ".staging" / staging_name(params.id, when.label)
         shutil.rmtree(staging, ignore_errors=True)
         (staging / "notebooks").mkdir(parents=True)
         try:

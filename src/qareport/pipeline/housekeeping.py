@@ -12,15 +12,17 @@ import json
 import os
 import re
 import shutil
+import socket
 from functools import lru_cache
 from pathlib import Path
 
 from qareport.errors import ExecutionError
 from qareport.sheet.model import SheetData
 
-__all__ = ["check_section_notebook", "check_sheets", "clean_stale"]
+__all__ = ["check_section_notebook", "check_sheets", "clean_stale", "staging_name"]
 
 _PID_SUFFIX = re.compile(r"-(\d+)$")
+_HOST_PID_SUFFIX = re.compile(r"@([^@/]+)-(\d+)$")
 _STORE_TEMP = re.compile(r"^\.store\.duckdb\.(\d+)\.tmp$")
 
 
@@ -90,18 +92,38 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", socket.gethostname()) or "host"
+
+
+def staging_name(area_id: str, period: str) -> str:
+    """The staging folder of one book being built: `<area>-<period>@<host>-<pid>`.
+
+    Workers on several machines may share one output folder (a Dask cluster on a shared
+    filesystem); the host says whose process id it is, so no machine clears another's."""
+    return f"{area_id}-{period}@{_host()}-{os.getpid()}"
+
+
+def _is_debris(name: str) -> bool:
+    name = name.removeprefix("old-")
+    hosted = _HOST_PID_SUFFIX.search(name)
+    if hosted is not None:
+        return hosted.group(1) == _host() and not _alive(int(hosted.group(2)))
+    found = _STORE_TEMP.match(name) or _PID_SUFFIX.search(name)
+    return found is not None and not _alive(int(found.group(1)))
+
+
 def clean_stale(output_dir: Path) -> list[Path]:
     """Remove staging folders and half-written stores left by builds that were killed.
 
-    Each carries the process id that made it; one whose process is gone is debris."""
+    Each carries the process id that made it (and the host, for staging folders); one
+    whose process is gone from this machine is debris."""
     removed: list[Path] = []
     staging = output_dir / ".staging"
     candidates = list(staging.iterdir()) if staging.is_dir() else []
     candidates += list(output_dir.glob(".store.duckdb.*.tmp"))
     for path in candidates:
-        name = path.name.removeprefix("old-")
-        found = _STORE_TEMP.match(name) or _PID_SUFFIX.search(name)
-        if found is None or _alive(int(found.group(1))):
+        if not _is_debris(path.name):
             continue
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
