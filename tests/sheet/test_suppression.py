@@ -110,3 +110,32 @@ def test_no_small_count_survives_and_no_withheld_quarter_can_be_worked_out(quart
     assert withheld == primary + (1 if total_shown and primary == 1 else 0), (
         "nothing else is withheld"
     )
+
+
+def test_returns_of_several_agencies_pool_and_a_published_figure_stands_alone():
+    """Known answers for pooling: numerators and denominators summed, a marker on any
+    return withholds the pooled value, a publisher's figure is kept only for one return."""
+    rate = "cp-repeat-plans"
+    rows = frame(
+        [
+            ("A", "2025-26", rate, 12, 40, math.nan, ""),  # two agencies: pooled 30 of 100
+            ("A", "2025-26", rate, 18, 60, math.nan, ""),
+            ("B", "2025-26", rate, 12, 40, math.nan, ""),  # one of two returns is withheld
+            ("B", "2025-26", rate, math.nan, 60, math.nan, "[x]"),
+            ("C", "2025-26", rate, 11, 40, 27.4, ""),  # publisher's rounding of 27.5 stands
+            ("D", "2025-26", rate, 11, 40, 27.4, ""),  # pooled: the published figure is dropped
+            ("D", "2025-26", rate, 9, 40, math.nan, ""),
+            ("E", "2025-26", rate, 0, 0, math.nan, ""),  # nothing to be a share of
+            ("F", "2025-26", "da-incidents-children", 40, math.nan, math.nan, ""),
+            ("F", "2025-26", "da-incidents-children", 2, math.nan, math.nan, ""),
+        ]
+    )
+    got = compute_values(rows, MEASURES, Suppression(enabled=False)).set_index("area_code")
+    assert list(got.index) == ["A", "B", "C", "D", "E", "F"], "one row per area, period, measure"
+    assert (got.loc["A", "numerator"], got.loc["A", "denominator"]) == (30, 100)
+    assert got.loc["A", "value"] == 30.0 and got.loc["A", "marker"] == ""
+    assert got.loc["B", "marker"] == "[x]" and math.isnan(got.loc["B", "value"])
+    assert got.loc["C", "value"] == 27.4
+    assert got.loc["D", "value"] == 25.0
+    assert got.loc["E", "marker"] == "[z]" and math.isnan(got.loc["E", "value"])
+    assert got.loc["F", "value"] == 42

@@ -40,41 +40,45 @@ def compute_values(
     """
     if returns.empty:
         return returns.assign(value=[])
-    grouped = returns.groupby(["area_code", "period", "measure_id"], sort=True, as_index=False).agg(
-        numerator=("numerator", lambda s: s.sum(min_count=1)),
-        denominator=("denominator", lambda s: s.sum(min_count=1)),
-        # a published figure stands only for a single return; pooled returns are recomputed
-        published=("value", lambda s: s.iloc[0] if len(s) == 1 else np.nan),
-        marker=("marker", lambda s: next((m for m in s if m), "")),
+    keys = ["area_code", "period", "measure_id"]
+    groups = returns.groupby(keys, sort=True)
+    grouped = groups.size().rename("rows").reset_index()
+    grouped["numerator"] = groups["numerator"].sum(min_count=1).to_numpy()
+    grouped["denominator"] = groups["denominator"].sum(min_count=1).to_numpy()
+    # a published figure stands only for a single return; pooled returns are recomputed
+    published = groups["value"].first().to_numpy(dtype=float, copy=True)
+    published[grouped["rows"].to_numpy() != 1] = np.nan
+    # the first marker any of the returns carries withholds the pooled value
+    markers = returns["marker"].fillna("").astype(str)
+    grouped["marker"] = (
+        (markers.where(markers != "").groupby([returns[k] for k in keys], sort=True).first())
+        .reindex(pd.MultiIndex.from_frame(grouped[keys]))
+        .fillna("")
+        .to_numpy()
     )
-    grouped["value"] = [
-        _value(measures[m], n, d, p)
-        for m, n, d, p in zip(
-            grouped["measure_id"],
-            grouped["numerator"],
-            grouped["denominator"],
-            grouped["published"],
-            strict=True,
-        )
-    ]
+    grouped["value"] = _values(grouped, measures, published)
+    grouped = grouped.drop(columns="rows")
     zero_base = grouped["value"].isna() & (grouped["marker"] == "") & (grouped["denominator"] == 0)
     grouped.loc[zero_base, "marker"] = NOT_APPLICABLE
     grouped.loc[grouped["marker"] != "", "value"] = np.nan
-    return suppress(grouped.drop(columns="published"), settings)
+    return suppress(grouped, settings)
 
 
-def _value(measure: Measure, numerator: float, denominator: float, published: float) -> float:
-    """The publisher's own figure where the return carries one, else computed from the counts."""
-    if not math.isnan(published):
-        return published
-    if not math.isnan(numerator):
-        if measure.unit is Unit.COUNT:
-            return numerator
-        if math.isnan(denominator) or denominator == 0:
-            return math.nan
-        scale = measure.scale
-        return numerator / denominator * scale
-    return published
+def _values(
+    grouped: pd.DataFrame, measures: dict[str, Measure], published: np.ndarray
+) -> np.ndarray:
+    """The publisher's own figure where the return carries one, else computed from the counts:
+    a count is its numerator; a rate or share needs a denominator above zero."""
+    ids = grouped["measure_id"]
+    used = [measures[m] for m in ids.unique()]
+    counts = ids.map({m.id: m.unit is Unit.COUNT for m in used}).to_numpy(dtype=bool)
+    scale = ids.map({m.id: float(m.scale) for m in used}).to_numpy(dtype=float)
+    numerator = grouped["numerator"].to_numpy(dtype=float)
+    denominator = grouped["denominator"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(denominator > 0, numerator / denominator * scale, np.nan)
+    computed = np.where(counts, numerator, ratio)
+    return np.where(np.isnan(published), computed, published)
 
 
 def comparators(
