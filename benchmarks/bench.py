@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/bench.py            # full run (about 8 minutes on 2 cores)
     .venv/bin/python benchmarks/bench.py --quick    # fewer areas and rows, for a smoke check
+    .venv/bin/python benchmarks/bench.py --executors  # executors only (about 50 minutes)
+    .venv/bin/python benchmarks/bench.py --executors --real-areas 20   # a shorter sample
 
 Figures (each measured here, on this machine, in this run):
   cold book        `qareport build` of one demo book from nothing (store too), median of 3
@@ -11,6 +13,11 @@ Figures (each measured here, on this machine, in this run):
   batch            `qareport build --areas <43 demo areas> --force`, --jobs 1 and 2
   peak memory      per batch worker (worker process plus its kernel), sampled with psutil
   case-level store a generated case-level extract loaded and aggregated by DuckDB
+  executors        (--executors) the real-data workbook (../shared/realdata: every local
+                   authority, one period) and the 43 demo partnerships, each built with
+                   --jobs 1, --jobs 2 and --executor dask --jobs 2 (a LocalCluster of 2
+                   workers): books per minute, peak memory per worker, and from the measured
+                   per-book cost a national back-run (200 books x 20 periods) on 1-64 workers
 This is a benchmark, not a test: it asserts nothing and prints numbers against targets.
 """
 
@@ -120,13 +127,22 @@ class PeakMemory:
         self.thread.join()
 
 
-def timed_batch(folder: Path, jobs: int, areas: int) -> tuple[float, float]:
-    """The demo's partnerships (not its forces or partnership of agencies): `areas` books,
-    one of them (brindlemoor) with every content area of the full framework."""
+def timed_batch(
+    folder: Path,
+    jobs: int,
+    areas: int | list[str],
+    *,
+    period: str = PERIOD,
+    executor: str = "local",
+) -> tuple[float, float]:
+    """`areas` books built with --force (by default the demo's partnerships, not its forces or
+    partnership of agencies, one of them brindlemoor with every content area of the full
+    framework): seconds, and peak memory per worker in MB."""
     from qareport.demo.areas import demo_areas
 
-    names = ",".join(a for a, _, _ in demo_areas(areas))
-    cmd = [*QAREPORT, "build", "--areas", names, "--period", PERIOD, "--force", "--jobs", str(jobs)]
+    chosen = areas if isinstance(areas, list) else [a for a, _, _ in demo_areas(areas)]
+    cmd = [*QAREPORT, "build", "--areas", ",".join(chosen), "--period", period, "--force"]
+    cmd += ["--jobs", str(jobs), "--executor", executor]
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with PeakMemory(process.pid) as memory:
@@ -134,8 +150,9 @@ def timed_batch(folder: Path, jobs: int, areas: int) -> tuple[float, float]:
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"batch failed:\n{out.decode()}\n{err.decode()}")
-    # with one job the work runs in the parent itself: report the whole tree (parent + kernel)
-    if jobs == 1:
+    # with one local job the work runs in the parent itself: the whole tree (parent + kernel);
+    # a Dask worker's tree is its nanny, the worker process and its kernel
+    if jobs == 1 and executor == "local":
         return seconds, memory.total / 2**20
     return seconds, max(memory.peaks.values(), default=0) / 2**20
 
@@ -171,6 +188,86 @@ def write_cases(path: Path, rows: int, codes: list[str]) -> None:
             ).to_csv(handle, index=False, header=start == 0)
 
 
+REAL = REPO.parent / "shared" / "realdata"
+REAL_PERIOD = "2024-25"  # DfE's year ending 31 March 2025, the latest in the files
+REAL_FILES = {
+    "ons-population": "ons_mid-year_population_estimates_2012_to_2024.csv",
+    "dfe-cin-b1": "b1_children_in_need_2013_to_2025.csv",
+    "dfe-cin-c1": "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+    "dfe-cin-c4": "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
+    "dfe-cin-d3": "d3_cpps_subsequent_plan_2013_to_2025.csv",
+    "dfe-cin-d5": "d5_cpps_at31march_by_duration_2013_to_2025.csv",
+}
+
+
+def real_workbook(folder: Path) -> Path:
+    """Every local authority in England from the published DfE files, as a user imports them."""
+    (folder / "notebooks").mkdir(parents=True)
+    shutil.copy2(REPO / "notebooks" / "section.ipynb", folder / "notebooks")
+    dfe, lookups = REAL / "dfe_cin", REAL / "lookups"
+    run(
+        [*QAREPORT, "import", "la-areas", *[str(dfe / f) for f in REAL_FILES.values()],
+         "--neighbours", str(lookups / "sn_model_2025_wide.csv"),
+         "--districts", str(lookups / "LTLA-UTLA_Apr23_Lookup_England-Wales.csv"),
+         "--forces", str(lookups / "LAD23_CSP23_PFA23_lookup_Dec2023.csv")],
+        cwd=folder,
+    )  # fmt: skip
+    for mapping, name in REAL_FILES.items():
+        run([*QAREPORT, "import", "dfe-ees", str(dfe / name), "--mapping", mapping], cwd=folder)
+    return folder
+
+
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def executors(root: Path, real_areas: int | None, demo_areas: int) -> None:
+    """Books per minute on each executor, and what a national back-run would take."""
+    workbooks: list[tuple[str, Path, list[str] | int, str]] = []
+    if REAL.is_dir():
+        real = real_workbook(root / "real")
+        names = subprocess.run(
+            [*QAREPORT, "areas"], cwd=real, check=True, capture_output=True, text=True
+        ).stdout.split()
+        names = names[:real_areas] if real_areas else names
+        workbooks.append((f"real data, {len(names)} authorities", real, names, REAL_PERIOD))
+    else:
+        print(f"(real-data workbook skipped: {REAL} is not here)")
+    demo = workbook(root / "partnerships", areas=demo_areas)
+    workbooks.append((f"demo, {demo_areas} partnerships", demo, demo_areas, PERIOD))
+    per_worker: list[tuple[float, float]] = []  # (books/min per worker on dask, MB per book)
+    for label, folder, names, period in workbooks:
+        books = len(names) if isinstance(names, list) else names
+        run([*QAREPORT, "validate"], cwd=folder)  # the store, built before the clock starts
+        print(f"\n{label}, period {period}: {books} books")
+        print(f"  {'executor':34} {'wall':>9} {'books/min':>10} {'peak MB/worker':>15}")
+        results = {}
+        for name, jobs, executor in (
+            ("local --jobs 1", 1, "local"),
+            ("local --jobs 2", 2, "local"),
+            ("dask LocalCluster, 2 workers", 2, "dask"),
+        ):
+            seconds, peak = timed_batch(folder, jobs, names, period=period, executor=executor)
+            results[name] = seconds
+            print(f"  {name:34} {seconds:8.1f}s {books / seconds * 60:10.1f} {peak:15.0f}")
+        dask_s = results["dask LocalCluster, 2 workers"]
+        print(f"  dask over local --jobs 2: {results['local --jobs 2'] / dask_s:.2f}x the speed")
+        print(f"  per book, one worker: {results['local --jobs 1'] / books:.1f} s")
+        books_out = folder_mb(folder / "output") / books
+        store_mb = (folder / "output" / "store.duckdb").stat().st_size / 2**20
+        print(f"  store {store_mb:.1f} MB; output {books_out:.1f} MB per book")
+        per_worker.append((books / dask_s * 60 / 2, books_out))
+    # a national book is a real-data book (the first workbook, where the data is here)
+    rate, mb_per_book = per_worker[0]
+    total = 200 * 20
+    print(f"\nnational back-run, {total:,} books (200 areas x 20 periods), at {rate:.1f} books")
+    print("per minute per worker as measured on dask above (one core, one kernel each),")
+    print(f"scaling linearly; output {total * mb_per_book / 1024:.1f} GB on the shared filesystem:")
+    for workers in (1, 4, 16, 64):
+        hours = total / (rate * workers) / 60
+        print(f"  {workers:3} workers: {hours:6.1f} h")
+
+
 def line(label: str, value: str, target: str = "") -> None:
     print(f"{label:44} {value:>16}   {target}", flush=True)
 
@@ -180,11 +277,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small batch and extract")
     parser.add_argument("--cases-only", action="store_true", help="only the case-level figure")
     parser.add_argument("--book-only", action="store_true", help="only the one-book figures")
+    parser.add_argument("--executors", action="store_true", help="only the executor figures")
+    parser.add_argument("--real-areas", type=int, help="build only the first N real authorities")
     args = parser.parse_args()
     batch_areas, case_rows = (6, 200_000) if args.quick else (43, 5_000_000)
     print(f"qareport benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="qareport-bench-") as scratch:
         root = Path(scratch)
+        if args.executors:
+            executors(root, args.real_areas, 6 if args.quick else 43)
+            return
         book = workbook(root / "book")
         if args.cases_only:
             case_level(root, book, case_rows)
