@@ -127,3 +127,21 @@ def test_an_unreachable_scheduler_is_named_with_what_to_do(workbook):
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
     assert "leave out --scheduler" in result.stderr
     assert not (workbook / "output" / DEMO_AREA).exists()
+
+
+def test_a_scheduler_without_workers_says_to_start_some(workbook, monkeypatch):
+    from distributed import LocalCluster
+
+    from qareport import QareportError, build_books
+    from qareport.pipeline import dask_executor
+
+    monkeypatch.setattr(dask_executor, "WORKER_WAIT", 2)
+    with (
+        LocalCluster(n_workers=0, dashboard_address=None) as empty,
+        pytest.raises(QareportError, match=r"has no workers after 2 s; start some") as caught,
+    ):
+        build_books(
+            workbook, [DEMO_AREA], PERIOD, executor="dask", scheduler=empty.scheduler_address
+        )
+    assert f"dask worker {empty.scheduler_address}" in str(caught.value)
+    assert not (workbook / "output" / DEMO_AREA).exists()

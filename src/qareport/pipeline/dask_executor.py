@@ -30,6 +30,7 @@ from qareport.pipeline.jobs import AreaOutcome, BookJob, run_job
 __all__ = ["KernelPlugin", "run_on_dask"]
 
 PLUGIN = "qareport-kernel"
+WORKER_WAIT = 60  # seconds a scheduler may take to have its first worker
 
 
 class KernelPlugin(WorkerPlugin):
@@ -124,13 +125,23 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Client, LocalCluster 
         )
         return Client(cluster), cluster
     try:
-        return Client(scheduler, timeout="20s"), None
+        client = Client(scheduler, timeout="20s")
     except (OSError, TimeoutError) as exc:
         raise QareportError(
             f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc}); "
             "check the address (tcp://host:8786), or leave out --scheduler to start a local "
             "cluster"
         ) from None
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT)
+    except TimeoutError:
+        client.close()
+        raise QareportError(
+            f"the Dask scheduler at {scheduler} has no workers after {WORKER_WAIT} s; start "
+            f"some (`dask worker {scheduler}` on each node, in the same environment) and build "
+            "again"
+        ) from None
+    return client, None
 
 
 def run_on_dask(
