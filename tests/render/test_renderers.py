@@ -103,3 +103,21 @@ def test_the_html_is_one_self_contained_page_with_a_section_per_sheet(book):
     html = render_html(book)
     assert html.count('<section class="page sheet"') == len(book.sheets)
     assert "<script" not in html.lower() and "http://" not in html
+
+
+def test_a_typst_error_is_one_line_from_the_compiler(tmp_path):
+    """Books are compiled in a child process (Typst's cache is never evicted in-process);
+    the compiler's own message still comes back as one RenderError line."""
+    from qareport.errors import RenderError
+    from qareport.render import typst_pdf
+
+    source = tmp_path / "book.typ"
+    source.write_text("#let broken = (\n", encoding="utf-8")
+    with pytest.raises(RenderError, match=r"^the PDF could not be compiled by Typst: .+") as got:
+        typst_pdf._compile(source, tmp_path, None)
+    assert "\n" not in str(got.value)
+    source.write_text(
+        '#set document(title: "T")\n#set text(lang: "en")\n= A heading\n\nWords.\n',
+        encoding="utf-8",
+    )
+    assert typst_pdf._compile(source, tmp_path, "ua-1").startswith(b"%PDF-")

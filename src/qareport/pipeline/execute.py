@@ -16,8 +16,10 @@ import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import nbformat
+from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
 from qareport import errors
@@ -32,13 +34,30 @@ logging.getLogger("papermill").setLevel(logging.CRITICAL)
 logging.getLogger("traitlets").setLevel(logging.CRITICAL)  # "Kernel died ...": we say it once
 
 
+class _KernelManager(KernelManager):
+    """A kernel manager that remembers the clients it hands out, so they can be closed.
+
+    nbclient opens a new client for every notebook run on a kernel it was given and never
+    closes it; each left-open client keeps receiving (and buffering) every later run's
+    output, so a worker building book after book grew without bound."""
+
+    def client(self, **kwargs: Any) -> BlockingKernelClient:
+        made = super().client(**kwargs)
+        self.__dict__.setdefault("_handed_out", []).append(made)
+        return made
+
+    def close_clients(self) -> None:
+        for client in self.__dict__.pop("_handed_out", []):
+            client.stop_channels()
+
+
 class SheetRunner:
     """A context manager owning one kernel that executes many sheet notebooks."""
 
     def __init__(self, kernel_name: str = "python3", cwd: Path | None = None) -> None:
         self.kernel_name = kernel_name
         self.cwd = cwd
-        self._km: KernelManager | None = None
+        self._km: _KernelManager | None = None
         self._sockets: str | None = None
 
     def __enter__(self) -> SheetRunner:
@@ -63,7 +82,7 @@ class SheetRunner:
             # IPC sockets need an absolute path: the kernel runs in the project folder.
             self._sockets = tempfile.mkdtemp(prefix="qareport-kernel-")
             settings.update(transport="ipc", ip=str(Path(self._sockets) / "k"))
-        km = KernelManager(**settings)
+        km = _KernelManager(**settings)
         try:
             km.start_kernel(cwd=str(self.cwd) if self.cwd else None)
         except Exception as exc:  # NoSuchKernel, or a kernelspec whose command fails
@@ -81,6 +100,7 @@ class SheetRunner:
     def close(self) -> None:
         if self._km is not None:
             try:
+                self._km.close_clients()
                 self._km.shutdown_kernel(now=True)
             finally:
                 self._km = None
@@ -140,6 +160,9 @@ class SheetRunner:
                 area=area,
                 section=section,
             ) from None
+        finally:
+            if self._km is not None:
+                self._km.close_clients()
 
 
 def _where(parameters: dict[str, str]) -> str:
