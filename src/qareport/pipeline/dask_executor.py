@@ -11,6 +11,8 @@ tried once more, then reported with its error.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import os
 import threading
@@ -40,7 +42,6 @@ class KernelPlugin(WorkerPlugin):
     on it, and warms while the client builds the store."""
 
     name = PLUGIN
-    idempotent = False
 
     def __init__(self, project_root: str) -> None:
         self.project_root = project_root
@@ -52,15 +53,8 @@ class KernelPlugin(WorkerPlugin):
 
     def setup(self, worker: object) -> None:
         self._runner = SheetRunner(cwd=Path(self.project_root))
-        self._starting = threading.Thread(target=self._start, daemon=True)
+        self._starting = threading.Thread(target=_start_quietly, args=(self._runner,), daemon=True)
         self._starting.start()
-
-    def _start(self) -> None:
-        try:
-            assert self._runner is not None
-            self._runner.start()
-        except QareportError:
-            pass  # the first book's run starts it again and reports why it cannot
 
     def runner(self) -> SheetRunner:
         if self._starting is not None:
@@ -76,6 +70,11 @@ class KernelPlugin(WorkerPlugin):
             closing.join(timeout=30)
 
 
+def _start_quietly(runner: SheetRunner) -> None:
+    with contextlib.suppress(QareportError):  # the first book starts it again, and says why not
+        runner.start()
+
+
 def _build_on_worker(job: BookJob) -> AreaOutcome:
     plugin = get_worker().plugins.get(PLUGIN)
     if isinstance(plugin, KernelPlugin) and plugin.project_root == job.project_root:
@@ -89,7 +88,7 @@ def _worker_facts(project_root: str) -> tuple[str, bool]:
     return __version__, os.access(Path(project_root) / "parameters", os.R_OK)
 
 
-def _check_workers(client: Any, project_root: str) -> None:
+def _check_workers(client: Client, project_root: str) -> None:
     """Every worker runs this qareport and reads this workbook, or nothing is submitted."""
     try:
         facts = client.run(_worker_facts, project_root)
@@ -181,19 +180,9 @@ def run_on_dask(
                 running.add(retry)
                 continue
             if job.key in tried:
-                note = (
-                    "failed again when tried once more"
-                    if outcome.status == "failed"
-                    else ("built when tried once more")
-                )
-                outcome = AreaOutcome(
-                    outcome.area_id,
-                    outcome.status,
-                    f"{outcome.detail} ({note})",
-                    outcome.seconds,
-                    outcome.warnings,
-                    period=outcome.period,
-                )
+                again = "failed again" if outcome.status == "failed" else "succeeded"
+                detail = f"{outcome.detail} ({again} when tried once more)"
+                outcome = dataclasses.replace(outcome, detail=detail)
             outcomes[job.key] = outcome
             on_done(outcome)
         return outcomes
