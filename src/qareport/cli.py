@@ -441,10 +441,14 @@ def _on_interrupt(signum, frame) -> None:
     leave for certain after a few seconds: a kernel or worker mid-cell cannot hold it up.
     The book swap is two renames, so the previous book is whole either way; anything left
     in output/.staging is cleared by the next build."""
+    import logging
     import os
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing
+    # the notebook run being cut short ends as 'Kernel died' in a task nobody awaits any more;
+    # asyncio would log that on the way out, after the one line that says what happened
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
     _one_line(_INTERRUPTED)
     timer = threading.Timer(_GRACE_SECONDS, lambda: os._exit(130))
     timer.daemon = True

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -47,6 +48,10 @@ class _KernelManager(KernelManager):
         return made
 
     def close_clients(self) -> None:
+        """Close every client handed out, unless the process is leaving (Ctrl-C): then a
+        run's pending message would turn into a 'Kernel died' traceback on the way out."""
+        if isinstance(sys.exc_info()[1], KeyboardInterrupt | SystemExit):
+            return
         for client in self.__dict__.pop("_handed_out", []):
             client.stop_channels()
 
