@@ -100,22 +100,18 @@ def build(
     """Build books: output/<area>/<period>/report-book.html and .pdf."""
     from qareport.config.periods import check_edition, parse_periods
     from qareport.config.project import Project
-    from qareport.pipeline.batch import EXECUTORS, require_dask
+    from qareport.pipeline.batch import check_executor
     from qareport.pipeline.options import BuildOptions
 
     chosen = [bool(area), bool(areas), all_areas]
     if sum(chosen) != 1:
         raise QareportError("give exactly one of --area, --areas or --all")
-    if executor not in EXECUTORS:
-        raise QareportError(f"--executor {executor!r}: give one of {', '.join(EXECUTORS)}")
-    if scheduler and executor != "dask":
-        raise QareportError("--scheduler is for --executor dask; add it, or leave out --scheduler")
-    if executor == "dask":
-        require_dask()  # before any work
+    check_executor(executor, scheduler)  # before any work
     engines.get(engine)  # an unknown engine, or one not installed here, stops before any work
-    periods = [p.label for p in parse_periods(period)]
-    for when in parse_periods(period):
+    chosen_periods = parse_periods(period)
+    for when in chosen_periods:
         check_edition(when, edition)
+    periods = [p.label for p in chosen_periods]
     proj = Project.open(project)
     options = BuildOptions(engine=engine, force=force, edition=edition, strict=strict)
     if area and len(periods) == 1 and executor == "local":

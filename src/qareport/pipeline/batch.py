@@ -25,7 +25,14 @@ from qareport.pipeline.execute import SheetRunner
 from qareport.pipeline.jobs import AreaOutcome, BookJob, run_job
 from qareport.pipeline.options import BuildOptions
 
-__all__ = ["EXECUTORS", "AreaOutcome", "build_books", "default_jobs", "require_dask"]
+__all__ = [
+    "EXECUTORS",
+    "AreaOutcome",
+    "build_books",
+    "check_executor",
+    "default_jobs",
+    "require_dask",
+]
 
 EXECUTORS = ("local", "dask")
 OnDone = Callable[[AreaOutcome], None]
@@ -33,6 +40,17 @@ OnDone = Callable[[AreaOutcome], None]
 
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def check_executor(executor: str, scheduler: str | None) -> None:
+    """The executor is known, a scheduler address goes with dask, and dask is installed;
+    checked before any work, by the CLI (for one book too) and by build_books."""
+    if executor not in EXECUTORS:
+        raise ParameterError(f"--executor {executor!r}: give one of {', '.join(EXECUTORS)}")
+    if scheduler and executor != "dask":
+        raise ParameterError("--scheduler is for --executor dask; add it, or leave out --scheduler")
+    if executor == "dask":
+        require_dask()
 
 
 def require_dask() -> None:
@@ -101,14 +119,7 @@ def build_books(
     `period` is one period, a list, or the text `--period` takes (`2024-25,2025-26`,
     `2021-22..2025-26`). With `executor="dask"`, `scheduler` is a Dask scheduler's
     address; without one a LocalCluster of `jobs` workers is started here."""
-    if executor not in EXECUTORS:
-        raise ParameterError(f"executor {executor!r} is not one of: {', '.join(EXECUTORS)}")
-    if scheduler and executor != "dask":
-        raise ParameterError(
-            "a scheduler address is for --executor dask; add it, or leave out --scheduler"
-        )
-    if executor == "dask":
-        require_dask()  # before any work: say how to install it
+    check_executor(executor, scheduler)
     options = options or BuildOptions()
     labels = _period_labels(period)
     project = Project.open(project_dir)

@@ -42,9 +42,13 @@ class _KernelManager(KernelManager):
     closes it; each left-open client keeps receiving (and buffering) every later run's
     output, so a worker building book after book grew without bound."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._handed_out: list[BlockingKernelClient] = []
+
     def client(self, **kwargs: Any) -> BlockingKernelClient:
         made = super().client(**kwargs)
-        self.__dict__.setdefault("_handed_out", []).append(made)
+        self._handed_out.append(made)
         return made
 
     def close_clients(self) -> None:
@@ -52,7 +56,8 @@ class _KernelManager(KernelManager):
         run's pending message would turn into a 'Kernel died' traceback on the way out."""
         if isinstance(sys.exc_info()[1], KeyboardInterrupt | SystemExit):
             return
-        for client in self.__dict__.pop("_handed_out", []):
+        handed_out, self._handed_out = self._handed_out, []
+        for client in handed_out:
             client.stop_channels()
 
 

@@ -41,21 +41,16 @@ def compute_values(
     if returns.empty:
         return returns.assign(value=[])
     keys = ["area_code", "period", "measure_id"]
-    groups = returns.groupby(keys, sort=True)
+    marked = returns["marker"].fillna("").astype(str).replace("", np.nan)
+    groups = returns.assign(marker=marked).groupby(keys, sort=True)
     grouped = groups.size().rename("rows").reset_index()
     grouped["numerator"] = groups["numerator"].sum(min_count=1).to_numpy()
     grouped["denominator"] = groups["denominator"].sum(min_count=1).to_numpy()
     # a published figure stands only for a single return; pooled returns are recomputed
     published = groups["value"].first().to_numpy(dtype=float, copy=True)
     published[grouped["rows"].to_numpy() != 1] = np.nan
-    # the first marker any of the returns carries withholds the pooled value
-    markers = returns["marker"].fillna("").astype(str)
-    grouped["marker"] = (
-        (markers.where(markers != "").groupby([returns[k] for k in keys], sort=True).first())
-        .reindex(pd.MultiIndex.from_frame(grouped[keys]))
-        .fillna("")
-        .to_numpy()
-    )
+    # the first marker any return carries (empty is none) withholds the pooled value
+    grouped["marker"] = groups["marker"].first().fillna("").to_numpy()
     grouped["value"] = _values(grouped, measures, published)
     grouped = grouped.drop(columns="rows")
     zero_base = grouped["value"].isna() & (grouped["marker"] == "") & (grouped["denominator"] == 0)
