@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import nbformat
@@ -23,6 +24,7 @@ class Outline(HTMLParser):
         self.images: list[dict] = []
         self.scripts = 0
         self.external: list[str] = []
+        self.charts: list[dict] = []
         self.pages = 0
 
     def handle_starttag(self, tag, attrs):
@@ -36,6 +38,8 @@ class Outline(HTMLParser):
             self.sheets[-1]["panels"].append(classes[1])
         if tag == "img":
             self.images.append(attr)
+        if tag == "svg":
+            self.charts.append(attr)
         if tag == "script":
             self.scripts += 1
         for key in ("src", "href"):
@@ -55,19 +59,60 @@ def test_html_has_one_sheet_per_section_with_five_panels(built):
         assert sheet["panels"] == ["why", "balance", "analysis", "actions", "graphs"], sheet["id"]
 
 
-def test_html_is_self_contained_with_embedded_images_and_no_code(built):
+def test_html_is_self_contained_with_inline_vector_charts_and_no_code(built):
     _, result = built
     html = result.html.read_text(encoding="utf-8")
     outline = Outline()
     outline.feed(html)
-    assert outline.images, "charts are expected"
-    for image in outline.images:
-        assert image["src"].startswith("data:image/png;base64,")
-        assert len(image["alt"]) > 40, "every chart carries a real text alternative"
+    assert outline.charts, "charts are expected"
+    assert outline.images == [] and "data:image/" not in html  # no raster chart anywhere
+    for chart in outline.charts:
+        assert chart["role"] == "img"
+        assert len(chart["aria-label"]) > 40, "every chart carries a real text alternative"
     assert outline.scripts == 0
     assert outline.external == []
     for code_marker in ("jp-InputArea", "build_sheet", "import qareport", "In&nbsp;["):
         assert code_marker not in html
+
+
+def _figures_with_alt(reader: pypdf.PdfReader) -> list[str]:
+    """The alternative text of every tagged figure in the PDF's structure tree."""
+    found, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+        elif hasattr(node, "get"):
+            if node.get("/S") == "/Figure" and node.get("/Alt"):
+                found.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            if kids is not None:
+                stack.extend(kids if isinstance(kids, list) else [kids])
+    return found
+
+
+def _raster_images(reader: pypdf.PdfReader) -> int:
+    count = 0
+    for page in reader.pages:
+        objects = page.get("/Resources", {}).get("/XObject", {})
+        count += sum(1 for o in objects.values() if o.get_object().get("/Subtype") == "/Image")
+    return count
+
+
+def test_the_pdf_has_every_chart_of_the_html_as_a_tagged_vector_figure(built):
+    """Paper shows every chart the web page shows (the SPC chart or funnel plot too), each
+    with its alt text, and none is a raster image."""
+    _, result = built
+    outline = Outline()
+    outline.feed(result.html.read_text(encoding="utf-8"))
+    alts = [c["aria-label"] for c in outline.charts]
+    reader = pypdf.PdfReader(result.pdf)
+    figures = _figures_with_alt(reader)
+    assert len(figures) >= len(alts)
+    assert any("funnel" in a.lower() for a in alts)
+    assert {unescape(a) for a in alts} <= set(figures)
+    assert _raster_images(reader) == 0
 
 
 def test_every_page_says_the_data_are_synthetic(built):

@@ -88,14 +88,15 @@ def test_the_pdf_says_every_caption_line_of_every_measure(book):
 
 
 def test_the_typst_source_holds_every_chart_with_its_alt_text_and_no_raw_markup(book):
-    charted = [m for p in book.sheets for m in p.data.measures if m.chart]
-    images = {m.chart.id: Path(f"chart-{n}.png") for n, m in enumerate(charted)}
+    """Both charts of a measure (the trend, and the SPC chart or funnel plot) are on paper."""
+    charts = [c for p in book.sheets for m in p.data.measures for c in (m.chart, m.extra) if c]
+    assert any(m.extra for p in book.sheets for m in p.data.measures)
+    images = {c.id: Path(f"chart-{n}.svg") for n, c in enumerate(charts)}
     source = typst_source(book, images)
     for page in book.sheets:
         assert f'#heading(level: 2, "{page.data.section_title}")' in source
-        for m in page.data.measures:
-            if m.chart:
-                assert m.chart.alt[:40] in source
+    for chart in charts:
+        assert f'image("{images[chart.id].name}", width: 100%, alt: "{chart.alt[:40]}' in source
     assert "<script" not in source
 
 

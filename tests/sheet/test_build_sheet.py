@@ -1,6 +1,6 @@
 """build_sheet run in-process (no kernel): figures equal the extract's, charts carry alt text."""
 
-import base64
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
@@ -10,6 +10,7 @@ from qareport import Project
 from qareport.config.markers import SUPPRESSED
 from qareport.config.periods import parse_period
 from qareport.sheet.build import build_sheet
+from qareport.sheet.chart_layout import WIDTH_IN
 from qareport.sheet.model import SheetData
 
 RETURNS = REPO / "data" / "demo" / "measure-returns.csv"
@@ -60,15 +61,18 @@ def test_peer_mean_is_the_simple_mean_of_the_peers_values(front_door, demo_store
     assert m.peer == f"{expected:.1f}%"
 
 
-def test_charts_are_png_of_the_stated_size_with_alt_text_naming_the_area(front_door):
+def test_charts_are_vector_drawings_of_the_printed_size_with_alt_text_naming_the_area(front_door):
     charted = [m for m in front_door.measures if m.chart is not None]
     assert charted
     for m in charted:
-        png = base64.b64decode(m.chart.png_base64)
-        assert png[:8] == b"\x89PNG\r\n\x1a\n"
-        width = int.from_bytes(png[16:20], "big")
-        height = int.from_bytes(png[20:24], "big")
-        assert (width, height) == (m.chart.width_px, m.chart.height_px)
+        for chart in (m.chart, m.extra):
+            if chart is None:
+                continue
+            root = ElementTree.fromstring(chart.svg)
+            assert root.tag == "{http://www.w3.org/2000/svg}svg"
+            assert root.get("width") == f"{WIDTH_IN * 72:g}pt"
+            assert "<image" not in chart.svg and "data:image" not in chart.svg  # no raster
+            assert any(t.text for t in root.iter("{http://www.w3.org/2000/svg}text"))  # text
         assert "Amberleigh" in m.chart.alt and m.latest in m.chart.alt
 
 

@@ -1,8 +1,11 @@
-"""The chart functions, called directly: PNG of the stated size, same bytes for the same data."""
+"""The chart functions, called directly: SVG of the printed size, same bytes for the same data,
+and no two texts of a chart drawn over each other."""
 
-import base64
+import re
+from xml.etree import ElementTree
 
 from qareport.config.catalogue import load_catalogue
+from qareport.sheet.chart_layout import HEIGHT_IN, WIDTH_IN
 from qareport.sheet.charts import (
     SPCOverlay,
     TrendSeries,
@@ -26,18 +29,22 @@ SERIES = TrendSeries(
 )
 
 
-def _png_size(chart) -> tuple[int, int]:
-    png = base64.b64decode(chart.png_base64)
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+def _svg_size(chart) -> tuple[str, str]:
+    root = ElementTree.fromstring(chart.svg)
+    assert "<image" not in chart.svg  # a vector drawing, no embedded raster
+    return root.get("width"), root.get("height")
 
 
-def test_a_trend_chart_is_a_png_of_its_stated_size_and_the_same_every_time():
+def test_a_trend_chart_is_an_svg_of_its_printed_size_and_the_same_every_time():
     first = trend_chart(MEASURE, SERIES, "alt words", "c1")
     again = trend_chart(MEASURE, SERIES, "alt words", "c1")
-    assert _png_size(first) == (first.width_px, first.height_px)
-    assert first.png_base64 == again.png_base64
+    assert _svg_size(first) == (f"{WIDTH_IN * 72:g}pt", f"{HEIGHT_IN * 72:g}pt")
+    assert (first.width_px, first.height_px) == (round(WIDTH_IN * 96), round(HEIGHT_IN * 96))
+    assert first.svg == again.svg
     assert (first.id, first.alt) == ("c1", "alt words")
+    # every id is the chart's own, so many charts can share one HTML page
+    ids = re.findall(r'id="([^"]+)"', first.svg)
+    assert ids and all(i.startswith("c1-") for i in ids)
 
 
 def test_spc_funnel_and_agency_charts_draw_with_their_alt_text():
@@ -70,4 +77,4 @@ def test_spc_funnel_and_agency_charts_draw_with_their_alt_text():
     ]
     for chart, alt in zip(drawn, ("spc", "funnel", "agencies"), strict=True):
         assert chart.alt == alt
-        assert _png_size(chart) == (chart.width_px, chart.height_px)
+        assert _svg_size(chart) == (f"{WIDTH_IN * 72:g}pt", f"{HEIGHT_IN * 72:g}pt")

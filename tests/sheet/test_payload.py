@@ -32,20 +32,20 @@ def test_a_sheet_survives_the_notebook_unchanged(demo_store, tmp_path, area, per
     assert read_sheet(path) == sheet
 
 
-def test_each_chart_is_stored_once_as_an_image_with_its_alt_text(demo_store):
+def test_each_chart_is_stored_once_as_an_svg_output_with_its_alt_text(demo_store):
     sheet = build_sheet(demo_store, "amberleigh", "2025-26", "front-door")
     outputs = payload_outputs(sheet)
-    images = [o for o in outputs if "image/png" in o["data"]]
+    images = [o for o in outputs if "image/svg+xml" in o["data"]]
     charts = [c for m in sheet.measures for c in (m.chart, m.extra) if c is not None]
     assert [o["metadata"]["qareport_chart"] for o in images] == [c.id for c in charts]
     assert [o["metadata"]["alt"] for o in images] == [c.alt for c in charts]
     payload = outputs[-1]["data"]["application/vnd.qareport.sheet+json"]
-    assert all(not m["chart"]["png_base64"] for m in payload["measures"] if m["chart"])
+    assert all(not m["chart"]["svg"] for m in payload["measures"] if m["chart"])
 
 
 def test_a_missing_chart_or_payload_is_an_error_that_says_rebuild(demo_store, tmp_path):
     sheet = build_sheet(demo_store, "amberleigh", "2025-26", "front-door")
-    outputs = [o for o in payload_outputs(sheet) if "image/png" not in o["data"]]
+    outputs = [o for o in payload_outputs(sheet) if "image/svg+xml" not in o["data"]]
     with pytest.raises(RenderError, match="is missing; rebuild with --force"):
         read_sheet(_notebook(outputs, tmp_path / "a.ipynb"))
     with pytest.raises(RenderError, match="no sheet data"):

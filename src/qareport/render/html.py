@@ -2,29 +2,44 @@
 
 The book is assembled as a notebook (one output cell per page) and exported by a
 nbconvert template exporter with the `book` template in qareport/templates: no
-code, no require.js or MathJax from a CDN, every chart embedded as a data URI.
+code, no require.js or MathJax from a CDN, every chart inlined as SVG.
 Page fragments come from autoescaped Jinja macros, so data strings are always
 escaped; only sanitised narrative HTML passes through.
 """
 
 from __future__ import annotations
 
+import re
+from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from nbconvert.exporters import TemplateExporter
 
 from qareport.book.model import NOT_WRITTEN, Book
 from qareport.book.narrative import markdown_to_html
 from qareport.config.markers import MARKER_KEY
 from qareport.render.captions import measure_caption, team_caption
+from qareport.sheet.model import Chart
 
 __all__ = ["book_notebook", "render_html"]
 
 TEMPLATES = Path(str(resources.files("qareport.render") / "templates"))
+
+
+def inline_chart(chart: Chart) -> Markup:
+    """A chart's SVG inlined in the page as one image named by its alt text (its text stays
+    selectable; `role="img"` keeps screen readers from reading every tick label). The size
+    comes from the page's CSS; the viewBox keeps the shape."""
+    opening_tag = chart.svg[: chart.svg.index(">") + 1]
+    bare = re.sub(r'\s(?:width|height|xmlns(?::xlink)?)="[^"]*"', "", opening_tag)
+    svg = bare + chart.svg[len(opening_tag) :]  # HTML needs no namespaces for inline SVG
+    opening = f'<svg role="img" aria-label="{escape(chart.alt, quote=True)}" focusable="false"'
+    return Markup(opening + svg.removeprefix("<svg"))
 
 
 def _pages(book: Book) -> list[str]:
@@ -41,6 +56,7 @@ def _pages(book: Book) -> list[str]:
             "marker_key": MARKER_KEY,
             "measure_caption": measure_caption,
             "team_caption": team_caption,
+            "inline_chart": inline_chart,
         }
     )
     pages = [str(macros.cover(book)), str(macros.contents(book)), str(macros.summary(book))]

@@ -10,7 +10,6 @@ the PDF is tagged and aims at PDF/UA-1.
 
 from __future__ import annotations
 
-import base64
 import importlib.util
 import subprocess
 import sys
@@ -25,8 +24,15 @@ from qareport.book.model import NOT_WRITTEN, Book, SheetPage
 from qareport.book.narrative import strip_control_characters
 from qareport.config.markers import MARKER_KEY
 from qareport.errors import RenderError
+from qareport.render.a3_layout import (
+    FIRST_COLUMNS,
+    MORE_COLUMNS,
+    WIDE_MM,
+    estimate_mm,
+    measure_pages,
+)
 from qareport.render.captions import Caption, Span, measure_caption, team_caption
-from qareport.sheet.model import MeasureView
+from qareport.sheet.model import Chart, MeasureView
 
 __all__ = ["render_pdf", "typst_source", "write_chart_images"]
 
@@ -115,9 +121,11 @@ PREAMBLE = """
 #let panelbg = rgb("#f3f2f1")
 #let warnbg = rgb("#fff1e5")
 #let warn = rgb("#6b2b00")
+#let muted = rgb("#505a5f")
 #let panel(title, colour, body) = block(width: 100%, fill: panelbg, inset: 7pt,
   stroke: (top: 2.5pt + colour), breakable: true)[
   #text(weight: "bold", size: 11pt, title) #v(2pt) #body ]
+#let kind(name) = block(below: 2pt, text(size: 7pt, fill: muted, name))
 #let notwritten(where) = box(fill: warnbg, inset: 3pt, text(fill: warn, style: "italic", where))
 """
 
@@ -191,7 +199,7 @@ def _span(span: Span) -> str:
 
 def _caption(caption: Caption) -> str:
     lines = ["".join(_span(s) for s in line.spans) for line in caption.lines]
-    head = f'#text(fill: rgb("#505a5f"), {lit(caption.type + " · " + caption.source)})'
+    head = f"#text(fill: muted, {lit(caption.type + ' · ' + caption.source)})"
     return " \\ ".join([head, *lines])
 
 
@@ -211,23 +219,56 @@ def _team_table(m: MeasureView) -> str:
     )
 
 
-def _measure_cells(page: SheetPage, images: dict[str, Path]) -> str:
-    cells = []
-    for m in page.data.measures:
-        caption = measure_caption(m, page.data)
-        body = []
-        if m.chart is not None:
-            body.append(
-                f"#image({lit(images[m.chart.id].name)}, width: 100%, alt: {lit(m.chart.alt)})"
-            )
-        else:
-            body.append(f"#notwritten({lit('No data yet for this measure')})")
-        body.append(f'#text(weight: "bold", {lit(caption.title)})')
-        body.append(f"#text(size: 8pt)[{_caption(caption)}]")
-        if m.teams:
-            body.append(_team_table(m))
-        cells.append("[" + " \\ ".join(body) + "]")
-    return ", ".join(cells)
+def _chart_image(chart: Chart, images: dict[str, Path]) -> str:
+    return f"image({lit(images[chart.id].name)}, width: 100%, alt: {lit(chart.alt)})"
+
+
+def _measure_cell(m: MeasureView, page: SheetPage, images: dict[str, Path]) -> str:
+    """One measure: its trend (or agency) chart and its SPC chart or funnel plot side by side,
+    then the caption the HTML says, then any teams table; never split across pages."""
+    caption = measure_caption(m, page.data)
+    main = (
+        f"#kind({lit(m.chart_kind)}) #{_chart_image(m.chart, images)}"
+        if m.chart is not None
+        else f"#notwritten({lit('No data yet for this measure')})"
+    )
+    extra = ""
+    if m.extra is not None:
+        extra = f"#kind({lit(m.extra_kind)}) #{_chart_image(m.extra, images)}"
+    title = f'#text(weight: "bold", {lit(caption.title)})'
+    words = f"{title} \\ #text(size: 7.5pt)[{_caption(caption)}]"
+    body = [
+        f"#grid(columns: (1fr, 1fr), gutter: 5pt, [{main}], [{extra}])",
+        f"#block(above: 3pt, below: 0pt)[{words}]",
+    ]
+    if m.teams:
+        body.append(_team_table(m))
+    return "grid.cell(breakable: false)[" + "\n".join(body) + "]"
+
+
+def _sheet_header(page: SheetPage, *, continued: bool) -> str:
+    d = page.data
+    status_colour = 'rgb("#a8071a")' if page.rereview else "ink"
+    status = lit("Review: " + page.status_text)
+    title = (
+        f'#text(size: 16pt, weight: "bold", fill: blue, {lit(d.section_title + " (continued)")})'
+        if continued
+        else f"#heading(level: 2, {lit(d.section_title)})"
+    )
+    return f"""
+#pagebreak()
+{title}
+#text(fill: muted, {lit(f"{d.group} · {d.area_name} · {d.period_title}")}) #h(1fr)
+#text(weight: "bold", fill: {status_colour}, {status})
+#v(3pt)
+"""
+
+
+def _measures_panel(cells: list[str], columns: int, note: str) -> str:
+    return f"""#panel("Measures: trends and comparators", blue)[
+      #grid(columns: {columns}, gutter: 7pt, {", ".join(cells) or "[]"})
+    ]
+    #text(size: 7.5pt, {lit(note)})"""
 
 
 def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
@@ -249,15 +290,17 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
     missing = f"#notwritten({lit(hint)})"
     analysis_t = markdown_to_typst(page.analysis) if page.analysis else missing
     actions_t = _actions(page)
-    columns = 3  # a sheet with few measures keeps charts at the same size, not page-wide
-    status_colour = 'rgb("#a8071a")' if page.rereview else "ink"
-    status = lit("Review: " + page.status_text)
-    return f"""
-#pagebreak()
-#heading(level: 2, {lit(d.section_title)})
-#text(fill: rgb("#505a5f"), {lit(f"{d.group} · {d.area_name} · {d.period_title}")}) #h(1fr)
-#text(weight: "bold", fill: {status_colour}, {status})
-#v(3pt)
+    note = f"Suppression {d.suppression}. {MARKER_KEY}"
+    captions = [measure_caption(m, d) for m in d.measures]
+    pages = measure_pages(
+        [estimate_mm(m, c) for m, c in zip(d.measures, captions, strict=True)],
+        [estimate_mm(m, c, WIDE_MM) for m, c in zip(d.measures, captions, strict=True)],
+    )
+    cells = [_measure_cell(m, page, images) for m in d.measures]
+    first = [cells[i] for i in pages[0]] if pages else []
+    out = (
+        _sheet_header(page, continued=False)
+        + f"""
 #grid(columns: (1fr, 2.6fr), gutter: 9pt,
   [
     #panel("Why it matters and what good looks like", blue)[
@@ -275,13 +318,15 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
     ]
   ],
   [
-    #panel("Measures: trends and comparators", blue)[
-      #grid(columns: {columns}, gutter: 7pt, {_measure_cells(page, images)})
-    ]
-    #text(size: 7.5pt, {lit(f"Suppression {d.suppression}. {MARKER_KEY}")})
+    {_measures_panel(first, FIRST_COLUMNS, note)}
   ],
 )
 """
+    )
+    for more in pages[1:]:  # the same header; the measures across the whole width
+        out += _sheet_header(page, continued=True)
+        out += _measures_panel([cells[i] for i in more], MORE_COLUMNS, note) + "\n"
+    return out
 
 
 def _questions(questions: list[str]) -> str:
@@ -528,14 +573,16 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
 
 
 def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
-    """Each chart as a PNG file beside the Typst source, keyed by chart id."""
+    """Each chart (and each SPC chart or funnel plot) as an SVG file beside the Typst
+    source, keyed by chart id."""
     images: dict[str, Path] = {}
     for page in book.sheets:
         for measure in page.data.measures:
-            if measure.chart is not None:
-                path = folder / f"chart-{len(images):03d}.png"
-                path.write_bytes(base64.b64decode(measure.chart.png_base64))
-                images[measure.chart.id] = path
+            for chart in (measure.chart, measure.extra):
+                if chart is not None:
+                    path = folder / f"chart-{len(images):03d}.svg"
+                    path.write_text(chart.svg, encoding="utf-8")
+                    images[chart.id] = path
     return images
 
 

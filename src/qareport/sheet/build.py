@@ -350,7 +350,7 @@ def _trend_view(
     if not (context.draw and has_data):
         return MeasureView(**view, chart=None, extra=None, extra_kind="")
     trend = TrendSeries(
-        labels=[p.label.replace("-Q", "\nQ") for p in periods],
+        labels=[p.label for p in periods],
         area=series.area,
         area_text=series.area_text,
         peer=series.peer,
@@ -384,7 +384,7 @@ def _trend_view(
             chart_id=f"{context.chart_id(measure)}-funnel",
         )
         kind = "Funnel plot"
-    return MeasureView(**view, chart=chart, extra=extra, extra_kind=kind)
+    return MeasureView(**view, chart=chart, chart_kind="Trend", extra=extra, extra_kind=kind)
 
 
 def _breakdowns(
@@ -404,7 +404,8 @@ def _breakdowns(
         drawn = [line for line in lines if any(v is not None for v in line.values)]
         if context.draw and len(drawn) >= 2:
             latest = "; ".join(f"{line.name} {line.latest}" for line in lines)
-            labels = [p.label.replace("-Q", "\nQ") for p in periods]
+            labels = [p.label for p in periods]
+            update["chart_kind"] = "By member agency"
             update["chart"] = agency_chart(
                 measure,
                 labels,
@@ -442,7 +443,8 @@ def _spc_chart(
         national_label="",
     )
     alt = spc_alt(measure, series.area_name, chart, labels[-1])
-    overlay = SPCOverlay(chart.mean, chart.lower, chart.upper, chart.special)
+    target = context.spc_settings(measure).target
+    overlay = SPCOverlay(chart.mean, chart.lower, chart.upper, chart.special, target)
     return spc_chart(measure, kept, overlay, alt=alt, chart_id=f"{context.chart_id(measure)}-spc")
 
 

@@ -1,26 +1,34 @@
-"""Charts for the sheets: seaborn/matplotlib, accessible palette, alt text from the data.
+"""The sheet's charts as SVG: trends, member agencies, XmR (SPC) charts and funnel plots.
 
 Colours come from the Government Analysis Function's accessible categorical
-palette; each line also differs in dash style and marker, and the legend is
-black text, so colour never carries meaning alone. Images are PNG at the
-size used on the page, with no timestamp in their metadata, so the same data
-always give the same bytes.
+palette; each line also differs in dash style and marker, special-cause points
+differ in shape as well as colour, and every legend is black text, so colour
+never carries meaning alone. Layout, labelling and saving are shared
+(`chart_layout`), so every chart is the printed size with 7 pt text and no
+text drawn over other text.
 """
 
 from __future__ import annotations
 
-import base64
-import io
+import itertools
 import math
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import seaborn as sns
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
 from qareport.config.catalogue import Measure, Unit
+from qareport.sheet.chart_layout import (
+    FONT_PT,
+    HEIGHT_IN,
+    WIDTH_IN,
+    finish,
+    layout,
+    new_figure,
+    place_labels,
+    renderer_of,
+    spread,
+    text_width,
+)
 from qareport.sheet.formatting import format_value
 from qareport.sheet.model import Chart
 from qareport.sheet.stats import FunnelLimits
@@ -42,22 +50,14 @@ PALETTE = {"area": "#12436D", "peer": "#F46A25", "national": "#28A197", "extra":
 CATEGORICAL = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 DASHES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (1, 1))]
-TEXT = "#0b0c0c"
-DPI = 150
-SIZE_IN = (5.2, 3.0)
-
-sns.set_theme(style="whitegrid", context="paper", font="DejaVu Sans")
-plt.rcParams.update(
-    {
-        "axes.edgecolor": "#505a5f",
-        "axes.labelcolor": TEXT,
-        "xtick.color": TEXT,
-        "ytick.color": TEXT,
-        "grid.color": "#dddddd",
-        "svg.hashsalt": "qareport",
-        "font.size": 9,
-    }
-)
+GREY = "#505a5f"
+# Making Data Count's colours for special cause: improvement, concern, neither; each
+# with its own marker shape too.
+SPECIAL = {
+    "improvement": ("#1f77b4", "o", "Special cause: improvement"),
+    "concern": ("#d95f02", "D", "Special cause: concern"),
+    "neither": ("#5e3c99", "s", "Special cause: neither"),
+}
 
 
 @dataclass(frozen=True)
@@ -82,59 +82,29 @@ def _has(values: list[float | None]) -> bool:
     return any(v is not None and not math.isnan(v) for v in values)
 
 
+def _top(*series: list[float]) -> float:
+    return max((v for s in series for v in s if not math.isnan(v)), default=0.0)
+
+
 def trend_chart(measure: Measure, series: TrendSeries, alt: str, chart_id: str) -> Chart:
     """A line chart of the area against its peer group and the national figure."""
-    fig, ax = plt.subplots(figsize=SIZE_IN, dpi=DPI)
+    fig, ax = new_figure()
     x = list(range(len(series.labels)))
     lines = [
-        ("area", series.area, series.area_name, "-", "o", 2.2),
-        ("peer", series.peer, series.peer_label, "--", "s", 1.6),
-        ("national", series.national, series.national_label, ":", "^", 1.6),
+        ("area", series.area, series.area_name, "-", "o", 1.8),
+        ("peer", series.peer, series.peer_label, "--", "s", 1.2),
+        ("national", series.national, series.national_label, ":", "^", 1.2),
     ]
-    top = 0.0
+    drawn = []
     for key, values, label, style, marker, width in lines:
-        if not _has(values):
-            continue
-        ys = _clean(values)
-        ax.plot(
-            x,
-            ys,
-            linestyle=style,
-            marker=marker,
-            color=PALETTE[key],
-            linewidth=width,
-            markersize=4,
-            label=label,
-        )
-        top = max(top, *[v for v in ys if not math.isnan(v)])
-    shown = _labelled(len(series.area_text))
-    for i, text in enumerate(series.area_text):
-        value = series.area[i]
-        if i not in shown:
-            continue
-        if value is None or math.isnan(value):
-            ax.annotate(
-                text,
-                (i, 0),
-                xytext=(0, 4),
-                textcoords="offset points",
-                ha="center",
-                fontsize=8,
-                color=TEXT,
-            )
-        else:
-            ax.annotate(
-                text,
-                (i, value),
-                xytext=(0, 6),
-                textcoords="offset points",
-                ha="center",
-                fontsize=7.5,
-                color=PALETTE["area"],
-            )
-    _axes(ax, measure, x=x, labels=series.labels, top=top)
-    _rate_label(ax, measure)
-    return _save(fig, alt, chart_id)
+        if _has(values):
+            ys = _clean(values)
+            ax.plot(x, ys, linestyle=style, marker=marker, color=PALETTE[key],
+                    linewidth=width, markersize=3, label=label)  # fmt: skip
+            drawn.append(ys)
+    _frame(fig, ax, measure, series.labels, top=_top(*drawn), legend_entries=3)
+    _data_labels(fig, ax, series.area, series.area_text, colour=PALETTE["area"])
+    return _chart(fig, alt, chart_id)
 
 
 def agency_chart(
@@ -145,80 +115,92 @@ def agency_chart(
     alt: str,
     chart_id: str,
 ) -> Chart:
-    """One line per member agency, the latest value of each labelled at its end."""
-    fig, ax = plt.subplots(figsize=SIZE_IN, dpi=DPI)
+    """One line per member agency, the latest value of each labelled at its end (the labels
+    moved apart where values are close)."""
+    fig, ax = new_figure()
     x = list(range(len(labels)))
-    top = 0.0
+    drawn, ends = [], []
     for n, (name, values) in enumerate(lines):
         if not _has(values):
             continue
         ys = _clean(values)
         k = n % len(CATEGORICAL)
         ax.plot(x, ys, linestyle=DASHES[k], marker=MARKERS[k], color=CATEGORICAL[k],
-                linewidth=1.8, markersize=4, label=name)  # fmt: skip
+                linewidth=1.4, markersize=3, label=name)  # fmt: skip
         last = max(i for i, v in enumerate(ys) if not math.isnan(v))
-        ax.annotate(
-            format_value(measure, ys[last], short=True),
-            (last, ys[last]),
-            xytext=(4, 0),
-            textcoords="offset points",
-            fontsize=7,
-            color=CATEGORICAL[k],
-            va="center",
-        )
-        top = max(top, *[v for v in ys if not math.isnan(v)])
-    _axes(ax, measure, x=x, labels=labels, top=top, legend_columns=2)
-    _rate_label(ax, measure)
-    return _save(fig, alt, chart_id)
+        ends.append((last, ys[last], format_value(measure, ys[last], short=True), CATEGORICAL[k]))
+        drawn.append(ys)
+    _frame(fig, ax, measure, labels, top=_top(*drawn), legend_entries=3, right_in=0.42)
+    _end_labels(fig, ax, ends)
+    return _chart(fig, alt, chart_id)
+
+
+def _end_labels(fig, ax, ends: list[tuple[int, float, str, str]]) -> None:
+    """Each agency's latest value to the right of its line's end, spread apart vertically."""
+    to_screen = ax.transData.transform
+    heights = [to_screen((x, y))[1] for x, y, _, _ in ends]
+    gap = FONT_PT * 1.15 * fig.dpi / 72
+    moved = spread(heights, gap, ax.bbox.y0 + gap / 2, ax.bbox.y1 - gap / 2)
+    for (x, y, text, colour), before, after in zip(ends, heights, moved, strict=True):
+        ax.annotate(text, (x, y), xytext=(4, (after - before) * 72 / fig.dpi),
+                    textcoords="offset points", fontsize=FONT_PT, color=colour,
+                    va="center", annotation_clip=False)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class SPCOverlay:
-    """Process mean and limits per point, and which points are special cause."""
+    """Process mean and limits per point, which points are special cause, and the target."""
 
     mean: list[float]
     lower: list[float]
     upper: list[float]
     special: list[bool]
+    target: float | None = None
 
 
 def spc_chart(
     measure: Measure, series: TrendSeries, spc: SPCOverlay, *, alt: str, chart_id: str
 ) -> Chart:
-    """An XmR chart: the area's values with mean and process limits; special causes marked."""
-    fig, ax = plt.subplots(figsize=SIZE_IN, dpi=DPI)
+    """An XmR chart: the area's values with mean and process limits (broken where they are
+    recalculated), the target where set, and special-cause points marked by direction."""
+    fig, ax = new_figure()
     x = list(range(len(series.labels)))
     ys = _clean(series.area)
-    ax.plot(x, spc.mean, color="#505a5f", linewidth=1.2, label="Mean")
-    ax.plot(x, spc.upper, color="#505a5f", linewidth=1, linestyle="--", label="Process limits")
-    ax.plot(x, spc.lower, color="#505a5f", linewidth=1, linestyle="--")
-    ax.plot(
-        x, ys, color=PALETTE["area"], linewidth=2, marker="o", markersize=4, label=series.area_name
-    )
-    special = [(i, v) for i, v in enumerate(ys) if spc.special[i] and not math.isnan(v)]
-    if special:
-        ax.scatter(
-            [i for i, _ in special],
-            [v for _, v in special],
-            s=70,
-            marker="D",
-            color=PALETTE["peer"],
-            zorder=5,
-            label="Special cause",
-        )
-    for i, text in enumerate(series.area_text):
-        ax.annotate(
-            text,
-            (i, 0 if math.isnan(ys[i]) else ys[i]),
-            xytext=(0, 6),
-            textcoords="offset points",
-            ha="center",
-            fontsize=7.5,
-            color=TEXT,
-        )
-    top = max([*spc.upper, *(v for v in ys if not math.isnan(v))])
-    _axes(ax, measure, x=x, labels=series.labels, top=top)
-    return _save(fig, alt, chart_id)
+    for n, (start, end) in enumerate(_segments(spc.mean)):
+        part = x[start:end]
+        ax.plot(part, spc.mean[start:end], color=GREY, linewidth=1.0,
+                label="Mean" if n == 0 else None)  # fmt: skip
+        for edge, label in ((spc.upper, "Process limits"), (spc.lower, None)):
+            ax.plot(part, edge[start:end], color=GREY, linewidth=0.9, linestyle="--",
+                    label=label if n == 0 else None)  # fmt: skip
+    if spc.target is not None:
+        ax.axhline(spc.target, color=PALETTE["extra"], linewidth=1.1, linestyle="-.",
+                   label="Target")  # fmt: skip
+    ax.plot(x, ys, color=PALETTE["area"], linewidth=1.6, marker="o", markersize=2.5,
+            label=series.area_name)  # fmt: skip
+    for kind, (colour, marker, label) in SPECIAL.items():
+        found = [(i, v) for i, v in enumerate(ys) if spc.special[i] and not math.isnan(v)
+                 and _direction(measure, v, spc.mean[i]) == kind]  # fmt: skip
+        if found:
+            ax.scatter([i for i, _ in found], [v for _, v in found], s=22, marker=marker,
+                       color=colour, zorder=5, label=label)  # fmt: skip
+    top = _top(ys, spc.upper, [spc.target] if spc.target is not None else [])
+    _frame(fig, ax, measure, series.labels, top=top, legend_entries=3)
+    _data_labels(fig, ax, series.area, series.area_text, colour=PALETTE["area"])
+    return _chart(fig, alt, chart_id)
+
+
+def _segments(mean: list[float]) -> list[tuple[int, int]]:
+    """Index ranges over which the mean (and so the limits) is one value."""
+    starts = [0, *(i for i in range(1, len(mean)) if mean[i] != mean[i - 1]), len(mean)]
+    return list(itertools.pairwise(starts))
+
+
+def _direction(measure: Measure, value: float, mean: float) -> str:
+    better = measure.higher_is_better
+    if better is None or value == mean:
+        return "neither"
+    return "improvement" if (value > mean) == better else "concern"
 
 
 def funnel_chart(
@@ -233,83 +215,147 @@ def funnel_chart(
 ) -> Chart:
     """Every area's value against the size of its base, with 95% and 99.8% limits."""
     scale = measure.scale
-    fig, ax = plt.subplots(figsize=SIZE_IN, dpi=DPI)
-    ax.scatter(
-        [p[0] for p in points], [p[1] for p in points], s=14, color="#8a8f93", label="Other areas"
-    )
+    fig, ax = new_figure()
+    ax.scatter([p[0] for p in points], [p[1] for p in points], s=6, color="#8a8f93",
+               label="Other areas")  # fmt: skip
     bands = [
-        (limits.lower95, limits.upper95, "--", 1.0, "95% limits"),
-        (limits.lower998, limits.upper998, ":", 1.2, "99.8% limits"),
+        (limits.lower95, limits.upper95, "--", 0.9, "95% limits"),
+        (limits.lower998, limits.upper998, ":", 1.1, "99.8% limits"),
     ]
     for lower, upper, style, width, label in bands:
         for edge, name in ((upper, label), (lower, None)):
-            ax.plot(
-                limits.sizes,
-                [v * scale for v in edge],
-                color="#505a5f",
-                linestyle=style,
-                linewidth=width,
-                label=name,
-            )
-    ax.axhline(limits.centre * scale, color="#505a5f", linewidth=1, label="Overall")
-    ax.scatter(
-        [mine[0]], [mine[1]], s=80, marker="D", color=PALETTE["area"], zorder=5, label=area_name
-    )
+            ax.plot(limits.sizes, [v * scale for v in edge], color=GREY, linestyle=style,
+                    linewidth=width, label=name)  # fmt: skip
+    ax.axhline(limits.centre * scale, color=GREY, linewidth=0.9, label="Overall")
+    ax.scatter([mine[0]], [mine[1]], s=30, marker="D", color=PALETTE["area"], zorder=5,
+               label=area_name)  # fmt: skip
     ax.set_xscale("log")
-    ax.set_xlabel("Size of base (log scale)", fontsize=8)
-    if measure.unit is Unit.PERCENT:
-        ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
-    sns.despine(ax=ax, left=True)
-    _legend(ax, columns=3, below=0.2, fontsize=7)
-    return _save(fig, alt, chart_id)
+    low, high = min(limits.sizes), max(limits.sizes)
+    ax.set_xlim(low, high)
+    ax.xaxis.set_minor_locator(NullLocator())
+    ticks = _plain_log_ticks(low, high)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.set_xticks(ticks, [f"{t:,.0f}" for t in ticks])
+    ax.set_xlabel("Size of base (log scale)", fontsize=FONT_PT)
+    shown = [v for v in (*(p[1] for p in points), mine[1]) if not math.isnan(v)]
+    centre = limits.centre * scale
+    spread_ = max([abs(v - centre) for v in shown] + [centre * 0.1])
+    _y_axis(ax, measure, centre + spread_ * 1.3, bottom=max(0.0, centre - spread_ * 1.3))
+    layout(fig, ax, legend_entries=3)
+    _thin_x(fig, ax)
+    return _chart(fig, alt, chart_id)
 
 
-def _labelled(count: int, most: int = 8) -> set[int]:
-    """Which points carry a label: all of a short series; of a long one, every k-th,
-    counted back from the latest so the latest is always labelled."""
-    step = max(1, math.ceil(count / most))
-    return {i for i in range(count) if (count - 1 - i) % step == 0}
+def _plain_log_ticks(low: float, high: float) -> list[float]:
+    """1, 2, 5, 10, 20, 50 ... within the range: plain numbers on a log axis."""
+    for steps in ((1, 2, 5), (1, 2, 3, 5, 7)):
+        ticks: list[float] = []
+        power = 10 ** math.floor(math.log10(max(low, 1e-9)))
+        while power <= high:
+            ticks += [m * power for m in steps if low <= m * power <= high]
+            power *= 10
+        if len(ticks) >= 3:
+            break
+    return ticks or [low, high]
 
 
-def _legend(ax, columns: int, below: float = 0.14, fontsize: float = 7.5) -> None:
-    """The legend under the plot, in the book's text colour."""
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -below),
-        ncol=columns,
-        frameon=False,
-        fontsize=fontsize,
-        handlelength=2.6,
-        labelcolor=TEXT,
-    )
-
-
-def _rate_label(ax, measure: Measure) -> None:
-    if measure.unit is Unit.RATE and measure.per != 1:  # an average needs no "per 1"
-        ax.set_ylabel(f"per {measure.per:,}", fontsize=8)
-
-
-def _axes(
-    ax, measure: Measure, *, x: list[int], labels: list[str], top: float, legend_columns: int = 4
+def _frame(
+    fig,
+    ax,
+    measure: Measure,
+    labels: list[str],
+    *,
+    top: float,
+    legend_entries: int,
+    right_in: float = 0.08,
 ) -> None:
-    if measure.unit is Unit.PERCENT:
-        ax.set_ylim(0, min(100, max(top * 1.2, 10)))
-        ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
-    else:
-        ax.set_ylim(0, max(top * 1.2, 5))
-        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    shown = _labelled(len(labels))
-    ax.set_xticks(x, [t if i in shown else "" for i, t in enumerate(labels)], fontsize=8)
+    """Axes, period labels, legend and layout shared by the trend-like charts."""
+    x = list(range(len(labels)))
+    _y_axis(ax, measure, top)
+    ax.set_xticks(x, _period_labels(labels))
     ax.set_xlim(-0.4, len(x) - 0.6)
-    sns.despine(ax=ax, left=True)
-    _legend(ax, legend_columns)
+    if measure.unit is Unit.RATE and measure.per != 1:  # an average needs no "per 1"
+        ax.set_ylabel(f"per {measure.per:,}", fontsize=FONT_PT)
+    layout(fig, ax, legend_entries=legend_entries, right_in=right_in)
+    _thin_x(fig, ax)
 
 
-def _save(fig, alt: str, chart_id: str) -> Chart:
-    fig.tight_layout(pad=0.4)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    plt.close(fig)
-    width, height = (round(d * DPI) for d in SIZE_IN)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return Chart(id=chart_id, png_base64=encoded, alt=alt, width_px=width, height_px=height)
+def _period_labels(labels: list[str]) -> list[str]:
+    """Quarters as 'Q1' with the year under the first quarter of each year (and under the
+    first point); years as they are."""
+    out = []
+    for n, label in enumerate(labels):
+        year, _, quarter = label.replace("\n", "").replace("-Q", "Q").partition("Q")
+        if quarter:
+            out.append(f"Q{quarter}\n{year}" if quarter == "1" or n == 0 else f"Q{quarter}")
+        else:
+            out.append(label)
+    return out
+
+
+def _thin_x(fig, ax) -> None:
+    """Blank the period labels that would touch a neighbour, keeping the latest; a quarter
+    that starts a year keeps its label before others do."""
+    renderer = renderer_of(fig)
+    ticks = list(ax.get_xticks())
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    to_screen = ax.transData.transform
+    spans = []
+    for tick, text in zip(ticks, labels, strict=True):
+        width = text_width(renderer, text) if text else 0.0
+        centre = to_screen((tick, 0))[0]
+        spans.append((centre - width / 2 - 2, centre + width / 2 + 2))
+    order = sorted(range(len(ticks)), key=lambda i: (i != len(ticks) - 1, "\n" not in labels[i],
+                                                      -i))  # fmt: skip
+    kept: list[int] = []
+    left, right = fig.bbox.x0, fig.bbox.x1
+    for i in order:
+        a, b = spans[i]
+        if a >= left and b <= right and all(b <= spans[k][0] or a >= spans[k][1] for k in kept):
+            kept.append(i)
+    ax.set_xticks(ticks, [text if i in kept else "" for i, text in enumerate(labels)])
+
+
+def _y_axis(ax, measure: Measure, top: float, bottom: float = 0.0) -> None:
+    """A y axis from `bottom` (zero unless asked) to a labelled tick at or above the highest
+    value, with 3 to 5 ticks labelled with just enough decimals to tell them apart."""
+    if measure.unit is Unit.PERCENT:
+        wanted = min(100.0, max(top * 1.15 if not bottom else top, 10.0))
+    else:
+        wanted = max(top * 1.15 if not bottom else top, 5.0 if measure.unit is Unit.COUNT else 0.0)
+        wanted = wanted or 1.0
+    ticks = [float(t) for t in MaxNLocator(nbins=4, min_n_ticks=3).tick_values(bottom, wanted)]
+    ticks = [t for t in ticks if t >= 0]
+    while len(ticks) > 1 and ticks[-2] >= wanted:
+        ticks.pop()
+    while len(ticks) > 2 and ticks[1] <= bottom:
+        ticks.pop(0)
+    if measure.unit is Unit.PERCENT:
+        ticks = [t for t in ticks if t <= 100] or [0.0, 100.0]
+    ax.set_ylim(ticks[0], ticks[-1])
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    decimals = max(0, -math.floor(math.log10(step))) if step > 0 else 0
+    suffix = "%" if measure.unit is Unit.PERCENT else ""
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.{decimals}f}{suffix}"))
+
+
+def _data_labels(fig, ax, values: list[float | None], texts: list[str], *, colour: str) -> None:
+    """The area's values said at their points, latest first, where they do not collide."""
+    candidates: list[tuple[float, float, str]] = []
+    for i in reversed(range(len(texts))):
+        value = values[i]
+        if texts[i]:
+            candidates.append((float(i), 0.0 if value is None else value, texts[i]))
+    place_labels(fig, ax, candidates, colour=colour)
+
+
+def _chart(fig, alt: str, chart_id: str) -> Chart:
+    svg = finish(fig, chart_id)
+    return Chart(
+        id=chart_id,
+        svg=svg,
+        alt=alt,
+        width_px=round(WIDTH_IN * 96),
+        height_px=round(HEIGHT_IN * 96),
+    )

@@ -30,10 +30,10 @@ class Point(StrictModel):
 
 
 class Chart(StrictModel):
-    """A chart image with the text alternative that must accompany it everywhere."""
+    """A chart (an SVG drawing) with the text alternative that must accompany it everywhere."""
 
     id: str
-    png_base64: str
+    svg: str
     alt: str
     width_px: int
     height_px: int
@@ -88,6 +88,7 @@ class MeasureView(StrictModel):
     extra: Chart | None = None  # the SPC chart (quarterly) or the funnel plot (annual)
     extra_kind: str = ""
     chart: Chart | None = None
+    chart_kind: str = ""  # "Trend" or "By member agency": what the main chart shows
     agencies: list[AgencyLine] = Field(
         default_factory=list
     )  # partnership books: each member agency's figures

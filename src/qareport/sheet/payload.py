@@ -1,7 +1,7 @@
 """The sheet payload: how a computed sheet travels from its notebook to the renderers.
 
 Written and read here only. The section notebook displays the sheet as outputs:
-each chart as an image output tagged with its id (so the executed notebook
+each chart as an SVG output tagged with its id (so the executed notebook
 shows it and the image is stored once), then the `SheetData` as JSON under
 `SHEET_MIMETYPE` with the chart images left out. `read_sheet` finds those
 outputs in the executed notebook and puts the images back.
@@ -20,13 +20,14 @@ from qareport.sheet.model import SHEET_MIMETYPE, Chart, SheetData
 __all__ = ["chart_output", "payload_outputs", "read_sheet", "sheet_from_outputs", "show"]
 
 CHART_KEY = "qareport_chart"
+SVG = "image/svg+xml"
 
 
 def chart_output(chart: Chart) -> dict[str, Any]:
     """One chart as a display output: the image, its alt text and its id."""
     return {
         "output_type": "display_data",
-        "data": {"image/png": chart.png_base64, "text/plain": chart.alt},
+        "data": {SVG: chart.svg, "text/plain": chart.alt},
         "metadata": {"alt": chart.alt, CHART_KEY: chart.id},
     }
 
@@ -59,7 +60,7 @@ def payload_outputs(sheet: SheetData) -> list[dict[str, Any]]:
             chart = getattr(view, key)
             if chart is not None:
                 outputs.append(chart_output(chart))
-                measure[key]["png_base64"] = ""  # stored once, in the image output above
+                measure[key]["svg"] = ""  # stored once, in the image output above
     outputs.append(
         {
             "output_type": "display_data",
@@ -84,21 +85,22 @@ def sheet_from_outputs(outputs: list[dict[str, Any]], source: str) -> SheetData:
     for output in outputs:
         chart_id = output.get("metadata", {}).get(CHART_KEY)
         data = output.get("data", {})
-        if chart_id and "image/png" in data:
-            images[chart_id] = "".join(data["image/png"].split())
+        if chart_id and SVG in data:
+            drawing = data[SVG]
+            images[chart_id] = "".join(drawing) if isinstance(drawing, list) else drawing
         payload = data.get(SHEET_MIMETYPE)
         if payload is None:
             continue
         for measure in payload["measures"]:
             for chart in (measure.get("chart"), measure.get("extra")):
-                if chart and not chart["png_base64"]:
+                if chart and not chart["svg"]:
                     if chart["id"] not in images:
                         raise RenderError(
                             f"{source}: chart {chart['id']} is missing; rebuild with --force",
                             file=source,
                             measure=measure.get("id"),
                         )
-                    chart["png_base64"] = images[chart["id"]]
+                    chart["svg"] = images[chart["id"]]
         return SheetData.model_validate(payload)
     raise RenderError(
         f"{source}: no sheet data in the executed notebook; rebuild with --force", file=source

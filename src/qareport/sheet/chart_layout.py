@@ -1,0 +1,328 @@
+"""How every chart is laid out, labelled and saved: fixed size, no colliding text, SVG.
+
+Charts are drawn at the size they are printed on the A3 sheet, with every text at
+7 pt or more, so paper shows them as drawn. The layout is computed once from the
+measured text (legend rows, tick-label widths) instead of matplotlib's
+`tight_layout`, which re-lays every chart out several times. Text that would
+collide is left out rather than drawn over other text: axis labels are thinned,
+data labels are placed latest first and skipped where they would overlap, end
+labels are moved apart. `text_overlaps` is the check the tests (and anyone
+adding a chart) run on a drawn figure.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+__all__ = [
+    "FONT",
+    "FONT_PT",
+    "HEIGHT_IN",
+    "WIDTH_IN",
+    "finish",
+    "new_figure",
+    "observe_figures",
+    "place_labels",
+    "renderer_of",
+    "spread",
+    "text_overlaps",
+    "text_width",
+    "thin_ticks",
+]
+
+TEXT = "#0b0c0c"
+FONT_PT = 7.0  # the smallest text on the A3 sheet
+# Half of a measure's cell on the A3 sheet (two charts side by side), so the PDF prints
+# each chart at 100% and its 7 pt text stays 7 pt.
+WIDTH_IN, HEIGHT_IN = 2.65, 1.75
+LEGEND_WRAP = 26  # characters: a longer legend label is wrapped
+
+matplotlib.rcParams.update(
+    {
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],
+        "font.size": FONT_PT,
+        "axes.edgecolor": "#505a5f",
+        "axes.labelcolor": TEXT,
+        "axes.facecolor": "white",
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.spines.left": False,
+        "grid.color": "#dddddd",
+        "grid.linewidth": 0.6,
+        "xtick.color": TEXT,
+        "ytick.color": TEXT,
+        "xtick.labelsize": FONT_PT,
+        "ytick.labelsize": FONT_PT,
+        "ytick.left": False,
+        "legend.fontsize": FONT_PT,
+        "legend.frameon": False,
+        "svg.fonttype": "none",  # text stays text: selectable, searchable, sharp
+        "svg.hashsalt": "qareport",  # the same data always give the same bytes
+        "axes.formatter.use_mathtext": False,
+    }
+)
+
+FONT = FontProperties(family="sans-serif", size=FONT_PT)  # the tick labels' font
+
+_observers: list[Callable[[Figure, str], None]] = []
+
+
+@contextmanager
+def observe_figures(callback: Callable[[Figure, str], None]) -> Iterator[None]:
+    """Call `callback(figure, chart_id)` on every chart just before it is saved."""
+    _observers.append(callback)
+    try:
+        yield
+    finally:
+        _observers.remove(callback)
+
+
+def new_figure():
+    """A figure of the printed size with one axes."""
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN))
+    FigureCanvasAgg(fig)  # measures text; no pyplot, so nothing to close afterwards
+    ax = fig.add_subplot()
+    return fig, ax
+
+
+def renderer_of(fig: Figure):
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # new_figure gives every chart one
+    return canvas.get_renderer()
+
+
+def layout(fig: Figure, ax, *, legend_entries: int, right_in: float = 0.08) -> None:
+    """Place the axes and the legend below it, from the measured size of their text."""
+    renderer = renderer_of(fig)
+    width_px = fig.bbox.width
+    handles, labels = ax.get_legend_handles_labels()
+    labels = [textwrap.fill(label, LEGEND_WRAP) for label in labels]  # long names on two lines
+    rows_in = 0.0
+    if handles:
+        columns = min(legend_entries or len(handles), len(handles))
+        while True:
+            legend = fig.legend(
+                handles,
+                labels,
+                loc="lower center",
+                bbox_to_anchor=(0.5, 0.0),
+                ncol=columns,
+                handlelength=1.8,
+                columnspacing=0.8,
+                handletextpad=0.4,
+                borderaxespad=0.1,
+                borderpad=0.1,
+                labelcolor=TEXT,
+            )
+            box = legend.get_window_extent(renderer)
+            if box.width <= width_px - 4 or columns == 1:
+                break
+            legend.remove()
+            columns -= 1
+        rows_in = box.height / fig.dpi
+    y_width = max((text_width(renderer, t) for t in _y_tick_texts(ax)), default=0.0)
+    left_in = y_width / fig.dpi + 0.1
+    if ax.get_ylabel():
+        left_in += FONT_PT / 72 + 0.06
+    x_lines = max((t.get_text().count("\n") + 1 for t in ax.get_xticklabels()), default=1)
+    x_label = 1 if ax.get_xlabel() else 0
+    bottom_in = rows_in + 0.06 + (x_lines + x_label) * FONT_PT * 1.25 / 72 + 0.08
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=left_in / w,
+        right=1 - right_in / w,
+        bottom=bottom_in / h,
+        top=1 - 0.14 / h,
+    )
+
+
+def text_width(renderer, text: str) -> float:
+    """The drawn width in pixels of (the widest line of) a tick label at 7 pt."""
+    return max(
+        renderer.get_text_width_height_descent(line, FONT, ismath=False)[0]
+        for line in text.split("\n")
+    )
+
+
+def _y_tick_texts(ax) -> list[str]:
+    """The y tick labels as they will be drawn (tick label artists are only updated on a
+    draw, so they are formatted here from the locator and formatter)."""
+    low, high = ax.get_ylim()
+    locs = [v for v in ax.yaxis.get_major_locator()() if low - 1e-9 <= v <= high + 1e-9]
+    formatter = ax.yaxis.get_major_formatter()
+    formatter.set_locs(locs)
+    return [formatter(v, i) for i, v in enumerate(locs)]
+
+
+def _box(text: Text, renderer) -> Bbox:
+    return text.get_window_extent(renderer)
+
+
+def thin_ticks(fig: Figure, ax, axis: str = "x", *, keep_last: bool = True) -> None:
+    """Hide tick labels that would touch their neighbour, keeping the latest (rightmost)."""
+    renderer = renderer_of(fig)
+    labels = [t for t in (ax.get_xticklabels() if axis == "x" else ax.get_yticklabels())]
+    shown = [t for t in labels if t.get_text() and t.get_visible()]
+    if keep_last:
+        shown = shown[::-1]
+    placed: list[Bbox] = []
+    for text in shown:
+        box = _box(text, renderer).padded(2)
+        if any(box.overlaps(other) for other in placed) or not _inside(fig, box):
+            text.set_visible(False)
+        else:
+            placed.append(box)
+
+
+def _inside(fig: Figure, box: Bbox) -> bool:
+    whole = fig.bbox
+    return (
+        box.x0 >= whole.x0 - 0.5
+        and box.x1 <= whole.x1 + 0.5
+        and box.y0 >= whole.y0 - 0.5
+        and box.y1 <= whole.y1 + 0.5
+    )
+
+
+def place_labels(
+    fig: Figure, ax, candidates: Sequence[tuple[float, float, str]], *, colour: str
+) -> None:
+    """Data labels above their points, in the order given (latest first): each is drawn
+    only where it collides with no label already placed and stays inside the chart."""
+    renderer = renderer_of(fig)
+    placed: list[Bbox] = [
+        _box(t, renderer).padded(1) for t in fig.findobj(Text) if _shown(t) and t.axes is None
+    ]  # the legend's text
+    markers = _marker_boxes(ax)  # a label may cross a line, but not cover a plotted point
+    for n, (x, y, text) in enumerate(candidates):
+        for dy in (5, -11):  # above the point, else below it
+            label = ax.annotate(text, (x, y), xytext=(0, dy), textcoords="offset points",
+                                ha="center", fontsize=FONT_PT, color=colour,
+                                annotation_clip=False)  # fmt: skip
+            box = _box(label, renderer)
+            clear = not any(box.overlaps(p) for p in placed + markers)
+            if _inside_axes(ax, box) and clear:
+                placed.append(box.padded(1))
+                break
+            label.remove()
+        else:
+            if n == 0:  # the latest value is always said: at its point, whatever is there
+                label = ax.annotate(text, (x, y), xytext=(0, 5), textcoords="offset points",
+                                    ha="center", fontsize=FONT_PT, color=colour,
+                                    annotation_clip=False)  # fmt: skip
+                placed.append(_box(label, renderer).padded(1))
+
+
+def _marker_boxes(ax) -> list[Bbox]:
+    """A small box around every plotted point of every line with markers."""
+    boxes = []
+    for line in ax.get_lines():
+        if line.get_marker() in (None, "None", "", " "):
+            continue
+        xs, ys = line.get_xdata(), line.get_ydata()
+        for x, y in zip(xs, ys, strict=False):
+            if y == y:  # not NaN
+                px, py = ax.transData.transform((x, y))
+                boxes.append(Bbox.from_extents(px - 3, py - 3, px + 3, py + 3))
+    return boxes
+
+
+def _inside_axes(ax, box: Bbox) -> bool:
+    area = ax.bbox
+    return box.x0 >= area.x0 - 2 and box.x1 <= area.x1 + 2 and box.y1 <= area.y1 + 2
+
+
+def spread(
+    positions: list[float], gap: float, low: float = -math.inf, high: float = math.inf
+) -> list[float]:
+    """Move label positions apart so that neighbours are at least `gap` apart, keeping their
+    order (a one-dimensional repel), then shift them all to lie within [low, high]."""
+    if not positions:
+        return []
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    ys = [positions[i] for i in order]
+    for _ in range(50):
+        moved = False
+        for k in range(1, len(ys)):
+            if ys[k] - ys[k - 1] < gap - 1e-9:
+                push = (gap - (ys[k] - ys[k - 1])) / 2
+                ys[k - 1] -= push
+                ys[k] += push
+                moved = True
+        if not moved:
+            break
+    if ys[-1] > high:
+        ys = [y - (ys[-1] - high) for y in ys]
+    if ys[0] < low:
+        ys = [y + (low - ys[0]) for y in ys]
+    out = [0.0] * len(ys)
+    for i, y in zip(order, ys, strict=True):
+        out[i] = y
+    return out
+
+
+def _shown(text: Text) -> bool:
+    return bool(text.get_visible() and text.get_text().strip())
+
+
+def text_overlaps(fig: Figure) -> list[tuple[str, str]]:
+    """Every pair of drawn texts in the figure whose boxes overlap, and every text that
+    runs off the figure (paired with ""): empty for a legible chart."""
+    fig.canvas.draw()  # ticks and their labels take their final places on a draw
+    renderer = renderer_of(fig)
+    texts = [t for t in fig.findobj(Text) if _shown(t) and t is not getattr(fig, "_suptitle", 0)]
+    boxes = [(t.get_text(), _box(t, renderer)) for t in texts]
+    found = [(name, "") for name, box in boxes if not _inside(fig, box)]
+    for i, (first, one) in enumerate(boxes):
+        for second, other in boxes[i + 1 :]:
+            if one.overlaps(other) and _area(one, other) > 1.0:
+                found.append((first, second))
+    return found
+
+
+def _area(one: Bbox, other: Bbox) -> float:
+    """The overlapping area in square pixels (edges that only touch are not a collision)."""
+    w = min(one.x1, other.x1) - max(one.x0, other.x0)
+    h = min(one.y1, other.y1) - max(one.y0, other.y0)
+    return max(w, 0.0) * max(h, 0.0)
+
+
+_ID = re.compile(r'id="([^"]+)"')
+
+
+def finish(fig: Figure, chart_id: str) -> str:
+    """The figure as an SVG string that can be inlined in a page beside other charts: no
+    XML prologue or metadata, and every id prefixed with the chart's own id."""
+    for observe in _observers:
+        observe(fig, chart_id)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", chart_id)
+    ids = set(_ID.findall(svg))
+    svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
+    svg = re.sub(
+        r"(url\(#|href=\"#)([^)\"]+)",
+        lambda m: m.group(1) + (f"{prefix}-{m.group(2)}" if m.group(2) in ids else m.group(2)),
+        svg,
+    )
+    return svg.strip() + "\n"

@@ -1,0 +1,64 @@
+"""A sheet with more measures than an A3 page holds continues on further pages under the same
+header, and no text on the sheet is printed smaller than 7 pt."""
+
+from io import BytesIO
+
+import pypdf
+
+from qareport import Project
+from qareport.book.assemble import assemble_book
+from qareport.config.periods import parse_period
+from qareport.render.a3_layout import measure_pages
+from qareport.render.typst_pdf import render_pdf
+from qareport.sheet.build import build_sheet
+
+
+def test_pages_fill_rows_of_two_within_the_budget():
+    assert measure_pages([60.0] * 8, budget=240) == [[0, 1, 2, 3, 4, 5, 6, 7]]
+    assert measure_pages([70.0] * 9, budget=240) == [[0, 1, 2, 3, 4, 5], [6, 7, 8]]
+    # continuation pages' cells are wider, so taller: their own heights are used there
+    assert measure_pages([70.0] * 9, [130.0] * 9, budget=240) == [
+        [0, 1, 2, 3, 4, 5],
+        [6, 7],
+        [8],
+    ]
+    # a row is as tall as its tallest cell; a cell taller than a page still gets a page
+    assert measure_pages([300.0, 10.0, 10.0], budget=240) == [[0, 1], [2]]
+    assert measure_pages([]) == []
+
+
+def _font_sizes(page) -> list[float]:
+    """The printed size of every run of text on a PDF page (font size times text scale)."""
+    sizes: list[float] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.append(abs(size * tm[3] * cm[3]))
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_a_sheet_of_many_measures_continues_under_the_same_header_at_legible_size(demo_store):
+    project = Project.open(demo_store)
+    area, when = project.area("brindlemoor"), parse_period("2025-26")
+    sheet = build_sheet(demo_store, area.id, when.label, "front-door")
+    measures = [m for m in sheet.measures if m.chart is not None]
+    many = [
+        m.model_copy(update={"id": f"{m.id}-{n}", "title": f"{m.title} ({n})"})
+        for n in range(4)
+        for m in measures
+    ][:14]
+    sheet = sheet.model_copy(update={"measures": many})
+    book = assemble_book(project, area, when, [sheet], built_at="test")
+    reader = pypdf.PdfReader(BytesIO(render_pdf(book)))
+    texts = [page.extract_text() for page in reader.pages]
+    pages = [n for n, text in enumerate(texts) if sheet.section_title in text]
+    sheet_pages = [n for n in pages if "Measures: trends and comparators" in texts[n]]
+    assert len(sheet_pages) >= 2
+    assert f"{sheet.section_title} (continued)" in texts[sheet_pages[1]]
+    for m in many:  # every measure is on one of the sheet's pages, none lost at a break
+        assert any(m.title in texts[n] for n in sheet_pages), m.title
+    for n in sheet_pages:
+        sizes = _font_sizes(reader.pages[n])
+        assert sizes and min(sizes) >= 6.9, (n, min(sizes))
