@@ -217,7 +217,7 @@ def test_spc_uses_the_areas_target_and_change_point(workbook):
     html = build_book(workbook, DEMO_AREA, "2025-26-Q3").html.read_text(encoding="utf-8")
     spc = re.search(
         r"SPC over \d+ quarters \(trial limits, recalculated from 2025-26-Q1\): "
-        r"[^.]+\. ([^<]+)\.",
+        r"[^.]+\. ([^<\"]+)\.",
         html,
     )
     assert spc, "the change point is used"

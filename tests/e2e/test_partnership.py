@@ -57,7 +57,8 @@ def test_each_agencys_measures_are_on_the_shared_sheets_with_their_labels(annual
                 assert f">{NAMES[agency]}</th>" in header, (measure_id, "a column per agency")
     # a measure four agencies return is drawn as one line per agency, named in the alt text
     alt = re.search(
-        r'alt="(Line chart of safeguarding supervision held on time by member agency[^"]*)"', book
+        r'aria-label="(Line chart of safeguarding supervision held on time by member agency[^"]*)"',
+        book,
     )
     assert alt and all(name in alt.group(1) for name in NAMES.values())
 

@@ -56,7 +56,7 @@ def test_quarto_engine_writes_a_project_and_calls_quarto_render(workbook, stand_
     assert call["config"]["format"]["typst"]["papersize"] == "a3"
     assert call["config"]["lang"] == "en-GB"
     assert call["front"]["pagetitle"].startswith("Safeguarding Children Report Book")
-    assert "_quarto.yml" in call["files"] and "chart-000.png" in call["files"]
+    assert "_quarto.yml" in call["files"] and "chart-000.svg" in call["files"]
     reader = pypdf.PdfReader(result.pdf)
     assert len(reader.pages) == 4 + 4
     width, height = float(reader.pages[1].mediabox.width), float(reader.pages[1].mediabox.height)
