@@ -4,5 +4,6 @@ engines.py     PDF engines by name (typst built in, quarto where installed)
 captions.py    the words under every chart, for both renderers
 html.py        the HTML book through an nbconvert template
 typst_pdf.py   the PDF, written as Typst source and compiled by the typst wheel
+a3_layout.py   which measures go on which A3 page of a sheet
 quarto.py      the optional Quarto route
 """

@@ -8,7 +8,8 @@
     breakdown.py    by member agency, by team or locality
     wording.py      every sentence the sheet says about its figures
     formatting.py   how numbers read
-    charts.py       the charts, with their alt text
+    charts.py       the charts (SVG), with their alt text
+    chart_layout.py printed size, measured layout, no colliding text, SVG out
     model.py        SheetData, the sheet as plain models
     payload.py      how a sheet travels from its notebook to the renderers
 
