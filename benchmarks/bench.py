@@ -41,6 +41,10 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))  # the real-data files, named once for tests and here
+from helpers import DFE_FILES as REAL_FILES  # noqa: E402
+from helpers import REALDATA as REAL  # noqa: E402
+
 QAREPORT = [sys.executable, "-m", "qareport.cli"]
 AREA, PERIOD = "amberleigh", "2025-26"
 FULL_AREA = "brindlemoor"  # every sheet of the framework (18)
@@ -212,16 +216,7 @@ def write_cases(path: Path, rows: int, codes: list[str]) -> None:
             ).to_csv(handle, index=False, header=start == 0)
 
 
-REAL = REPO.parent / "shared" / "realdata"
 REAL_PERIOD = "2024-25"  # DfE's year ending 31 March 2025, the latest in the files
-REAL_FILES = {
-    "ons-population": "ons_mid-year_population_estimates_2012_to_2024.csv",
-    "dfe-cin-b1": "b1_children_in_need_2013_to_2025.csv",
-    "dfe-cin-c1": "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
-    "dfe-cin-c4": "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
-    "dfe-cin-d3": "d3_cpps_subsequent_plan_2013_to_2025.csv",
-    "dfe-cin-d5": "d5_cpps_at31march_by_duration_2013_to_2025.csv",
-}
 
 
 def real_workbook(folder: Path) -> Path:

@@ -12,6 +12,16 @@ REPO = Path(__file__).resolve().parents[1]
 REALDATA = REPO.parent / "shared" / "realdata"
 DEMO_AREA = "larkhaven"  # the smallest demo area: it has the small numbers
 PERIOD = "2025-26"
+# The published DfE children-in-need files (and ONS population) under realdata/dfe_cin,
+# by the mapping each is imported with.
+DFE_FILES = {
+    "ons-population": "ons_mid-year_population_estimates_2012_to_2024.csv",
+    "dfe-cin-b1": "b1_children_in_need_2013_to_2025.csv",
+    "dfe-cin-c1": "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+    "dfe-cin-c4": "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
+    "dfe-cin-d3": "d3_cpps_subsequent_plan_2013_to_2025.csv",
+    "dfe-cin-d5": "d5_cpps_at31march_by_duration_2013_to_2025.csv",
+}
 
 
 def copy_workbook(target: Path) -> Path:
@@ -153,3 +163,20 @@ def set_analysis(path: Path, text: str) -> None:
 def init_narrative(workbook: Path) -> None:
     result = run_cli("narrative", "init", "--area", DEMO_AREA, "--period", PERIOD, cwd=workbook)
     assert result.returncode == 0, result.stderr
+
+
+def figures_with_alt(reader) -> list[str]:
+    """The alternative text of every tagged figure in a PDF's structure tree (pypdf reader)."""
+    found, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+        elif hasattr(node, "get"):
+            if node.get("/S") == "/Figure" and node.get("/Alt"):
+                found.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            if kids is not None:
+                stack.extend(kids if isinstance(kids, list) else [kids])
+    return found

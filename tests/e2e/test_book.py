@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import nbformat
 import pypdf
 
-from helpers import DEMO_AREA, PERIOD
+from helpers import DEMO_AREA, PERIOD, figures_with_alt
 from qareport import Project
 
 A3_LANDSCAPE = (1190.55, 841.89)  # points: 420 x 297 mm
@@ -75,23 +75,6 @@ def test_html_is_self_contained_with_inline_vector_charts_and_no_code(built):
         assert code_marker not in html
 
 
-def _figures_with_alt(reader: pypdf.PdfReader) -> list[str]:
-    """The alternative text of every tagged figure in the PDF's structure tree."""
-    found, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
-    while stack:
-        node = stack.pop()
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            stack.extend(node)
-        elif hasattr(node, "get"):
-            if node.get("/S") == "/Figure" and node.get("/Alt"):
-                found.append(str(node["/Alt"]))
-            kids = node.get("/K")
-            if kids is not None:
-                stack.extend(kids if isinstance(kids, list) else [kids])
-    return found
-
-
 def _raster_images(reader: pypdf.PdfReader) -> int:
     count = 0
     for page in reader.pages:
@@ -108,7 +91,7 @@ def test_the_pdf_has_every_chart_of_the_html_as_a_tagged_vector_figure(built):
     outline.feed(result.html.read_text(encoding="utf-8"))
     alts = [c["aria-label"] for c in outline.charts]
     reader = pypdf.PdfReader(result.pdf)
-    figures = _figures_with_alt(reader)
+    figures = figures_with_alt(reader)
     assert len(figures) >= len(alts)
     assert any("funnel" in a.lower() for a in alts)
     assert {unescape(a) for a in alts} <= set(figures)

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import pytest
 
-from helpers import REALDATA, REPO, data_table, run_cli
+from helpers import DFE_FILES, REALDATA, REPO, data_table, run_cli
 from qareport import build_book
 
 pytestmark = pytest.mark.skipif(
@@ -23,14 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 DFE = REALDATA / "dfe_cin"
 LOOKUPS = REALDATA / "lookups"
-FILES = {
-    "ons-population": "ons_mid-year_population_estimates_2012_to_2024.csv",
-    "dfe-cin-b1": "b1_children_in_need_2013_to_2025.csv",
-    "dfe-cin-c1": "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
-    "dfe-cin-c4": "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
-    "dfe-cin-d3": "d3_cpps_subsequent_plan_2013_to_2025.csv",
-    "dfe-cin-d5": "d5_cpps_at31march_by_duration_2013_to_2025.csv",
-}
+FILES = DFE_FILES
 FORCES = LOOKUPS / "LAD23_CSP23_PFA23_lookup_Dec2023.csv"
 OUTCOMES = REALDATA / "police" / "prc_outcomes_open_data_2017-18_tidy.csv.gz"
 

@@ -12,7 +12,7 @@ import nbformat
 import pypdf
 import pytest
 
-from helpers import DEMO_AREA, PERIOD, REPO
+from helpers import DEMO_AREA, PERIOD, REPO, figures_with_alt
 from qareport import BuildOptions, build_book
 from qareport.config.catalogue import builtin_catalogue_dir
 
@@ -60,26 +60,9 @@ def test_pdf_has_title_language_bookmarks_and_selectable_text(built):
     catalog = reader.trailer["/Root"]
     assert str(catalog.get("/Lang", "")).lower().startswith("en")
     assert "/StructTreeRoot" in catalog, "the PDF is tagged"
-    assert "/Alt" in str(catalog["/StructTreeRoot"].get_object()) or _has_alt(reader)
+    assert "/Alt" in str(catalog["/StructTreeRoot"].get_object()) or figures_with_alt(reader)
     assert len(reader.outline) >= 2
     assert "Why it matters" in reader.pages[3].extract_text()
-
-
-def _has_alt(reader: pypdf.PdfReader) -> bool:
-    """Search the structure tree for figure elements with alternative text."""
-    seen, stack = 0, [reader.trailer["/Root"]["/StructTreeRoot"]]
-    while stack and seen < 20_000:
-        node = stack.pop().get_object()
-        seen += 1
-        if isinstance(node, dict) or hasattr(node, "get"):
-            if node.get("/S") == "/Figure" and node.get("/Alt"):
-                return True
-            kids = node.get("/K")
-            if kids is not None:
-                stack.extend(kids if isinstance(kids, list) else [kids])
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
 
 
 @pytest.fixture(scope="module")

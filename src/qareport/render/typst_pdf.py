@@ -223,10 +223,9 @@ def _chart_image(chart: Chart, images: dict[str, Path]) -> str:
     return f"image({lit(images[chart.id].name)}, width: 100%, alt: {lit(chart.alt)})"
 
 
-def _measure_cell(m: MeasureView, page: SheetPage, images: dict[str, Path]) -> str:
+def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path]) -> str:
     """One measure: its trend (or agency) chart and its SPC chart or funnel plot side by side,
     then the caption the HTML says, then any teams table; never split across pages."""
-    caption = measure_caption(m, page.data)
     main = (
         f"#kind({lit(m.chart_kind)}) #{_chart_image(m.chart, images)}"
         if m.chart is not None
@@ -296,7 +295,7 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
         [estimate_mm(m, c) for m, c in zip(d.measures, captions, strict=True)],
         [estimate_mm(m, c, WIDE_MM) for m, c in zip(d.measures, captions, strict=True)],
     )
-    cells = [_measure_cell(m, page, images) for m in d.measures]
+    cells = [_measure_cell(m, c, images) for m, c in zip(d.measures, captions, strict=True)]
     first = [cells[i] for i in pages[0]] if pages else []
     out = (
         _sheet_header(page, continued=False)

@@ -41,7 +41,7 @@ __all__ = [
     "spread",
     "text_overlaps",
     "text_width",
-    "thin_ticks",
+    "thin_x_labels",
 ]
 
 TEXT = "#0b0c0c"
@@ -175,20 +175,27 @@ def _box(text: Text, renderer) -> Bbox:
     return text.get_window_extent(renderer)
 
 
-def thin_ticks(fig: Figure, ax, axis: str = "x", *, keep_last: bool = True) -> None:
-    """Hide tick labels that would touch their neighbour, keeping the latest (rightmost)."""
+def thin_x_labels(fig: Figure, ax) -> None:
+    """Blank the x tick labels that would touch a neighbour or run off the chart, keeping
+    the latest first, then labels of two lines (a quarter that starts a year)."""
     renderer = renderer_of(fig)
-    labels = [t for t in (ax.get_xticklabels() if axis == "x" else ax.get_yticklabels())]
-    shown = [t for t in labels if t.get_text() and t.get_visible()]
-    if keep_last:
-        shown = shown[::-1]
-    placed: list[Bbox] = []
-    for text in shown:
-        box = _box(text, renderer).padded(2)
-        if any(box.overlaps(other) for other in placed) or not _inside(fig, box):
-            text.set_visible(False)
-        else:
-            placed.append(box)
+    ticks = list(ax.get_xticks())
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    to_screen = ax.transData.transform
+    spans = []
+    for tick, text in zip(ticks, labels, strict=True):
+        half = (text_width(renderer, text) if text else 0.0) / 2 + 2
+        centre = to_screen((tick, 0))[0]
+        spans.append((centre - half, centre + half))
+    last = len(ticks) - 1
+    order = sorted(range(len(ticks)), key=lambda i: (i != last, "\n" not in labels[i], -i))
+    kept: list[int] = []
+    for i in order:
+        a, b = spans[i]
+        inside = a >= fig.bbox.x0 and b <= fig.bbox.x1
+        if inside and all(b <= spans[k][0] or a >= spans[k][1] for k in kept):
+            kept.append(i)
+    ax.set_xticks(ticks, [text if i in kept else "" for i, text in enumerate(labels)])
 
 
 def _inside(fig: Figure, box: Bbox) -> bool:
@@ -213,21 +220,20 @@ def place_labels(
     markers = _marker_boxes(ax)  # a label may cross a line, but not cover a plotted point
     for n, (x, y, text) in enumerate(candidates):
         for dy in (5, -11):  # above the point, else below it
-            label = ax.annotate(text, (x, y), xytext=(0, dy), textcoords="offset points",
-                                ha="center", fontsize=FONT_PT, color=colour,
-                                annotation_clip=False)  # fmt: skip
+            label = _annotate(ax, x, y, text, dy, colour)
             box = _box(label, renderer)
-            clear = not any(box.overlaps(p) for p in placed + markers)
-            if _inside_axes(ax, box) and clear:
+            if _inside_axes(ax, box) and not any(box.overlaps(p) for p in placed + markers):
                 placed.append(box.padded(1))
                 break
             label.remove()
         else:
             if n == 0:  # the latest value is always said: at its point, whatever is there
-                label = ax.annotate(text, (x, y), xytext=(0, 5), textcoords="offset points",
-                                    ha="center", fontsize=FONT_PT, color=colour,
-                                    annotation_clip=False)  # fmt: skip
-                placed.append(_box(label, renderer).padded(1))
+                placed.append(_box(_annotate(ax, x, y, text, 5, colour), renderer).padded(1))
+
+
+def _annotate(ax, x: float, y: float, text: str, dy: float, colour: str):
+    return ax.annotate(text, (x, y), xytext=(0, dy), textcoords="offset points", ha="center",
+                       fontsize=FONT_PT, color=colour, annotation_clip=False)  # fmt: skip
 
 
 def _marker_boxes(ax) -> list[Bbox]:

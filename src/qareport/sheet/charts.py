@@ -25,9 +25,8 @@ from qareport.sheet.chart_layout import (
     layout,
     new_figure,
     place_labels,
-    renderer_of,
     spread,
-    text_width,
+    thin_x_labels,
 )
 from qareport.sheet.formatting import format_value
 from qareport.sheet.model import Chart
@@ -234,7 +233,6 @@ def funnel_chart(
     ax.set_xlim(low, high)
     ax.xaxis.set_minor_locator(NullLocator())
     ticks = _plain_log_ticks(low, high)
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.set_xticks(ticks, [f"{t:,.0f}" for t in ticks])
     ax.set_xlabel("Size of base (log scale)", fontsize=FONT_PT)
     shown = [v for v in (*(p[1] for p in points), mine[1]) if not math.isnan(v)]
@@ -242,7 +240,7 @@ def funnel_chart(
     spread_ = max([abs(v - centre) for v in shown] + [centre * 0.1])
     _y_axis(ax, measure, centre + spread_ * 1.3, bottom=max(0.0, centre - spread_ * 1.3))
     layout(fig, ax, legend_entries=3)
-    _thin_x(fig, ax)
+    thin_x_labels(fig, ax)
     return _chart(fig, alt, chart_id)
 
 
@@ -277,7 +275,7 @@ def _frame(
     if measure.unit is Unit.RATE and measure.per != 1:  # an average needs no "per 1"
         ax.set_ylabel(f"per {measure.per:,}", fontsize=FONT_PT)
     layout(fig, ax, legend_entries=legend_entries, right_in=right_in)
-    _thin_x(fig, ax)
+    thin_x_labels(fig, ax)
 
 
 def _period_labels(labels: list[str]) -> list[str]:
@@ -293,37 +291,15 @@ def _period_labels(labels: list[str]) -> list[str]:
     return out
 
 
-def _thin_x(fig, ax) -> None:
-    """Blank the period labels that would touch a neighbour, keeping the latest; a quarter
-    that starts a year keeps its label before others do."""
-    renderer = renderer_of(fig)
-    ticks = list(ax.get_xticks())
-    labels = [t.get_text() for t in ax.get_xticklabels()]
-    to_screen = ax.transData.transform
-    spans = []
-    for tick, text in zip(ticks, labels, strict=True):
-        width = text_width(renderer, text) if text else 0.0
-        centre = to_screen((tick, 0))[0]
-        spans.append((centre - width / 2 - 2, centre + width / 2 + 2))
-    order = sorted(range(len(ticks)), key=lambda i: (i != len(ticks) - 1, "\n" not in labels[i],
-                                                      -i))  # fmt: skip
-    kept: list[int] = []
-    left, right = fig.bbox.x0, fig.bbox.x1
-    for i in order:
-        a, b = spans[i]
-        if a >= left and b <= right and all(b <= spans[k][0] or a >= spans[k][1] for k in kept):
-            kept.append(i)
-    ax.set_xticks(ticks, [text if i in kept else "" for i, text in enumerate(labels)])
-
-
 def _y_axis(ax, measure: Measure, top: float, bottom: float = 0.0) -> None:
     """A y axis from `bottom` (zero unless asked) to a labelled tick at or above the highest
     value, with 3 to 5 ticks labelled with just enough decimals to tell them apart."""
+    wanted = top if bottom else top * 1.15  # headroom above the highest point
     if measure.unit is Unit.PERCENT:
-        wanted = min(100.0, max(top * 1.15 if not bottom else top, 10.0))
-    else:
-        wanted = max(top * 1.15 if not bottom else top, 5.0 if measure.unit is Unit.COUNT else 0.0)
-        wanted = wanted or 1.0
+        wanted = min(100.0, max(wanted, 10.0))
+    elif measure.unit is Unit.COUNT:
+        wanted = max(wanted, 5.0)
+    wanted = wanted or 1.0
     ticks = [float(t) for t in MaxNLocator(nbins=4, min_n_ticks=3).tick_values(bottom, wanted)]
     ticks = [t for t in ticks if t >= 0]
     while len(ticks) > 1 and ticks[-2] >= wanted:
