@@ -12,7 +12,6 @@ Executors: `local` (this machine: in-process for one job, else a process pool) a
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -21,7 +20,7 @@ from qareport.config.periods import parse_periods
 from qareport.config.project import Project
 from qareport.errors import ParameterError, QareportError
 from qareport.ingest.store import open_store
-from qareport.pipeline.execute import SheetRunner
+from qareport.pipeline.execute import SheetRunner, cores
 from qareport.pipeline.jobs import AreaOutcome, BookJob, run_job
 from qareport.pipeline.options import BuildOptions
 
@@ -39,7 +38,7 @@ OnDone = Callable[[AreaOutcome], None]
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    return cores()
 
 
 def check_executor(executor: str, scheduler: str | None) -> None:

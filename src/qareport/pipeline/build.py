@@ -39,7 +39,7 @@ from qareport.render.spreadsheet import SPREADSHEET_NAME, write_figures
 from qareport.sheet.payload import read_sheet
 
 if TYPE_CHECKING:
-    from qareport.pipeline.execute import SheetRunner
+    from qareport.pipeline.execute import KernelPool, SheetRunner
 
 __all__ = ["BookResult", "BuildOptions", "build_book"]
 
@@ -73,7 +73,7 @@ def build_book(
     period: str,
     options: BuildOptions | None = None,
     *,
-    runner: SheetRunner | None = None,
+    runner: SheetRunner | KernelPool | None = None,
     store: Store | None = None,
     progress: Progress = _no_progress,
 ) -> BookResult:
@@ -91,11 +91,12 @@ def build_book(
     params = project.area(area)
     own_runner = runner is None
     if runner is None:
-        from qareport.pipeline.execute import (
-            SheetRunner,  # jupyter_client only when a kernel may be needed
-        )
+        # jupyter_client only when a kernel may be needed; a kernel per core, at most one
+        # per sheet (kernels start only when a sheet runs, or early when the store is stale)
+        from qareport.pipeline.execute import KernelPool, cores
 
-        runner = SheetRunner(cwd=project.root)
+        sheet_count = len(project.book_sections(params, when))
+        runner = KernelPool(min(cores(), max(1, sheet_count)), cwd=project.root)
     try:
         progress("checking extracts")
         # the reviewers' files first: a problem there must stop the build before any write
@@ -132,19 +133,23 @@ def build_book(
                 and (final / "notebooks" / f"{s}.ipynb").is_file()
             ]
             executed = [s for s in sections if s not in reused]
-            for section in sections:
-                target = staging / "notebooks" / f"{section}.ipynb"
-                if section in reused:
-                    progress(f"reusing {section}")
-                    shutil.copy2(final / "notebooks" / f"{section}.ipynb", target)
-                else:
-                    progress(f"executing {section}")
-                    _execute(
-                        runner,
-                        project,
-                        target,
-                        {"area": params.id, "section": section, "period": when.label},
-                    )
+            for section in reused:
+                progress(f"reusing {section}")
+                shutil.copy2(
+                    final / "notebooks" / f"{section}.ipynb",
+                    staging / "notebooks" / f"{section}.ipynb",
+                )
+
+            def execute(kernel: SheetRunner, section: str) -> None:
+                progress(f"executing {section}")
+                _execute(
+                    kernel,
+                    project,
+                    staging / "notebooks" / f"{section}.ipynb",
+                    {"area": params.id, "section": section, "period": when.label},
+                )
+
+            runner.each(executed, execute)  # side by side when the runner has several kernels
             progress("rendering HTML")
             sheet_data = [read_sheet(staging / "notebooks" / f"{s}.ipynb") for s in sections]
             check_sheets(sheet_data, params.id, when.label, sections)

@@ -15,9 +15,12 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import nbformat
 from jupyter_client.blocking.client import BlockingKernelClient
@@ -26,7 +29,9 @@ from jupyter_client.manager import KernelManager
 from qareport import errors
 from qareport.errors import ExecutionError
 
-__all__ = ["SheetRunner"]
+__all__ = ["KernelPool", "SheetRunner", "cores"]
+
+T = TypeVar("T")
 
 WARM_UP = "import qareport.sheet.build"
 _ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
@@ -59,6 +64,11 @@ class _KernelManager(KernelManager):
         handed_out, self._handed_out = self._handed_out, []
         for client in handed_out:
             client.stop_channels()
+
+
+def cores() -> int:
+    """The cores this process may use: a book's kernels and a batch's workers, one each."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
 class SheetRunner:
@@ -118,6 +128,11 @@ class SheetRunner:
                     shutil.rmtree(self._sockets, ignore_errors=True)
                     self._sockets = None
 
+    def each(self, items: Sequence[T], work: Callable[[SheetRunner, T], object]) -> None:
+        """`work(self, item)` for every item in turn, on this one kernel."""
+        for item in items:
+            work(self, item)
+
     def run(
         self, notebook: Path, output: Path, parameters: dict[str, str]
     ) -> nbformat.NotebookNode:
@@ -173,6 +188,64 @@ class SheetRunner:
         finally:
             if self._km is not None:
                 self._km.close_clients()
+
+
+class KernelPool:
+    """Several kernels (one per core by default), so one book's sheets run side by side.
+
+    The work is in the kernels; the parent only waits on them, so a thread per kernel is
+    enough. A batch gives each worker one SheetRunner instead: there the books are what
+    runs side by side."""
+
+    def __init__(self, count: int | None = None, cwd: Path | None = None) -> None:
+        self.runners = [SheetRunner(cwd=cwd) for _ in range(count or cores())]
+
+    def __enter__(self) -> KernelPool:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        for runner in self.runners:
+            runner.start()
+
+    def close(self) -> None:
+        for runner in self.runners:
+            runner.close()
+
+    def each(self, items: Sequence[T], work: Callable[[SheetRunner, T], object]) -> None:
+        """`work(runner, item)` for every item, each kernel taking the next item when free.
+
+        After a failure no new item starts; the error raised is that of the first failed
+        item in the given order, so a build reports the same sheet however the timing fell."""
+        if len(items) <= 1 or len(self.runners) == 1:
+            self.runners[0].each(items, work)
+            return
+        queue = list(enumerate(items))
+        lock = threading.Lock()
+        failures: dict[int, BaseException] = {}
+
+        def lane(runner: SheetRunner) -> None:
+            while True:
+                with lock:
+                    if failures or not queue:
+                        return
+                    index, item = queue.pop(0)
+                try:
+                    work(runner, item)
+                except BaseException as exc:  # re-raised in the caller's thread
+                    with lock:
+                        failures[index] = exc
+                    return
+
+        lanes = self.runners[: len(items)]
+        with ThreadPoolExecutor(max_workers=len(lanes), thread_name_prefix="kernel") as pool:
+            for done in [pool.submit(lane, runner) for runner in lanes]:
+                done.result()
+        if failures:
+            raise failures[min(failures)]
 
 
 def _where(parameters: dict[str, str]) -> str:

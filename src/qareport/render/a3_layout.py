@@ -15,8 +15,7 @@ import math
 from collections.abc import Sequence
 
 from qareport.render.captions import Caption
-from qareport.sheet.chart_layout import HEIGHT_IN, WIDTH_IN
-from qareport.sheet.model import MeasureView
+from qareport.sheet.model import HEIGHT_IN, WIDTH_IN, MeasureView
 
 __all__ = ["FIRST_COLUMNS", "MORE_COLUMNS", "WIDE_MM", "estimate_mm", "measure_pages"]
 

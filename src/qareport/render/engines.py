@@ -62,9 +62,8 @@ def get(name: str) -> Engine:
 
 
 def _typst() -> Engine:
-    module = importlib.import_module("qareport.render.typst_pdf")
-
     def render(book: Book, folder: Path) -> Path:
+        module = importlib.import_module("qareport.render.typst_pdf")  # on use: costly import
         path = folder / PDF_NAME
         path.write_bytes(module.render_pdf(book))
         return path

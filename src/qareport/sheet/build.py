@@ -40,7 +40,15 @@ from qareport.sheet.context import (
 )
 from qareport.sheet.formatting import format_count, format_value
 from qareport.sheet.joint import joint_codes_among, take_joint_returns
-from qareport.sheet.measures import comparators, compute_values, display, series_periods
+from qareport.sheet.measures import (
+    NO_COMPARISON,
+    Comparison,
+    comparator_table,
+    comparators,
+    compute_values,
+    display,
+    series_periods,
+)
 from qareport.sheet.model import Chart, MeasureView, Point, SheetData
 from qareport.sheet.stats import (
     FunnelLimits,
@@ -169,7 +177,9 @@ def build_sheet(
         national_code=project.defaults.national_code,
         codes=codes,
     )
-    views = [measure_view(measure, context=context, frames=frames) for measure in measures]
+    views = [
+        measure_view(measure, context=context, frames=frames.of(measure.id)) for measure in measures
+    ]
     digest_rows = frames.raw[frames.raw["area_code"] == area.code].drop(
         columns=["source_file", "source_row"]
     )
@@ -233,7 +243,7 @@ def _series(
     mine: pd.DataFrame,
     *,
     context: SheetContext,
-    frames: SheetFrames,
+    table: dict[str, Comparison],
     periods: list[Period],
 ) -> _Series:
     compared = context.comparators
@@ -242,9 +252,7 @@ def _series(
         row = mine[mine["period"] == period.label]
         value = _float(row, "value")
         marker = str(row["marker"].iloc[0]) if len(row) else NOT_AVAILABLE
-        peer, national, _ = comparators(
-            measure, frames.values, frames.raw, period.label, list(compared.peers)
-        )
+        peer, national, _ = table.get(period.label, NO_COMPARISON)
         if measure.unit is not Unit.COUNT:
             official = compared.published
             national = official.value(official.national_code, measure.id, period.label, national)
@@ -295,15 +303,14 @@ def _trend_view(
     frequency: str,
 ) -> MeasureView:
     mine = _mine(measure, context, frames)
-    series = _series(measure, mine, context=context, frames=frames, periods=periods)
+    table = comparator_table(measure, frames.values, frames.raw, list(context.comparators.peers))
+    series = _series(measure, mine, context=context, table=table, periods=periods)
     compared = context.comparators
     latest_period = periods[-1]
     previous = latest_period.shift(-4 if latest_period.is_quarter else -1)
     latest_value = series.area[-1] if series.area[-1] is not None else math.nan
     previous_value = _float(mine[mine["period"] == previous.label], "value")
-    _, _, peer_list = comparators(
-        measure, frames.values, frames.raw, latest_period.label, list(compared.peers)
-    )
+    _, _, peer_list = table.get(latest_period.label, NO_COMPARISON)
     region_mean = _region_mean(measure, context, frames, latest_period.label)
     latest = series.points[-1]
     has_data = any(v is not None for v in series.area) or any(

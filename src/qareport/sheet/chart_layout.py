@@ -28,6 +28,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from qareport.sheet.model import HEIGHT_IN, WIDTH_IN
+
 __all__ = [
     "FONT",
     "FONT_PT",
@@ -46,9 +48,6 @@ __all__ = [
 
 TEXT = "#0b0c0c"
 FONT_PT = 7.0  # the smallest text on the A3 sheet
-# Half of a measure's cell on the A3 sheet (two charts side by side), so the PDF prints
-# each chart at 100% and its 7 pt text stays 7 pt.
-WIDTH_IN, HEIGHT_IN = 2.65, 1.75
 LEGEND_WRAP = 26  # characters: a longer legend label is wrapped
 
 matplotlib.rcParams.update(

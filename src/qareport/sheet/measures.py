@@ -22,7 +22,14 @@ from qareport.config.periods import Period
 from qareport.sheet.formatting import format_value
 from qareport.sheet.suppression import suppress
 
-__all__ = ["comparators", "compute_values", "display", "series_periods"]
+__all__ = [
+    "NO_COMPARISON",
+    "comparator_table",
+    "comparators",
+    "compute_values",
+    "display",
+    "series_periods",
+]
 
 
 def series_periods(period: Period, years: int, quarters: int) -> list[Period]:
@@ -76,22 +83,40 @@ def _values(
     return np.where(np.isnan(published), computed, published)
 
 
+Comparison = tuple[float, float, list[float]]  # peer mean, national, the peers' values
+NO_COMPARISON: Comparison = (math.nan, math.nan, [])
+
+
+def comparator_table(
+    measure: Measure, values: pd.DataFrame, raw: pd.DataFrame, peers: list[str]
+) -> dict[str, Comparison]:
+    """Each period's peer mean (of suppressed-safe values), pooled national value and the
+    peers' values, from one pass over the measure's rows; a period without any is absent."""
+    if measure.unit is Unit.COUNT:
+        return {}
+    here = values[values["measure_id"] == measure.id]
+    peer_rows = here[here["area_code"].isin(peers)].dropna(subset=["value"])
+    peer_values = peer_rows.groupby("period", sort=False)["value"].agg(list).to_dict()
+    pool = raw[(raw["measure_id"] == measure.id) & (raw["marker"] == "")]
+    pool = pool.dropna(subset=["numerator", "denominator"])
+    sums = pool.groupby("period", sort=False)[["numerator", "denominator"]].sum()
+    table: dict[str, Comparison] = {}
+    for period in peer_values.keys() | set(sums.index):
+        listed = [float(v) for v in peer_values.get(period, [])]
+        peer_mean = float(np.mean(listed)) if listed else math.nan
+        national = math.nan
+        if period in sums.index and sums.at[period, "denominator"] > 0:
+            total = sums.loc[period]
+            national = total["numerator"] / total["denominator"] * measure.scale
+        table[period] = (peer_mean, float(national), listed)
+    return table
+
+
 def comparators(
     measure: Measure, values: pd.DataFrame, raw: pd.DataFrame, period: str, peers: list[str]
-) -> tuple[float, float, list[float]]:
+) -> Comparison:
     """Peer mean (of suppressed-safe values), pooled national value, and the peers' values."""
-    if measure.unit is Unit.COUNT:
-        return math.nan, math.nan, []
-    here = values[(values["measure_id"] == measure.id) & (values["period"] == period)]
-    peer_values = here[here["area_code"].isin(peers)]["value"].dropna().tolist()
-    peer_mean = float(np.mean(peer_values)) if peer_values else math.nan
-    pool = raw[(raw["measure_id"] == measure.id) & (raw["period"] == period)]
-    pool = pool[pool["marker"] == ""].dropna(subset=["numerator", "denominator"])
-    national = math.nan
-    if len(pool) and pool["denominator"].sum() > 0:
-        scale = measure.scale
-        national = pool["numerator"].sum() / pool["denominator"].sum() * scale
-    return peer_mean, national, peer_values
+    return comparator_table(measure, values, raw, peers).get(period, NO_COMPARISON)
 
 
 def display(measure: Measure, value: float, marker: str = "", short: bool = False) -> str:

@@ -12,6 +12,11 @@ from pydantic import Field
 
 from qareport.config.models import StrictModel
 
+# A chart's printed size: half of a measure's cell on the A3 sheet (two charts side by
+# side), so the PDF prints each chart at 100% and its 7 pt text stays 7 pt. Here, not in
+# chart_layout, so the renderers can lay out pages without importing matplotlib.
+WIDTH_IN, HEIGHT_IN = 2.65, 1.75
+
 __all__ = ["SHEET_MIMETYPE", "AgencyLine", "Chart", "MeasureView", "Point", "SheetData", "TeamRow"]
 
 SHEET_MIMETYPE = "application/vnd.qareport.sheet+json"

@@ -48,7 +48,12 @@ def _secondary(frame: pd.DataFrame, original: pd.Series) -> list:
     withheld too. The choice depends only on the data, so every book agrees.
     """
     key = ["area_code", "measure_id", "year"]
-    data = frame.assign(original=original, year=frame["period"].str.slice(0, 7))
+    data = frame.assign(
+        original=original,
+        year=frame["period"].str.slice(0, 7),
+        is_withheld=frame["marker"] == SUPPRESSED,
+        is_shown=frame["marker"] == "",
+    )
     quarters = data[data["period"].str.len() > 7]
     if quarters.empty:
         return []
@@ -56,8 +61,8 @@ def _secondary(frame: pd.DataFrame, original: pd.Series) -> list:
     groups = quarters.groupby(key).agg(
         count=("period", "size"),
         summed=("original", "sum"),
-        withheld=("marker", lambda m: int((m == SUPPRESSED).sum())),
-        shown=("marker", lambda m: int((m == "").sum())),
+        withheld=("is_withheld", "sum"),
+        shown=("is_shown", "sum"),
     )
     groups = groups.join(totals[["original", "marker"]], how="inner")
     exposed = groups[
