@@ -22,8 +22,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
-
 from qareport.book.narrative import parse_narrative, read_narrative
 from qareport.errors import NarrativeConflict, NarrativeError
 
@@ -52,6 +50,8 @@ class SyncPlan:
 
 
 def _notebook_markdown(notebook: Path) -> str:
+    import jupytext  # only when a reviewer keeps a paired notebook: a costly import
+
     try:
         return jupytext.writes(jupytext.read(notebook), fmt="md")
     except Exception as exc:  # nbformat and json raise many types for a half-saved file
@@ -93,6 +93,8 @@ def sync_narratives(paths: list[Path]) -> list[SyncPlan]:
         if plan.action == "update-md":
             plan.md.write_text(_notebook_markdown(plan.notebook), encoding="utf-8")
         elif plan.action == "update-notebook":
+            import jupytext
+
             notebook = jupytext.reads(plan.md.read_text(encoding="utf-8-sig"), fmt="md")
             jupytext.write(notebook, plan.notebook, fmt="ipynb")
         _record(plan.md).write_text(plan.key + "\n", encoding="utf-8")

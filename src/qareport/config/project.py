@@ -41,6 +41,15 @@ def _cached_catalogue(refs: tuple[str, ...], root: Path, stamp: tuple) -> Catalo
     return load_catalogue(list(refs), root)
 
 
+@lru_cache(maxsize=8)
+def _cached_register(project: Project, stamp: tuple, catalogue_id: int) -> AreaRegister:
+    """Reading and cross-checking the area files once per process while none changes (the
+    CLI and the build both open the project); the catalogue they are checked against is
+    part of the key."""
+    del stamp, catalogue_id  # parts of the cache key only
+    return AreaRegister.load(project, project.area_ids())
+
+
 @dataclass(frozen=True)
 class Project:
     """The workbook folder: parameters/, data/, narrative/, notebooks/, output/."""
@@ -109,7 +118,9 @@ class Project:
     @cached_property
     def register(self) -> AreaRegister:
         """Every area file, loaded once: the good ones, and the problem of each bad one."""
-        return AreaRegister.load(self, self.area_ids())
+        files = sorted(self.parameters_dir.glob("*.yml"))
+        stamp = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        return _cached_register(self, stamp, id(self.catalogue))
 
     def area(self, area_id: str) -> AreaParameters:
         """Load an area by id (file name), code, former code or name; a problem in its own

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -99,8 +100,29 @@ def code_digest(package_root: Path | None = None) -> str:
 
 @cache
 def _installed_digest() -> str:
-    """The installed package's digest, worked out once per process."""
-    return _digest(Path(str(resources.files("qareport"))))
+    """The installed package's digest, worked out once per process and kept in the user's
+    cache folder, keyed by every source file's size and time, so a rebuild reads it instead
+    of parsing the import graph again."""
+    root = Path(str(resources.files("qareport")))
+    stamp = hashlib.sha256(f"{__version__}:{root}".encode())
+    for path in sorted(root.rglob("*.py")):
+        info = path.stat()
+        stamp.update(f"{path.relative_to(root)}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qareport"
+    kept = cache / f"code-digest-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.json"
+    try:
+        saved = json.loads(kept.read_text(encoding="utf-8"))
+        if saved.get("stamp") == stamp.hexdigest():
+            return str(saved["digest"])
+    except (OSError, ValueError, AttributeError):
+        pass
+    digest = _digest(root)
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(json.dumps({"stamp": stamp.hexdigest(), "digest": digest}), "utf-8")
+    except OSError:  # a read-only install: worked out again by the next process
+        pass
+    return digest
 
 
 def _digest(root: Path) -> str:
