@@ -3,7 +3,6 @@ Typst source, and the parity that matters to boards: both say the same words und
 
 from html.parser import HTMLParser
 from io import BytesIO
-from pathlib import Path
 
 import pypdf
 import pytest
@@ -14,7 +13,7 @@ from qareport.config.periods import parse_period
 from qareport.demo.partnership import PARTNERSHIP_ID
 from qareport.render.captions import measure_caption
 from qareport.render.html import render_html
-from qareport.render.typst_pdf import render_pdf, typst_source
+from qareport.render.typst_pdf import render_pdf, typst_source, write_chart_images
 from qareport.sheet.build import build_sheet
 
 
@@ -87,11 +86,11 @@ def test_the_pdf_says_every_caption_line_of_every_measure(book):
     assert not missing, "\n".join(missing[:10])
 
 
-def test_the_typst_source_holds_every_chart_with_its_alt_text_and_no_raw_markup(book):
+def test_the_typst_source_holds_every_chart_with_its_alt_text_and_no_raw_markup(book, tmp_path):
     """Both charts of a measure (the trend, and the SPC chart or funnel plot) are on paper."""
     charts = [c for p in book.sheets for m in p.data.measures for c in (m.chart, m.extra) if c]
     assert any(m.extra for p in book.sheets for m in p.data.measures)
-    images = {c.id: Path(f"chart-{n}.svg") for n, c in enumerate(charts)}
+    images = write_chart_images(book, tmp_path)
     source = typst_source(book, images)
     for page in book.sheets:
         assert f'#heading(level: 2, "{page.data.section_title}")' in source

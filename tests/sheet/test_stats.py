@@ -2,7 +2,13 @@
 
 import pytest
 
-from qareport.sheet.stats import assurance, funnel_limits, variation, wilson_interval, xmr
+from qareport.sheet.stats import (
+    assurance_code,
+    funnel_limits,
+    variation_code,
+    wilson_interval,
+    xmr,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,66 +33,111 @@ def test_wilson_rejects_impossible_input():
         wilson_interval(0, 0)
 
 
+# A stable baseline: mean 11.5, moving ranges 2,1,2,1,1,1,2,1,2,1,1 (mean 15/11), so the
+# limits are 11.5 +/- 2.66 x 15/11 = 7.873 and 15.127, and two sigma (two-thirds of the way
+# to a limit) is 11.5 +/- 2.418 = 9.082 and 13.918.
+BASE = [10, 12, 11, 13, 12, 11, 10, 12, 13, 11, 12, 11]
+
+
 def test_xmr_limits_by_hand():
-    values = [10, 12, 11, 13, 12, 11, 10, 12, 13, 11, 12, 11]
-    chart = xmr(values)
-    # mean 11.5; moving ranges 2,1,2,1,1,1,2,1,2,1,1 -> mean 15/11; limits 11.5 ± 2.66 × 15/11
+    chart = xmr(BASE)
     assert chart.mean[0] == pytest.approx(11.5)
     assert chart.upper[0] == pytest.approx(11.5 + 2.66 * 15 / 11)
     assert chart.lower[0] == pytest.approx(11.5 - 2.66 * 15 / 11)
     assert not chart.trial and not any(chart.special)
-    assert variation(chart, True) == "Common cause variation"
+    assert variation_code(chart, True) == "few"  # 12 points: no icon yet
+    assert variation_code(xmr([*BASE, 11]), True) == "common"
 
 
-def test_trial_limits_with_fewer_than_twelve_points():
+def test_limits_are_fixed_from_the_baseline_and_later_points_do_not_move_them():
+    later = [*BASE, 14, 14.5, 14, 14.5]  # would raise a mean of all 16 points
+    chart = xmr(later)
+    assert chart.mean[-1] == pytest.approx(11.5)
+    assert chart.upper[-1] == pytest.approx(11.5 + 2.66 * 15 / 11)
+    shorter = xmr(later, baseline=4)  # fix_after_n_points: 4 -> mean of 10, 12, 11, 13
+    assert shorter.mean[0] == pytest.approx(11.5) and shorter.upper[0] == pytest.approx(
+        11.5 + 2.66 * 5 / 3
+    )
+
+
+def test_trial_limits_with_fewer_than_the_baseline():
     assert xmr([1, 2, 3, 2, 1]).trial
+    assert not xmr(BASE).trial
+    assert xmr(BASE, baseline=13).trial
 
 
-def test_a_point_beyond_the_upper_limit_is_special_cause_improvement_or_concern():
-    values = [10, 12, 11, 13, 12, 11, 10, 12, 13, 11, 12, 11, 20]
-    chart = xmr(values)
+def test_rule_1_a_point_beyond_a_limit():
+    chart = xmr([*BASE, 20])  # 20 > 15.127
     assert chart.beyond == [False] * 12 + [True]
-    assert variation(chart, True) == "Special cause variation: improvement (higher)"
-    assert variation(chart, False) == "Special cause variation: concern (higher)"
-    assert variation(chart, None) == "Special cause variation: higher"
+    assert variation_code(chart, True) == "improvement-high"
+    assert variation_code(chart, False) == "concern-high"
+    assert variation_code(chart, None) == "neither-high"
+    low = xmr([*BASE, 5])  # 5 < 7.873
+    assert variation_code(low, True) == "concern-low"
+    assert variation_code(low, False) == "improvement-low"
+    assert variation_code(low, None) == "neither-low"
 
 
-def test_run_of_seven_below_the_mean():
-    values = [12, 11, 12, 13, 12, 11, 12, 13, 12, 11, 12, 13] + [11.8] * 7
-    chart = xmr(values)
-    assert chart.run[-7:] == [True] * 7 and not any(chart.run[:12])
-    assert variation(chart, False) == "Special cause variation: improvement (lower)"
+def test_rule_2_two_of_three_beyond_two_sigma_on_the_same_side():
+    # 14.5 lies between two sigma (13.918) and the limit (15.127); 12 is above the mean
+    chart = xmr([*BASE, 14.5, 12, 14.5])
+    assert chart.near[-3:] == [True, False, True]
+    assert not any(chart.beyond)
+    assert variation_code(chart, True) == "improvement-high"
+    # the middle point below the mean: the three are not on one side, so no signal
+    split = xmr([*BASE, 14.5, 11, 14.5])
+    assert not any(split.near)
+    # only one of three beyond two sigma: no signal
+    assert not any(xmr([*BASE, 14.5, 12, 12]).near)
 
 
-def test_trend_of_six_rising_points_and_not_five():
-    base = [12, 11, 12, 13, 12, 11, 12, 13, 12, 11, 12, 13]
-    six = xmr([*base, 10, 10.5, 11, 11.5, 12, 12.5])  # 13 -> 10 falls; then six rising points
-    assert six.trend[-6:] == [True] * 6
-    five = xmr([*base, 10, 10.5, 11, 11.5, 12])
-    assert not any(five.trend[-5:])
+def test_rule_3_a_shift_of_seven_on_one_side_of_the_mean_and_not_six():
+    # BASE ends below the mean (11), then seven points just above it (11.8)
+    seven = xmr([*BASE, *[11.8] * 7])
+    assert seven.run[-7:] == [True] * 7 and not any(seven.run[:12])
+    assert not any(seven.beyond) and not any(seven.near)
+    assert variation_code(seven, False) == "concern-high"
+    six = xmr([*BASE, *[11.8] * 6])
+    assert not any(six.run)
 
 
-def test_two_of_three_near_a_limit():
-    base = [10, 12, 11, 13, 12, 11, 10, 12, 13, 11, 12, 11]
-    chart = xmr(base)
-    near_high = chart.mean[0] + 0.8 * (chart.upper[0] - chart.mean[0])
-    flagged = xmr([*base, near_high, 11.5, near_high])
-    assert flagged.near[-3] and flagged.near[-1] and not flagged.near[-2]
+def test_rule_4_a_trend_of_seven_rising_points_and_not_six():
+    # 11 -> 9.5 falls, then 9.5 ... 12.5 rises six times: seven points each higher
+    seven = xmr([*BASE, 9.5, 10, 10.5, 11, 11.5, 12, 12.5])
+    assert seven.trend[-7:] == [True] * 7 and not any(seven.trend[:12])
+    six = xmr([*BASE, 9.5, 10, 10.5, 11, 11.5, 12])
+    assert not any(six.trend)
+    # a tie breaks a trend
+    tie = xmr([*BASE, 9.5, 10, 10.5, 10.5, 11, 11.5, 12])
+    assert not any(tie.trend)
+    # the latest point of a rising trend above the mean: improvement when higher is better
+    assert variation_code(seven, True) == "improvement-high"
 
 
-def test_limits_are_recalculated_at_a_change_point():
+def test_a_rebase_at_a_declared_change_point():
     values = [10, 11, 10, 11, 10, 11, 30, 31, 30, 31, 30, 31]
     chart = xmr(values, change_points=[6])
-    assert chart.mean[0] == pytest.approx(10.5) and chart.mean[-1] == pytest.approx(30.5)
-    assert not any(chart.beyond)
+    assert chart.mean[:6] == [pytest.approx(10.5)] * 6
+    assert chart.mean[6:] == [pytest.approx(30.5)] * 6
+    # moving ranges within each segment are all 1: limits 10.5 / 30.5 +/- 2.66
+    assert chart.upper[0] == pytest.approx(13.16) and chart.upper[-1] == pytest.approx(33.16)
+    assert not any(chart.beyond) and not any(chart.run)
+    assert chart.segment_start == 6
+    # without the change point the jump is special cause
+    assert any(xmr(values).special)
 
 
-def test_assurance_compares_the_target_with_the_limits():
-    chart = xmr([80, 82, 81, 83, 82, 81, 80, 82, 83, 81, 82, 81])
-    assert assurance(chart, 75, True) == "Consistently passing the target"
-    assert assurance(chart, 90, True) == "Consistently failing the target"
-    assert assurance(chart, 81, True).startswith("Hit and miss")
-    assert assurance(chart, None, True) == "No target set"
+def test_assurance_compares_the_target_with_the_current_limits():
+    chart = xmr([80, 82, 81, 83, 82, 81, 80, 82, 83, 81, 82, 81, 82])
+    # mean 81.5 (first 12), mean moving range 15/11: limits 77.873 to 85.127
+    assert assurance_code(chart, 75, True) == "pass"
+    assert assurance_code(chart, 90, True) == "fail"
+    assert assurance_code(chart, 90, False) == "pass"
+    assert assurance_code(chart, 75, False) == "fail"
+    assert assurance_code(chart, 81, True) == "hit-and-miss"
+    assert assurance_code(chart, None, True) == "none"
+    assert assurance_code(chart, 75, None) == "none"  # no better direction: no assurance
+    assert assurance_code(xmr(chart.values[:12]), 75, True) == "few"
 
 
 def test_funnel_limits_narrow_as_the_base_grows_and_bracket_the_centre():

@@ -146,5 +146,10 @@ class Book:
         return not all(page.approved for page in self.sheets)
 
     @property
+    def quarterly(self) -> bool:
+        """A quarterly (or later monthly) edition: SPC icons, not funnel positions."""
+        return self.edition != "annual"
+
+    @property
     def balance(self) -> Balance:
         return information_balance((p.data.section_title, p.data.measures) for p in self.sheets)

@@ -99,6 +99,11 @@ class Measure(StrictModel):
     funnel: Literal["binomial", "poisson", "none"] | None = Field(
         default=None, description="funnel limits; by default from the unit (see funnel_method)"
     )
+    fix_after_n_points: int = Field(
+        default=12,
+        ge=2,
+        description="SPC: process limits fixed from this many first points (Making Data Count)",
+    )
 
     @field_validator("per")
     @classmethod

@@ -109,6 +109,11 @@ def _sample_size(measure_id: str, source: str, population: int, rng) -> int:
     return int(population * rng.uniform(0.002, 0.004))
 
 
+# Targets the first demo area has set: a hit-and-miss, a failed and a met one, chosen
+# against its synthetic series so the demo shows every kind of assurance.
+DEMO_TARGETS = {"assessments-timely": 90.0, "lac-visits-timely": 95.0, "re-referrals-12m": 45.0}
+
+
 def demo_areas(count: int = len(DEMO_AREAS)) -> list[tuple[str, str, str]]:
     """The named demo areas, then numbered ones ('Demo Area 13', ...) for larger demos."""
     regions = ["North", "Midlands", "South"]
@@ -319,6 +324,8 @@ def demo_files(catalogue: Catalogue, count: int = len(DEMO_AREAS)) -> dict[str, 
             else core_sections,
             "synthetic": True,
         }
+        if index == 0:  # the first demo area sets targets, so its books show assurance
+            params["targets"] = DEMO_TARGETS
         files[f"parameters/{area_id}.yml"] = header + dump_yaml(params)
     for index, (force_id, name, _) in enumerate(DEMO_FORCES):
         code = f"DF{index + 1:02d}"

@@ -61,6 +61,16 @@ class Store:
             [measure_ids, periods],
         )
 
+    def area_history(self, measure_ids: list[str], area_code: str) -> pd.DataFrame:
+        """One area's rows for these measures in every period, with any joint return it
+        made (a joint code names its members), for SPC over the whole series."""
+        return self.query(
+            "SELECT * FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
+            "AND (area_code = ? OR contains(area_code, ?)) "
+            "ORDER BY area_code, measure_id, period, agency, team",
+            [measure_ids, area_code, area_code],
+        )
+
     def rows_digest(self, area_code: str, measure_ids: list[str]) -> str:
         """A hash of the rows a sheet can depend on (its measures, every area, every period)."""
         columns = ("area_code", "period", "measure_id", "agency", "team", "numerator",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qareport.sheet.icons import icon_label, icon_text
 from qareport.sheet.model import MeasureView, SheetData
 
-__all__ = ["Caption", "Line", "Span", "measure_caption", "team_caption"]
+__all__ = ["Caption", "Icon", "Line", "Span", "measure_caption", "team_caption"]
 
 MISSING_RETURN = "return missing"
 
@@ -39,18 +40,34 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Icon:
+    """A Making Data Count icon on a measure: its kind (variation or assurance), its code,
+    its few visible words and its full words (the icon's text alternative)."""
+
+    kind: str
+    code: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Caption:
-    """A measure's title, its type and source, and the lines said under its chart."""
+    """A measure's title, its type and source, its icons, and the lines said under its
+    chart."""
 
     title: str
     type: str
     source: str
     lines: tuple[Line, ...]
+    icons: tuple[Icon, ...] = ()
 
     @property
     def text(self) -> str:
         """Every word of the caption as plain text, lines joined by a space."""
-        return " ".join([self.title, self.type, self.source, *(line.text for line in self.lines)])
+        icons = [f"{i.kind.capitalize()}: {i.label}." for i in self.icons]
+        return " ".join(
+            [self.title, self.type, self.source, *icons, *(line.text for line in self.lines)]
+        )
 
 
 def _latest(m: MeasureView) -> Line:
@@ -87,6 +104,8 @@ def measure_caption(m: MeasureView, sheet: SheetData) -> Caption:
         compared.append(m.region)
     if m.rank:
         compared.append(m.rank)
+    if m.quartile:
+        compared.append(f"quartile band {m.quartile} among all areas (A the best, D the worst)")
     if compared:
         lines.append(Line((Span("; ".join(compared)),)))
     if m.interval:
@@ -96,7 +115,12 @@ def measure_caption(m: MeasureView, sheet: SheetData) -> Caption:
             lines.append(Line((Span(sentence),)))
     if m.agencies:
         lines.append(_agencies(m))
-    return Caption(m.title, m.type, m.source_label, tuple(lines))
+    icons = tuple(
+        Icon(kind, code, icon_label(code), icon_text(kind, code))
+        for kind, code in (("variation", m.variation), ("assurance", m.assurance))
+        if code
+    )
+    return Caption(m.title, m.type, m.source_label, tuple(lines), icons)
 
 
 def team_caption(m: MeasureView) -> str:

@@ -23,7 +23,9 @@ from nbconvert.exporters import TemplateExporter
 from qareport.book.model import NOT_WRITTEN, Book
 from qareport.book.narrative import markdown_to_html
 from qareport.config.markers import MARKER_KEY
+from qareport.render.board import BAND_TEXT, board_summary, sparkline_svg
 from qareport.render.captions import measure_caption, team_caption
+from qareport.sheet.icons import icon_label, icon_svg
 from qareport.sheet.model import Chart
 
 __all__ = ["book_notebook", "render_html"]
@@ -42,6 +44,11 @@ def inline_chart(chart: Chart) -> Markup:
     return Markup(opening + svg.removeprefix("<svg"))
 
 
+def _inline(svg: str) -> str:
+    """A standalone SVG made inline: HTML needs no namespace (and the page links nowhere)."""
+    return svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
+
+
 def _pages(book: Book) -> list[str]:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -57,6 +64,11 @@ def _pages(book: Book) -> list[str]:
             "measure_caption": measure_caption,
             "team_caption": team_caption,
             "inline_chart": inline_chart,
+            "icon_svg": lambda kind, code: Markup(_inline(icon_svg(kind, code, size_px=20))),
+            "icon_label": icon_label,
+            "sparkline": lambda values, text: Markup(_inline(sparkline_svg(values, text))),
+            "board": board_summary(book),
+            "band_text": BAND_TEXT,
         }
     )
     pages = [str(macros.cover(book)), str(macros.contents(book)), str(macros.summary(book))]

@@ -31,7 +31,9 @@ from qareport.render.a3_layout import (
     estimate_mm,
     measure_pages,
 )
+from qareport.render.board import BAND_TEXT, board_summary, sparkline_svg
 from qareport.render.captions import Caption, Span, measure_caption, team_caption
+from qareport.sheet.icons import ASSURANCE_TEXT, VARIATION_TEXT, icon_label, icon_svg, icon_text
 from qareport.sheet.model import Chart, MeasureView
 
 __all__ = ["render_pdf", "typst_source", "write_chart_images"]
@@ -235,7 +237,13 @@ def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path]) -> 
     if m.extra is not None:
         extra = f"#kind({lit(m.extra_kind)}) #{_chart_image(m.extra, images)}"
     title = f'#text(weight: "bold", {lit(caption.title)})'
+    icons = " ".join(
+        f"#{_icon(i.kind, i.code, images)} #{lit(f'{i.kind.capitalize()}: {i.label}.')}"
+        for i in caption.icons
+    )
     words = f"{title} \\ #text(size: 7.5pt)[{_caption(caption)}]"
+    if icons:
+        words = f"{title} \\ #text(size: 7.5pt)[{icons}] \\ #text(size: 7.5pt)[{_caption(caption)}]"
     body = [
         f"#grid(columns: (1fr, 1fr), gutter: 5pt, [{main}], [{extra}])",
         f"#block(above: 3pt, below: 0pt)[{words}]",
@@ -500,36 +508,84 @@ def _actions(page: SheetPage) -> str:
     return "\n".join(out)
 
 
-def _summary(book: Book) -> str:
+def _icon(kind: str, code: str, images: dict[str, Path], height: str = "9pt") -> str:
+    """An MDC icon as an image with its full words as alt text (and its few words beside
+    it, written by the caller)."""
+    path = images[f"icon:{kind}:{code}"]
+    return f"box(image({lit(path.name)}, height: {height}, alt: {lit(icon_text(kind, code))}))"
+
+
+def _mdc_cell(kind: str, code: str, images: dict[str, Path]) -> str:
+    if not code:
+        return "[–]"
+    return f"[#{_icon(kind, code, images)} #{lit(icon_label(code))}]"
+
+
+def _summary(book: Book, images: dict[str, Path]) -> str:
+    """The board summary: the rows board_summary says, laid out as the HTML lays them."""
+    annual = not book.quarterly
     rows = []
-    for page in book.sheets:
-        ms = page.data.measures
-        values = [
-            page.data.section_title,
-            page.status_text,
-            f"{sum(m.has_data for m in ms)} of {len(ms)}",
-            str(sum(m.judgement == "better" for m in ms)),
-            str(sum(m.judgement == "worse" for m in ms)),
-            str(page.open_count),
-            str(page.overdue_count),
-        ]
-        rows.append(", ".join(lit(v) for v in values))
-    total_open = sum(p.open_count for p in book.sheets)
-    total_overdue = sum(p.overdue_count for p in book.sheets)
-    state = "DRAFT: not every sheet is approved" if book.draft else "All approved"
-    rows.append(
-        ", ".join(
-            lit(v) for v in ["All sheets", state, "", "", "", str(total_open), str(total_overdue)]
+    for group in board_summary(book):
+        fill = "#fff7e6" if group.anchor == "needs-attention" else "#f3f2f1"
+        rows.append(
+            f'table.cell(colspan: 9, fill: rgb("{fill}"))'
+            f"[*{txt(group.title)}* #text(fill: muted, {lit(group.note)})]"
         )
+        for r in group.rows:
+            spark = (
+                f"[#box(image({lit(images['spark:' + r.measure_anchor].name)}, height: 12pt, "
+                f"alt: {lit(r.spark_text)}))]"
+                if r.spark_text
+                else "[]"
+            )
+            change = (
+                f'[#text(weight: "bold", {lit(r.change)})]'
+                if r.judgement == "worse"
+                else f"[{txt(r.change)}]"
+            )
+            variation = (
+                f"[{txt(r.funnel or '–')}]"
+                if annual
+                else _mdc_cell("variation", r.variation, images)
+            )
+            rows.append(
+                ", ".join(
+                    [
+                        f"[{txt(r.title)}]",
+                        spark,
+                        f"[{txt(r.latest)} \\ #text(fill: muted, {lit(r.latest_period)})]",
+                        change,
+                        f"[{txt(r.comparison)}]",
+                        f"[{txt(r.band or '–')}]",
+                        variation,
+                        _mdc_cell("assurance", r.assurance, images),
+                        f"[#text(size: 7pt, {lit(r.review)})]",
+                    ]
+                )
+            )
+    state = "DRAFT: not every sheet is approved." if book.draft else "All sheets approved."
+    lead = (
+        "Every measure with data. "
+        + (
+            "Funnel position: where the area lies against all areas' 95% and 99.8% limits."
+            if annual
+            else "Variation and assurance as Making Data Count shows them (icons from 13 points)."
+        )
+        + f" Band: {BAND_TEXT}. {state}"
     )
+    variation_head = "Funnel position" if annual else "Variation"
     return f"""
 #pagebreak()
 #heading(level: 2, "At a glance")
-#table(columns: (2fr, 3fr, auto, auto, auto, auto, auto), inset: 4pt,
+#text(fill: muted, {lit(lead)})
+#text(size: 9pt)[#figure(kind: table, supplement: none,
+  caption: {lit(f"Board summary: {book.area_name}, {book.period_title}")},
+  table(columns: (3fr, auto, auto, 2.2fr, 2fr, auto, 1.4fr, 1.3fr, 1.6fr), inset: 4.5pt,
+  align: left + horizon,
   stroke: 0.4pt + rgb("#b1b4b6"),
-  table.header([*Sheet*], [*Review*], [*Measures with data*], [*Better*], [*Worse*],
-    [*Open actions*], [*Overdue actions*]),
-  {", ".join(rows)})
+  table.header([*Measure*], [*Trend*], [*Latest*], [*Change*], [*Compared*], [*Band*],
+    [*{variation_head}*], [*Assurance*], [*Review*]),
+  {", ".join(rows)}))]
 """
 
 
@@ -565,7 +621,13 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
     """The whole book as Typst; `standalone=False` leaves out document-level settings
     (for embedding in another template, such as Quarto's)."""
     parts = [_document(book)] if standalone else []
-    parts += [PREAMBLE, _page_setup(book), _cover(book), _summary(book), _balance_page(book)]
+    parts += [
+        PREAMBLE,
+        _page_setup(book),
+        _cover(book),
+        _summary(book, images),
+        _balance_page(book),
+    ]
     parts += [_sheet(book, page, images) for page in book.sheets]
     parts += [_story(book), _themes(book), _programme(book), _appendix(book)]
     return "\n".join(parts)
@@ -582,6 +644,19 @@ def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
                     path = folder / f"chart-{len(images):03d}.svg"
                     path.write_text(chart.svg, encoding="utf-8")
                     images[chart.id] = path
+    # the MDC icons, once each, and every board-summary row's sparkline
+    for kind, codes in (("variation", VARIATION_TEXT), ("assurance", ASSURANCE_TEXT)):
+        for code in codes:
+            path = folder / f"icon-{kind}-{code}.svg"
+            path.write_text(icon_svg(kind, code), encoding="utf-8")
+            images[f"icon:{kind}:{code}"] = path
+    for group in board_summary(book):
+        for row in group.rows:
+            key = f"spark:{row.measure_anchor}"
+            if row.spark_text and key not in images:
+                path = folder / f"spark-{len(images):03d}.svg"
+                path.write_text(sparkline_svg(row.spark, row.spark_text), encoding="utf-8")
+                images[key] = path
     return images
 
 

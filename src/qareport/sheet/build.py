@@ -47,14 +47,17 @@ from qareport.sheet.measures import (
     comparators,
     compute_values,
     display,
+    quartile_band,
     series_periods,
 )
-from qareport.sheet.model import Chart, MeasureView, Point, SheetData
+from qareport.sheet.model import Chart, Limits, MeasureView, Point, SheetData
 from qareport.sheet.stats import (
     FunnelLimits,
     XmR,
+    assurance_code,
     funnel_limits,
     funnel_position,
+    variation_code,
     wilson_interval,
     xmr,
 )
@@ -152,8 +155,17 @@ def build_sheet(
     # every year's quarters and total together, so secondary suppression sees both
     years = {p.year for p in context.window + context.annual_window}
     wanted = sorted({p.label for y in years for p in (y, *y.quarters())})
-    raw = open_built_store(project).returns([m.id for m in measures], wanted)
+    store = open_built_store(project)
+    raw = store.returns([m.id for m in measures], wanted)
     raw, joint_notes = take_joint_returns(raw, area.code, project.geography)
+    history = pd.DataFrame()
+    if when.is_quarter:  # SPC over every quarter the area returned, up to this one
+        mine, _ = take_joint_returns(
+            store.area_history([m.id for m in measures], area.code), area.code, project.geography
+        )
+        mine = mine[(mine["area_code"] == area.code) & mine["period"].str.contains("-Q")]
+        mine = mine[mine["period"] <= when.label]
+        history = compute_values(mine, catalogue.measures, context.suppression)
     values = compute_values(raw, catalogue.measures, context.suppression)
     # published national and regional rows are comparators, never part of a pool or funnel
     everyone = project.loaded_areas()
@@ -169,6 +181,7 @@ def build_sheet(
     frames = SheetFrames(
         values=values[~values["area_code"].isin(comparator_codes)],
         raw=raw[~raw["area_code"].isin(comparator_codes)],
+        history=history,
     )
     context = _with_region(
         context,
@@ -317,9 +330,9 @@ def _trend_view(
         p.area.startswith(SUPPRESSED) for p in series.points
     )
     interval, low_base = _interval(measure, mine, latest_period.label, context.low_base)
-    labels = [p.label for p in periods]
     settings = context.spc_settings(measure)
-    spc = _spc(measure, series.area, labels, settings) if latest_period.is_quarter else ""
+    quarterly_book = context.period.is_quarter
+    spc = _spc(measure, frames.history, settings) if latest_period.is_quarter else None
     funnel: _Funnel | None = None
     no_funnel = ""  # why an annual sheet shows no funnel plot, in words
     if not latest_period.is_quarter and measure.unit is not Unit.COUNT:
@@ -350,7 +363,26 @@ def _trend_view(
         series=series.points,
         interval=interval,
         low_base=low_base,
-        spc=spc,
+        spc=spc.sentence if spc else "",
+        # a quarterly book's measure with data but too short a quarterly series: "few"
+        variation=spc.variation if spc else ("few" if quarterly_book and has_data else ""),
+        assurance=spc.assurance if spc else ("few" if quarterly_book and has_data else ""),
+        funnel_position=funnel.position if funnel else "",
+        quartile=quartile_band(measure, frames.values, latest_period.label, context.area.code),
+        spark=series.area,
+        limits=[
+            Limits(period=label, lower=low, mean=centre, upper=high, special=special)
+            for label, low, centre, high, special in zip(
+                spc.labels,
+                spc.chart.lower,
+                spc.chart.mean,
+                spc.chart.upper,
+                spc.chart.special,
+                strict=True,
+            )
+        ]
+        if spc
+        else [],
         funnel=funnel.sentence if funnel else no_funnel,
         joint=joint_sentence(series.points, context.area.name),
     )
@@ -377,7 +409,13 @@ def _trend_view(
     chart = trend_chart(measure, trend, alt, context.chart_id(measure))
     extra, kind = None, ""
     if spc:
-        extra = _spc_chart(measure, trend, labels=labels, context=context)
+        extra = _spc_chart(
+            measure,
+            spc,
+            area_name=context.area.name,
+            chart_id=f"{context.chart_id(measure)}-spc",
+            target=settings.target,
+        )
         kind = "SPC chart"
     elif funnel:
         alt = funnel_alt(measure, latest_period.label, len(funnel.others) + 1, funnel.sentence)
@@ -433,26 +471,22 @@ def _float(frame: pd.DataFrame, column: str) -> float:
     return float(frame[column].iloc[0]) if len(frame) else math.nan
 
 
-def _spc_chart(
-    measure: Measure, series: TrendSeries, *, labels: list[str], context: SheetContext
-) -> Chart:
-    """The XmR chart of the points that have values; withheld points are left out."""
-    keep, values, chart = _xmr_of(series.area, labels, context.spc_settings(measure))
-    assert chart is not None  # an SPC sentence exists, so there are enough points
+def _spc_chart(measure: Measure, spc: _Spc, *, area_name: str, chart_id: str, target) -> Chart:
+    """The XmR chart of every quarter with a value, limits broken at a change point."""
     kept = TrendSeries(
-        labels=[series.labels[i] for i in keep],
-        area=list(values),
-        area_text=[series.area_text[i] for i in keep],
+        labels=spc.labels,
+        area=list(spc.values),
+        area_text=spc.texts,
         peer=[],
         national=[],
-        area_name=series.area_name,
+        area_name=area_name,
         peer_label="",
         national_label="",
     )
-    alt = spc_alt(measure, series.area_name, chart, labels[-1])
-    target = context.spc_settings(measure).target
+    chart = spc.chart
+    alt = spc_alt(measure, area_name, chart, spc.labels, spc.variation)
     overlay = SPCOverlay(chart.mean, chart.lower, chart.upper, chart.special, target)
-    return spc_chart(measure, kept, overlay, alt=alt, chart_id=f"{context.chart_id(measure)}-spc")
+    return spc_chart(measure, kept, overlay, alt=alt, chart_id=chart_id)
 
 
 @dataclass(frozen=True)
@@ -463,6 +497,7 @@ class _Funnel:
     others: list[tuple[float, float]]  # (base, value) of every other area
     mine: tuple[float, float]
     limits: FunnelLimits
+    position: str = ""  # within | beyond 95% | beyond 99.8%, for the board summary
 
 
 MIN_FUNNEL_AREAS = 5
@@ -508,7 +543,9 @@ def _funnel_plot(
     limits = funnel_limits(list(pool["numerator"]), sizes, grid, method)
     side, level = funnel_position(list(pool["numerator"]), sizes, n, value / scale, method)
     centre = format_value(measure, limits.centre * scale)
-    return _Funnel(funnel_sentence(len(pool), centre, side, level), points, (n, value), limits)
+    position = "within" if not level else f"beyond {('95%', '99.8%')[level - 1]} ({side})"
+    sentence = funnel_sentence(len(pool), centre, side, level)
+    return _Funnel(sentence, points, (n, value), limits, position)
 
 
 def _interval(
@@ -527,29 +564,53 @@ def _interval(
     return interval_text(low, high, n, low_base_n), n < low_base_n
 
 
-def _xmr_of(
-    values: list[float | None], labels: list[str], settings: SPCSettings
-) -> tuple[list[int], list[float], XmR | None]:
-    """The XmR chart of the points that have values, limits recalculated at a change point."""
-    keep = [i for i, v in enumerate(values) if v is not None]
-    points = [v for v in values if v is not None]
-    cuts = [n for n, i in enumerate(keep) if labels[i] == settings.change_point and n > 0]
-    return keep, points, xmr(points, cuts) if len(points) >= 2 else None
+@dataclass(frozen=True)
+class _Spc:
+    """SPC over the area's whole quarterly series: the chart, its words and its icons."""
+
+    labels: list[str]
+    values: list[float]
+    texts: list[str]
+    chart: XmR
+    sentence: str
+    variation: str
+    assurance: str
 
 
-def _spc(
-    measure: Measure, values: list[float | None], labels: list[str], settings: SPCSettings
-) -> str:
-    """SPC in words for a quarterly series, or '' with fewer than 6 points (or a series the
-    limits cannot be computed for: a statistic never stops a sheet)."""
+MIN_SPC_POINTS = 6  # fewer: no SPC chart at all; 6 to 12: trial limits; icons from 13
+
+
+def _spc(measure: Measure, history: pd.DataFrame, settings: SPCSettings) -> _Spc | None:
+    """SPC in words, codes and chart data over every quarter with a value (withheld and
+    missing quarters are left out), or None with too few points (or a series the limits
+    cannot be computed for: a statistic never stops a sheet)."""
+    if not len(history):
+        return None
+    rows = history.dropna(subset=["value"]).sort_values("period")
+    if len(rows) < MIN_SPC_POINTS:
+        return None
+    labels = [str(p) for p in rows["period"]]
+    values = [float(v) for v in rows["value"]]
+    change = settings.change_point
+    cut = next((n for n, label in enumerate(labels) if change and label >= change), None)
+    cuts = [cut] if cut else []
     try:
-        _, points, chart = _xmr_of(values, labels, settings)
+        chart = xmr(values, cuts, settings.baseline)
     except (ValueError, ArithmeticError):
-        return ""
-    if len(points) < 6 or chart is None:
-        return ""
-    recalculated = settings.change_point if settings.change_point in labels else None
-    return spc_sentence(measure, chart, target=settings.target, recalculated_from=recalculated)
+        return None
+    higher = measure.higher_is_better
+    variation = variation_code(chart, higher)
+    assurance = assurance_code(chart, settings.target, higher)
+    sentence = spc_sentence(
+        chart,
+        labels,
+        baseline=settings.baseline,
+        recalculated_from=labels[cut] if cut else None,
+        variation=variation,
+        assurance=assurance,
+    )
+    texts = [display(measure, v, short=True) for v in values]
+    return _Spc(labels, values, texts, chart, sentence, variation, assurance)
 
 
 def _count(row: pd.DataFrame, column: str) -> str:

@@ -183,9 +183,15 @@ def spc_chart(
         if found:
             ax.scatter([i for i, _ in found], [v for _, v in found], s=22, marker=marker,
                        color=colour, zorder=5, label=label)  # fmt: skip
-    top = _top(ys, spc.upper, [spc.target] if spc.target is not None else [])
-    _frame(fig, ax, measure, series.labels, top=top, legend_entries=3)
-    _data_labels(fig, ax, series.area, series.area_text, colour=PALETTE["area"])
+    targets = [spc.target] if spc.target is not None else []
+    top = _top(ys, spc.upper, targets)
+    # the axis spans the process, not zero to the top: limits and points fill the chart
+    low = min([v for v in [*ys, *spc.lower, *targets] if not math.isnan(v)], default=0.0)
+    bottom = max(0.0, low - (top - low) * 0.1)
+    _frame(fig, ax, measure, series.labels, top=top, bottom=bottom, legend_entries=3)
+    # a long series: only the latest value is said (the data table has every one)
+    texts = ["" for _ in series.area_text[:-1]] + series.area_text[-1:]
+    _data_labels(fig, ax, series.area, texts, colour=PALETTE["area"])
     return _chart(fig, alt, chart_id)
 
 
@@ -266,10 +272,11 @@ def _frame(
     top: float,
     legend_entries: int,
     right_in: float = 0.08,
+    bottom: float = 0.0,
 ) -> None:
     """Axes, period labels, legend and layout shared by the trend-like charts."""
     x = list(range(len(labels)))
-    _y_axis(ax, measure, top)
+    _y_axis(ax, measure, top, bottom)
     ax.set_xticks(x, _period_labels(labels))
     ax.set_xlim(-0.4, len(x) - 0.6)
     if measure.unit is Unit.RATE and measure.per != 1:  # an average needs no "per 1"

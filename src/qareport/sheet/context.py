@@ -59,6 +59,7 @@ class SPCSettings:
 
     target: float | None = None
     change_point: str | None = None
+    baseline: int = 12  # the measure's fix_after_n_points
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,17 @@ class SheetFrames:
 
     values: pd.DataFrame
     raw: pd.DataFrame
+    # the area's own values for every quarter up to the period (after disclosure control):
+    # SPC runs over the whole series, not only the quarters on show
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def of(self, measure_id: str) -> SheetFrames:
         """One measure's rows: every later filter then works on a frame a few times smaller."""
+        history = self.history
         return SheetFrames(
             values=self.values[self.values["measure_id"] == measure_id],
             raw=self.raw[self.raw["measure_id"] == measure_id],
+            history=history[history["measure_id"] == measure_id] if len(history) else history,
         )
 
 
@@ -97,5 +103,7 @@ class SheetContext:
 
     def spc_settings(self, measure: Measure) -> SPCSettings:
         return SPCSettings(
-            self.area.targets.get(measure.id), self.area.spc_change_points.get(measure.id)
+            self.area.targets.get(measure.id),
+            self.area.spc_change_points.get(measure.id),
+            measure.fix_after_n_points,
         )

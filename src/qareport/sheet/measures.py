@@ -28,6 +28,7 @@ __all__ = [
     "comparators",
     "compute_values",
     "display",
+    "quartile_band",
     "series_periods",
 ]
 
@@ -117,6 +118,28 @@ def comparators(
 ) -> Comparison:
     """Peer mean (of suppressed-safe values), pooled national value, and the peers' values."""
     return comparator_table(measure, values, raw, peers).get(period, NO_COMPARISON)
+
+
+MIN_BAND_AREAS = 4
+
+
+def quartile_band(measure: Measure, values: pd.DataFrame, period: str, code: str) -> str:
+    """The area's quartile band among all areas with a value for the period, as DfE's LAIT
+    bands them: A is always the best quarter by the measure's polarity, D the worst. Ties
+    share the better band. None ("") for counts (not compared across areas of different
+    sizes), for a measure with no better direction, or with fewer than 4 areas."""
+    higher = measure.higher_is_better
+    if measure.unit is Unit.COUNT or higher is None:
+        return ""
+    here = values[(values["measure_id"] == measure.id) & (values["period"] == period)]
+    here = here.dropna(subset=["value"])
+    mine = here[here["area_code"] == code]
+    if len(here) < MIN_BAND_AREAS or not len(mine):
+        return ""
+    value = float(mine["value"].iloc[0])
+    others = here["value"].to_numpy(dtype=float)
+    better = int((others > value).sum() if higher else (others < value).sum())
+    return "ABCD"[min(3, better * 4 // len(others))]
 
 
 def display(measure: Measure, value: float, marker: str = "", short: bool = False) -> str:

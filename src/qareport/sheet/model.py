@@ -17,7 +17,16 @@ from qareport.config.models import StrictModel
 # chart_layout, so the renderers can lay out pages without importing matplotlib.
 WIDTH_IN, HEIGHT_IN = 2.65, 1.75
 
-__all__ = ["SHEET_MIMETYPE", "AgencyLine", "Chart", "MeasureView", "Point", "SheetData", "TeamRow"]
+__all__ = [
+    "SHEET_MIMETYPE",
+    "AgencyLine",
+    "Chart",
+    "Limits",
+    "MeasureView",
+    "Point",
+    "SheetData",
+    "TeamRow",
+]
 
 SHEET_MIMETYPE = "application/vnd.qareport.sheet+json"
 
@@ -64,6 +73,16 @@ class TeamRow(StrictModel):
     position: str
 
 
+class Limits(StrictModel):
+    """One SPC point's process mean and limits (for the spreadsheet beside the book)."""
+
+    period: str
+    lower: float
+    mean: float
+    upper: float
+    special: bool
+
+
 class MeasureView(StrictModel):
     id: str
     title: str
@@ -88,6 +107,12 @@ class MeasureView(StrictModel):
     interval: str = ""  # Wilson 95% interval and sample size, for audits and surveys
     low_base: bool = False
     spc: str = ""  # variation and assurance in words, for quarterly measures
+    variation: str = ""  # Making Data Count variation icon code (stats.VARIATION_CODES, few)
+    assurance: str = ""  # Making Data Count assurance icon code (stats.ASSURANCE_CODES, few)
+    funnel_position: str = ""  # annual: within | beyond 95% | beyond 99.8%
+    quartile: str = ""  # A (best quarter of all areas) to D, by polarity; "" if none
+    spark: list[float | None] = Field(default_factory=list)  # the values on show, in order
+    limits: list[Limits] = Field(default_factory=list)  # SPC over the whole series
     funnel: str = ""  # where the area lies against all areas' funnel limits, in words
     joint: str = ""  # which periods' figures are a joint return with another area, in words
     extra: Chart | None = None  # the SPC chart (quarterly) or the funnel plot (annual)

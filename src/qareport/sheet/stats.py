@@ -5,12 +5,14 @@ used the same way by every sheet.
 
 - Wilson score interval for a proportion (Wilson 1927; Newcombe 1998 method 3):
   good at small n and at 0% or 100%, where the simple normal interval fails.
-- XmR charts as NHS England's *Making Data Count* draws them: centre line the
-  mean, process limits at mean ± 2.66 × mean moving range; baseline from the
-  first 12 points when there are at least 12 (fewer gives trial limits); limits
-  recalculated from a declared change point. Special-cause rules: a point
-  beyond a limit; a run of 7 on one side of the mean; a trend of 6 rising or
-  falling; 2 of 3 beyond two-thirds of the way to a limit on the same side.
+- XmR charts as NHS England's *Making Data Count* draws them, over the whole
+  series: centre line the mean, process limits at mean ± 2.66 × mean moving
+  range, both fixed from the first 12 points (fewer gives trial limits) and
+  recalculated only from a change point the area declares. The four rules as
+  MDC states them today and NHSRplotthedots (0.2) implements them: a point
+  beyond a limit; two of three consecutive points beyond 2 sigma on the same
+  side; a shift of 7 points on one side of the mean; a trend of 7 points each
+  rising or each falling (the 2019 guidance said 6). Icons only from 13 points.
 - Funnel limits around an overall proportion at 95% and 99.8%, Wilson-based,
   for plotting every area's value against the size of its base.
 """
@@ -22,23 +24,26 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 __all__ = [
+    "ASSURANCE_CODES",
+    "MIN_POINTS",
+    "VARIATION_CODES",
     "Z95",
     "Z998",
     "FunnelLimits",
     "XmR",
-    "assurance",
+    "assurance_code",
     "funnel_limits",
     "funnel_position",
-    "variation",
+    "variation_code",
     "wilson_interval",
     "xmr",
 ]
 
 Z95 = 1.959963984540054
 Z998 = 3.090232306167813
-BASELINE = 12
-RUN = 7
-TREND = 6
+BASELINE = 12  # fix_after_n_points: limits from the first 12 points of a segment
+RUN = 7  # a shift: 7 points in a row on one side of the mean
+TREND = 7  # a trend: 7 points in a row each higher (or each lower) than the one before
 
 
 def wilson_interval(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
@@ -63,131 +68,167 @@ class XmR:
     mean: list[float]
     lower: list[float]
     upper: list[float]
-    trial: bool  # limits from fewer than 12 points
-    beyond: list[bool]
-    run: list[bool]
-    trend: list[bool]
-    near: list[bool]
+    trial: bool  # the current limits come from fewer than the baseline's points
+    beyond: list[bool]  # rule 1: beyond a process limit
+    near: list[bool]  # rule 2: two of three beyond 2 sigma, same side
+    run: list[bool]  # rule 3: a run of 7 on one side of the mean
+    trend: list[bool]  # rule 4: 7 points each rising (or each falling)
+    segment_start: int = 0  # where the current limits begin (the last change point)
 
     @property
     def special(self) -> list[bool]:
-        return [any(t) for t in zip(self.beyond, self.run, self.trend, self.near, strict=True)]
+        return [any(t) for t in zip(self.beyond, self.near, self.run, self.trend, strict=True)]
+
+    @property
+    def points_in_segment(self) -> int:
+        return len(self.values) - self.segment_start
 
     def direction(self, index: int) -> int:
-        """+1 if point `index` is special cause on the high side, -1 low, 0 common cause."""
+        """+1 if point `index` is special cause on the high side, -1 low, 0 common cause.
+        The side of the mean decides, as in NHSRplotthedots; a trend point on the mean
+        itself takes the trend's direction."""
         if not self.special[index]:
             return 0
-        if self.trend[index]:
-            return 1 if self.values[index] > self.values[max(0, index - 1)] else -1
-        return 1 if self.values[index] > self.mean[index] else -1
+        side = (self.values[index] > self.mean[index]) - (self.values[index] < self.mean[index])
+        if side == 0 and self.trend[index]:
+            before = self.values[max(0, index - 1)]
+            side = 1 if self.values[index] > before else -1
+        return side or 1
 
 
-def _limits(segment: list[float]) -> tuple[float, float, bool]:
-    base = segment[:BASELINE] if len(segment) >= BASELINE else segment
+def _limits(segment: list[float], baseline: int) -> tuple[float, float, bool]:
+    """Mean and 2.66 x mean moving range of the first `baseline` points (all of them, and
+    trial limits, when the segment is shorter)."""
+    base = segment[:baseline]
     mean = sum(base) / len(base)
     ranges = [abs(b - a) for a, b in pairwise(base)]
     mr = sum(ranges) / len(ranges) if ranges else 0.0
-    return mean, 2.66 * mr, len(segment) < BASELINE
+    return mean, 2.66 * mr, len(segment) < baseline
 
 
-def xmr(values: list[float], change_points: list[int] | None = None) -> XmR:
-    """Compute an XmR chart; `change_points` are indexes where limits are recalculated."""
+def xmr(
+    values: list[float], change_points: list[int] | None = None, baseline: int = BASELINE
+) -> XmR:
+    """Compute an XmR chart over the whole series.
+
+    Limits are fixed from the first `baseline` points of each segment (Making Data
+    Count's default of 12; fewer gives trial limits) and recalculated only at a
+    `change_points` index the area declared. Each rule is tested within a segment."""
     if len(values) < 2:
         raise ValueError("an XmR chart needs at least two points")
-    cuts = [0, *sorted(c for c in (change_points or []) if 0 < c < len(values)), len(values)]
-    mean, lower, upper, trial = [], [], [], False
+    if baseline < 2:
+        raise ValueError("the baseline needs at least two points")
+    cuts = [0, *sorted(c for c in set(change_points or []) if 0 < c < len(values)), len(values)]
+    mean: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
+    trial = False
     for start, end in pairwise(cuts):
-        centre, width, is_trial = _limits(values[start:end])
-        trial = trial or is_trial
+        centre, width, trial = _limits(values[start:end], baseline)  # the last segment's counts
         mean += [centre] * (end - start)
         lower += [centre - width] * (end - start)
         upper += [centre + width] * (end - start)
     n = len(values)
     beyond = [values[i] > upper[i] or values[i] < lower[i] for i in range(n)]
-    run = [False] * n
-    trend = [False] * n
-    near = [False] * n
+    side = [(v > m) - (v < m) for v, m in zip(values, mean, strict=True)]
+    near, run, trend = [False] * n, [False] * n, [False] * n
     for start, end in pairwise(cuts):
-        _mark_runs(values, mean, run, start=start, end=end)
-        _mark_trends(values, trend, start=start, end=end)
-        _mark_near(values, mean, (lower, upper), near, start=start, end=end)
-    return XmR(list(values), mean, lower, upper, trial, beyond, run, trend, near)
+        _mark_two_of_three(values, (mean, lower, upper), (beyond, side), near, (start, end))
+        _mark_sequences(side, run, RUN, start, end)
+        steps = [0] + [(b > a) - (b < a) for a, b in pairwise(values[start:end])]
+        # a trend of 7 points is 6 steps the same way; the first point of it has no step
+        rising = [0] * start + steps + [0] * (n - end)
+        marked = [False] * n
+        _mark_sequences(rising, marked, TREND - 1, start + 1, end)
+        for i in range(start + 1, end):
+            if marked[i]:
+                trend[i] = trend[i - 1] = True
+    return XmR(
+        list(values), mean, lower, upper, trial, beyond, near, run, trend, segment_start=cuts[-2]
+    )
 
 
-def _mark_runs(
-    values: list[float], mean: list[float], run: list[bool], *, start: int, end: int
-) -> None:
-    side = [(v > m) - (v < m) for v, m in zip(values[start:end], mean[start:end], strict=True)]
-    i = 0
-    while i < len(side):
+def _mark_sequences(signs: list[int], marks: list[bool], length: int, start: int, end: int) -> None:
+    """Mark every member of each unbroken stretch of at least `length` equal, non-zero signs."""
+    i = start
+    while i < end:
         j = i
-        while j + 1 < len(side) and side[j + 1] == side[i] and side[i] != 0:
+        while j + 1 < end and signs[j + 1] == signs[i]:
             j += 1
-        if side[i] != 0 and j - i + 1 >= RUN:
+        if signs[i] != 0 and j - i + 1 >= length:
             for k in range(i, j + 1):
-                run[start + k] = True
+                marks[k] = True
         i = j + 1
 
 
-def _mark_trends(values: list[float], trend: list[bool], *, start: int, end: int) -> None:
-    segment = values[start:end]
-    steps = [(b > a) - (b < a) for a, b in pairwise(segment)]
-    i = 0
-    while i < len(steps):
-        j = i
-        while j + 1 < len(steps) and steps[j + 1] == steps[i] and steps[i] != 0:
-            j += 1
-        if steps[i] != 0 and j - i + 2 >= TREND:  # j - i + 1 steps join j - i + 2 points
-            for k in range(i, j + 2):
-                trend[start + k] = True
-        i = j + 1
-
-
-def _mark_near(
+def _mark_two_of_three(
     values: list[float],
-    mean: list[float],
-    limits: tuple[list[float], list[float]],
+    lines: tuple[list[float], list[float], list[float]],
+    found: tuple[list[bool], list[int]],
     near: list[bool],
-    *,
-    start: int,
-    end: int,
+    span: tuple[int, int],
 ) -> None:
-    lower, upper = limits
+    """Two of three consecutive points beyond two sigma (two-thirds of the way from the mean
+    to a limit) but not beyond the limit, with all three on the same side of the mean: the
+    points that are close are marked."""
+    mean, lower, upper = lines
+    beyond, side = found  # rule 1's points, and each point's side of the mean
+    start, end = span
+    close = [
+        not beyond[k]
+        and (
+            values[k] > mean[k] + (upper[k] - mean[k]) * 2 / 3
+            or values[k] < mean[k] - (mean[k] - lower[k]) * 2 / 3
+        )
+        for k in range(len(values))
+    ]
     for i in range(start, end - 2):
         window = range(i, i + 3)
-        for sign in (1, -1):
-            close = [
-                k
-                for k in window
-                if sign * (values[k] - mean[k])
-                > (2 / 3) * ((upper[k] - mean[k]) if sign > 0 else (mean[k] - lower[k]))
-            ]
-            if len(close) >= 2:
-                for k in close:
-                    near[k] = True
+        if abs(sum(side[k] for k in window)) == 3 and sum(close[k] for k in window) >= 2:
+            for k in window:
+                near[k] = near[k] or close[k]
 
 
-def variation(chart: XmR, higher_is_better: bool | None) -> str:
-    """The Making Data Count variation icon for the latest point, in words."""
+# The Making Data Count icons, by code: what the latest point says, and whether the process
+# can be relied on to meet the target. Fewer than MIN_POINTS points: no icon but "few".
+MIN_POINTS = 13
+VARIATION_CODES = (
+    "common",
+    "improvement-high",
+    "improvement-low",
+    "concern-high",
+    "concern-low",
+    "neither-high",
+    "neither-low",
+)
+ASSURANCE_CODES = ("pass", "fail", "hit-and-miss", "none")
+
+
+def variation_code(chart: XmR, higher_is_better: bool | None) -> str:
+    """The variation icon of the latest point: one of VARIATION_CODES, or "few"."""
+    if len(chart.values) < MIN_POINTS:
+        return "few"
     direction = chart.direction(len(chart.values) - 1)
     if direction == 0:
-        return "Common cause variation"
+        return "common"
+    side = "high" if direction > 0 else "low"
     if higher_is_better is None:
-        return f"Special cause variation: {'higher' if direction > 0 else 'lower'}"
-    improving = (direction > 0) == higher_is_better
-    side = "higher" if direction > 0 else "lower"
-    return f"Special cause variation: {'improvement' if improving else 'concern'} ({side})"
+        return f"neither-{side}"
+    return f"{'improvement' if (direction > 0) == higher_is_better else 'concern'}-{side}"
 
 
-def assurance(chart: XmR, target: float | None, higher_is_better: bool | None) -> str:
-    """The assurance icon in words: can the process be relied on to meet the target?"""
+def assurance_code(chart: XmR, target: float | None, higher_is_better: bool | None) -> str:
+    """The assurance icon: the target against the current limits (one of ASSURANCE_CODES,
+    or "few"); "none" without a target or for a measure with no better direction."""
+    if len(chart.values) < MIN_POINTS:
+        return "few"
     if target is None or higher_is_better is None:
-        return "No target set"
+        return "none"
     low, high = chart.lower[-1], chart.upper[-1]
     if low <= target <= high:
-        return "Hit and miss: the target lies within the process limits"
+        return "hit-and-miss"
     passes = (low > target) if higher_is_better else (high < target)
-    return "Consistently passing the target" if passes else "Consistently failing the target"
+    return "pass" if passes else "fail"
 
 
 @dataclass(frozen=True)

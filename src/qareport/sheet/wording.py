@@ -13,8 +13,9 @@ import math
 from qareport.config.catalogue import Measure, Polarity, Unit
 from qareport.config.periods import Period
 from qareport.sheet.formatting import format_change
+from qareport.sheet.icons import icon_text
 from qareport.sheet.model import Point
-from qareport.sheet.stats import XmR, assurance, variation
+from qareport.sheet.stats import XmR
 
 __all__ = [
     "agency_alt",
@@ -90,16 +91,21 @@ def interval_text(low: float, high: float, n: float, low_base: int) -> str:
 
 
 def spc_sentence(
-    measure: Measure, chart: XmR, *, target: float | None, recalculated_from: str | None
+    chart: XmR,
+    labels: list[str],
+    *,
+    baseline: int,
+    recalculated_from: str | None,
+    variation: str,
+    assurance: str,
 ) -> str:
-    """SPC in words for a quarterly series (Making Data Count rules)."""
-    limits = "trial limits" if chart.trial else "limits"
+    """SPC in words over the whole quarterly series (Making Data Count rules and icons)."""
+    limits = "trial limits" if chart.trial else f"limits from its first {baseline} points"
     if recalculated_from:
         limits += f", recalculated from {recalculated_from}"
-    higher = measure.higher_is_better
     return (
-        f"SPC over {len(chart.values)} quarters ({limits}): {variation(chart, higher)}. "
-        f"{assurance(chart, target, higher)}."
+        f"SPC over {len(chart.values)} quarters, {labels[0]} to {labels[-1]} ({limits}): "
+        f"{icon_text('variation', variation)}. {icon_text('assurance', assurance)}."
     )
 
 
@@ -143,12 +149,12 @@ def agency_alt(measure: Measure, area: str, periods: list[Period], latest: str) 
     )
 
 
-def spc_alt(measure: Measure, area: str, chart: XmR, latest: str) -> str:
+def spc_alt(measure: Measure, area: str, chart: XmR, labels: list[str], variation: str) -> str:
     limits = "trial limits" if chart.trial else "limits"
     return (
         f"SPC chart (XmR) of {measure.title.lower()} for {area}, {len(chart.values)} "
-        f"quarters to {latest}, with the mean and process {limits}. "
-        f"{variation(chart, measure.higher_is_better)}; {sum(chart.special)} points show "
+        f"quarters, {labels[0]} to {labels[-1]}, with the mean and process {limits}. "
+        f"{icon_text('variation', variation)}; {sum(chart.special)} points show "
         "special cause."
     )
 
