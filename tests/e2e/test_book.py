@@ -194,14 +194,23 @@ def test_spc_uses_the_areas_target_and_change_point(workbook):
 
     params = workbook / "parameters" / f"{DEMO_AREA}.yml"
     params.write_text(
-        params.read_text() + "targets:\n  assessments-timely: 60\n"
+        params.read_text() + "targets:\n  assessments-timely: 60\n  re-referrals-12m: 90\n"
         "spc_change_points:\n  assessments-timely: 2025-26-Q1\n"
     )
     html = build_book(workbook, DEMO_AREA, "2025-26-Q3").html.read_text(encoding="utf-8")
     spc = re.search(
-        r"SPC over \d+ quarters \(trial limits, recalculated from 2025-26-Q1\): "
-        r"[^.]+\. ([^<\"]+)\.",
+        r"SPC over \d+ quarters, 20\d\d-\d\d-Q1 to 2025-26-Q3 "
+        r"\(trial limits, recalculated from 2025-26-Q1\): ([^<\"]+)\.",
         html,
     )
     assert spc, "the change point is used"
-    assert spc.group(1) == "Consistently passing the target"
+    # three quarters since the change point: a new process, too short for icons
+    assert spc.group(1) == "Not enough data: SPC icons need 13 or more points"
+    start = html.index('id="sheet-front-door-assessments-timely"')
+    figure = html[start : html.index("</figure>", start)]
+    assert 'aria-label="Not enough data: assurance needs 13 or more points"' in figure
+    # a target on a measure with no change point: its whole series, 13+ quarters, is judged
+    start = html.index('id="sheet-front-door-re-referrals-12m"')
+    rereferrals = html[start : html.index("</figure>", start)]
+    assert re.search(r"SPC over 1\d quarters, [^(]+\(limits from the first 12\): [^.]+\. "
+                     r"Consistently passing the target\.", rereferrals)  # fmt: skip

@@ -123,6 +123,10 @@ def test_a_rebase_at_a_declared_change_point():
     assert chart.upper[0] == pytest.approx(13.16) and chart.upper[-1] == pytest.approx(33.16)
     assert not any(chart.beyond) and not any(chart.run)
     assert chart.segment_start == 6
+    # a new process is judged afresh: icons wait for 13 points after the change point
+    longer = xmr([*values, *[30.5] * 7], change_points=[6])
+    assert longer.points_in_segment == 13 and variation_code(longer, True) == "common"
+    assert variation_code(xmr([*values, *[30.5] * 6], change_points=[6]), True) == "few"
     # without the change point the jump is special cause
     assert any(xmr(values).special)
 

@@ -38,6 +38,7 @@ def estimate_mm(m: MeasureView, caption: Caption, cell_mm: float = CELL_MM) -> f
     chart_mm = (cell_mm / 2) * HEIGHT_IN / WIDTH_IN + 4.0  # printed to the half cell's width
     lines = _lines(caption.title, cell_mm * 0.85) + 1  # bold title; type and source
     lines += sum(_lines(line.text, cell_mm) for line in caption.lines)
+    lines += 2 if caption.icons else 0  # the icons' line: 9 pt icons beside 7.5 pt words
     teams = (len(m.teams) + 3) * 4.0 if m.teams else 0.0
     return chart_mm + lines * _LINE_MM + teams + 5.0
 

@@ -205,8 +205,10 @@ ASSURANCE_CODES = ("pass", "fail", "hit-and-miss", "none")
 
 
 def variation_code(chart: XmR, higher_is_better: bool | None) -> str:
-    """The variation icon of the latest point: one of VARIATION_CODES, or "few"."""
-    if len(chart.values) < MIN_POINTS:
+    """The variation icon of the latest point: one of VARIATION_CODES, or "few" when the
+    current limits (since the last declared change point) rest on fewer than 13 points:
+    a change point starts a new process, judged afresh."""
+    if chart.points_in_segment < MIN_POINTS:
         return "few"
     direction = chart.direction(len(chart.values) - 1)
     if direction == 0:
@@ -219,8 +221,9 @@ def variation_code(chart: XmR, higher_is_better: bool | None) -> str:
 
 def assurance_code(chart: XmR, target: float | None, higher_is_better: bool | None) -> str:
     """The assurance icon: the target against the current limits (one of ASSURANCE_CODES,
-    or "few"); "none" without a target or for a measure with no better direction."""
-    if len(chart.values) < MIN_POINTS:
+    or "few", as for variation); "none" without a target or for a measure with no better
+    direction."""
+    if chart.points_in_segment < MIN_POINTS:
         return "few"
     if target is None or higher_is_better is None:
         return "none"

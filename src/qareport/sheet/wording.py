@@ -100,13 +100,13 @@ def spc_sentence(
     assurance: str,
 ) -> str:
     """SPC in words over the whole quarterly series (Making Data Count rules and icons)."""
-    limits = "trial limits" if chart.trial else f"limits from its first {baseline} points"
+    limits = "trial limits" if chart.trial else f"limits from the first {baseline}"
     if recalculated_from:
         limits += f", recalculated from {recalculated_from}"
-    return (
-        f"SPC over {len(chart.values)} quarters, {labels[0]} to {labels[-1]} ({limits}): "
-        f"{icon_text('variation', variation)}. {icon_text('assurance', assurance)}."
-    )
+    said = icon_text("variation", variation)
+    if assurance not in ("none", "few"):  # no target: the icon says so, no sentence needed
+        said += f". {icon_text('assurance', assurance)}"
+    return f"SPC over {len(chart.values)} quarters, {labels[0]} to {labels[-1]} ({limits}): {said}."
 
 
 def trend_alt(
