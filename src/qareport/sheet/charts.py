@@ -188,7 +188,8 @@ def spc_chart(
     # the axis spans the process, not zero to the top: limits and points fill the chart
     low = min([v for v in [*ys, *spc.lower, *targets] if not math.isnan(v)], default=0.0)
     bottom = max(0.0, low - (top - low) * 0.1)
-    _frame(fig, ax, measure, series.labels, top=top, bottom=bottom, legend_entries=3)
+    # three intervals at most: the SPC legend can take three rows and leave a short axis
+    _frame(fig, ax, measure, series.labels, top=top, bottom=bottom, legend_entries=3, bins=3)
     # a long series: only the latest value is said (the data table has every one)
     texts = ["" for _ in series.area_text[:-1]] + series.area_text[-1:]
     _data_labels(fig, ax, series.area, texts, colour=PALETTE["area"])
@@ -273,10 +274,11 @@ def _frame(
     legend_entries: int,
     right_in: float = 0.08,
     bottom: float = 0.0,
+    bins: int = 4,
 ) -> None:
     """Axes, period labels, legend and layout shared by the trend-like charts."""
     x = list(range(len(labels)))
-    _y_axis(ax, measure, top, bottom)
+    _y_axis(ax, measure, top, bottom, bins)
     ax.set_xticks(x, _period_labels(labels))
     ax.set_xlim(-0.4, len(x) - 0.6)
     if measure.unit is Unit.RATE and measure.per != 1:  # an average needs no "per 1"
@@ -298,7 +300,7 @@ def _period_labels(labels: list[str]) -> list[str]:
     return out
 
 
-def _y_axis(ax, measure: Measure, top: float, bottom: float = 0.0) -> None:
+def _y_axis(ax, measure: Measure, top: float, bottom: float = 0.0, bins: int = 4) -> None:
     """A y axis from `bottom` (zero unless asked) to a labelled tick at or above the highest
     value, with 3 to 5 ticks labelled with just enough decimals to tell them apart."""
     wanted = top if bottom else top * 1.15  # headroom above the highest point
@@ -307,7 +309,7 @@ def _y_axis(ax, measure: Measure, top: float, bottom: float = 0.0) -> None:
     elif measure.unit is Unit.COUNT:
         wanted = max(wanted, 5.0)
     wanted = wanted or 1.0
-    ticks = [float(t) for t in MaxNLocator(nbins=4, min_n_ticks=3).tick_values(bottom, wanted)]
+    ticks = [float(t) for t in MaxNLocator(nbins=bins, min_n_ticks=3).tick_values(bottom, wanted)]
     ticks = [t for t in ticks if t >= 0]
     while len(ticks) > 1 and ticks[-2] >= wanted:
         ticks.pop()
@@ -315,6 +317,8 @@ def _y_axis(ax, measure: Measure, top: float, bottom: float = 0.0) -> None:
         ticks.pop(0)
     if measure.unit is Unit.PERCENT:
         ticks = [t for t in ticks if t <= 100] or [0.0, 100.0]
+    if len(ticks) > bins + 1 and len(ticks) % 2 == 1:  # MaxNLocator's 3-tick minimum
+        ticks = ticks[::2]  # every other tick: the same first and last, so the same axis
     ax.set_ylim(ticks[0], ticks[-1])
     ax.yaxis.set_major_locator(FixedLocator(ticks))
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
