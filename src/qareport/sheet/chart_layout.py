@@ -221,7 +221,7 @@ def place_labels(
         # centred above the point, else below it; near the right edge (the latest point of
         # a long series) ending at the point instead
         for ha, dy in (("center", 5), ("center", -11), ("right", 5), ("right", -11)):
-            label = _annotate(ax, x, y, text, dy, colour, ha)
+            label = _annotate(ax, x, y, text, dy, colour, ha=ha)
             box = _box(label, renderer)
             if _inside_axes(ax, box) and not any(box.overlaps(p) for p in placed + markers):
                 placed.append(box.padded(1))
@@ -229,11 +229,11 @@ def place_labels(
             label.remove()
         else:
             if n == 0:  # the latest value is always said: at its point, whatever is there
-                label = _annotate(ax, x, y, text, 5, colour, "right")
+                label = _annotate(ax, x, y, text, 5, colour, ha="right")
                 placed.append(_box(label, renderer).padded(1))
 
 
-def _annotate(ax, x: float, y: float, text: str, dy: float, colour: str, ha: str = "center"):
+def _annotate(ax, x: float, y: float, text: str, dy: float, colour: str, *, ha: str = "center"):
     dx = 3 if ha == "right" else 0  # a right-aligned label ends just past its point
     return ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
                        fontsize=FONT_PT, color=colour, annotation_clip=False)  # fmt: skip
