@@ -9,6 +9,7 @@ and returns the `Book` both renderers draw.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 
 from qareport import __version__
@@ -31,7 +32,11 @@ def narrative_files(project: Project, area: AreaParameters, period: Period) -> l
     """Every narrative file a book reads (existing or not): one per sheet, and the story."""
     folder = project.narrative_area_dir(area.id) / period.label
     sections = project.book_sections(area, period)
-    return [*(folder / f"{s}.md" for s in sections), folder / "story.md"]
+    return [
+        *(folder / f"{s}.md" for s in sections),
+        *(folder / f"{s}.story.md" for s in sections),
+        folder / "story.md",
+    ]
 
 
 LONG_NARRATIVE = 20_000  # characters: far more than an A3 sheet's analysis panel holds
@@ -146,17 +151,20 @@ def assemble_book(
         )
         for t in load_themes(folder / "themes.yml", set(names), sections)
     ]
-    story = None
-    story_file = read_narrative(folder / "story.md")
-    parts = [
-        (name.capitalize(), fill_placeholders(story_file, story_file.part(name), figures))
-        for name in STORY_PARTS
+    story = _story(project, folder / "story.md", figures)
+    pages = [
+        replace(
+            page,
+            story=_story(
+                project,
+                folder / f"{page.data.section_id}.story.md",
+                figures,
+                anchor=f"story-{page.data.section_id}",
+                title=f"Story sheet: {page.data.section_title}",
+            ),
+        )
+        for page in pages
     ]
-    if any(text for _, text in parts):
-        status = story_file.status.capitalize()
-        if story_file.reviewer:
-            status += f" by {story_file.reviewer}"
-        story = StoryPage(parts, _relative(story_file.path, project.root), status)
     suppression = sheets[0].suppression if sheets else ""
     if provenance is None:
         provenance = [
@@ -184,3 +192,25 @@ def assemble_book(
         themes=themes,
         edition="quarterly" if period.is_quarter else "annual",
     )
+
+
+def _story(
+    project: Project,
+    path: Path,
+    figures: dict[str, str],
+    *,
+    anchor: str = "story",
+    title: str = "Story sheet: experiences behind the figures",
+) -> StoryPage | None:
+    """A story sheet (the book's, or one sheet's), or None when nothing is written in it."""
+    story_file = read_narrative(path)
+    parts = [
+        (name.capitalize(), fill_placeholders(story_file, story_file.part(name), figures))
+        for name in STORY_PARTS
+    ]
+    if not any(text for _, text in parts):
+        return None
+    status = story_file.status.capitalize()
+    if story_file.reviewer:
+        status += f" by {story_file.reviewer}"
+    return StoryPage(parts, _relative(story_file.path, project.root), status, anchor, title)

@@ -48,6 +48,15 @@ class ActionView:
 
 
 @dataclass(frozen=True)
+class StoryPage:
+    parts: list[tuple[str, str]]  # (heading, Markdown)
+    label: str
+    status_text: str
+    anchor: str = "story"  # a sheet's own story: story-<section>
+    title: str = "Story sheet: experiences behind the figures"
+
+
+@dataclass(frozen=True)
 class SheetPage:
     data: SheetData
     narrative_label: str  # the file's path relative to the project, for 'edit here' hints
@@ -59,6 +68,7 @@ class SheetPage:
     reviewed_on: str = ""
     rereview: bool = False
     informed_by: list[ProgrammeRow] = field(default_factory=list)
+    story: StoryPage | None = None  # the sheet's own story sheet, shown right after it
 
     @property
     def anchor(self) -> str:
@@ -102,13 +112,6 @@ class SheetPage:
     @property
     def open_count(self) -> int:
         return sum(a.status in ("open", "in progress") for a in self.actions)
-
-
-@dataclass(frozen=True)
-class StoryPage:
-    parts: list[tuple[str, str]]  # (heading, Markdown)
-    label: str
-    status_text: str
 
 
 @dataclass(frozen=True)

@@ -300,15 +300,27 @@ def stub_text(area: str, period: str, section: str, title: str) -> str:
     )
 
 
-def story_stub(area: str, period: str) -> str:
-    """The optional story sheet: short, anonymised accounts."""
+CONSENT = (
+    "<!-- Before you write: use only accounts given with consent to be shared this way, "
+    "and anonymise them. No names, ages, places, dates or other details that could identify "
+    "a child, a family or a member of staff, alone or together. -->\n\n"
+)
+
+
+def story_stub(area: str, period: str, section: str | None = None) -> str:
+    """The optional story sheet (the book's, or one sheet's when `section` names it): short,
+    anonymised accounts, with the reminder about consent and anonymity."""
     parts = "".join(
         f"## {name.capitalize()}\n\n<!-- Short anonymised accounts. No names, ages, places or "
         "other details that could identify anyone. -->\n\n"
         for name in STORY_PARTS
     )
+    title = (
+        f"Story sheet: {section}, {area}, {period}" if section else f"Story sheet: {area}, {period}"
+    )
     return (
         _header({"status": "draft", "reviewer": "", "reviewed_on": ""})
-        + f"\n# Story sheet: {area}, {period}\n\n"
+        + f"\n# {title}\n\n"
+        + CONSENT
         + parts
     )

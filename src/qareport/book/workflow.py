@@ -32,7 +32,8 @@ def _create(path: Path, text: str, created: list[Path]) -> None:
 
 
 def init_narrative(project: Project, area: str, period: str) -> list[Path]:
-    """Create stubs for every sheet of the area, the story sheet and the actions register."""
+    """Create stubs for every sheet of the area, each sheet's story sheet, the book's story
+    sheet and the actions register."""
     params = project.area(area)
     when = parse_period(period)
     folder = project.narrative_area_dir(params.id) / when.label
@@ -41,6 +42,7 @@ def init_narrative(project: Project, area: str, period: str) -> list[Path]:
     for section in project.book_sections(params, when):
         title = project.catalogue.area(section).title
         _create(folder / f"{section}.md", stub_text(params.id, when.label, section, title), created)
+        _create(folder / f"{section}.story.md", story_stub(params.name, when.label, title), created)
     _create(folder / "story.md", story_stub(params.name, when.label), created)
     if not (folder / "actions.yml").exists():
         save_actions(folder / "actions.yml", load_actions(folder / "actions.yml"))

@@ -108,7 +108,8 @@ def board_summary(book: Book) -> list[BoardGroup]:
         actions = f"{page.open_count} open actions"
         if page.overdue_count:
             actions += f", {page.overdue_count} overdue"
-        note = f"Review: {page.status_text}. {actions}."
+        story = "Story sheet written." if page.story is not None else "No story sheet yet."
+        note = f"Review: {page.status_text}. {actions}. {story}"
         groups.append(BoardGroup(page.data.section_title, page.anchor, note, rows))
     attention = BoardGroup(
         "Needs attention",

@@ -77,9 +77,12 @@ def _pages(book: Book) -> list[str]:
         analysis = markdown_to_html(page.analysis) if page.analysis else ""
         actions = markdown_to_html(page.actions_text) if page.actions_text else ""
         pages.append(str(macros.sheet(book, page, analysis, actions)))
+        if page.story is not None:  # a sheet's own story, right after it
+            parts = [(h, markdown_to_html(t) if t else "") for h, t in page.story.parts]
+            pages.append(str(macros.story(book, page.story, parts)))
     if book.story is not None:
         parts = [(h, markdown_to_html(t) if t else "") for h, t in book.story.parts]
-        pages.append(str(macros.story(book, parts)))
+        pages.append(str(macros.story(book, book.story, parts)))
     if book.themes:
         pages.append(str(macros.themes(book)))
     if book.programme:

@@ -20,7 +20,7 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from qareport.book.model import NOT_WRITTEN, Book, SheetPage
+from qareport.book.model import NOT_WRITTEN, Book, SheetPage, StoryPage
 from qareport.book.narrative import strip_control_characters
 from qareport.config.markers import MARKER_KEY
 from qareport.errors import RenderError
@@ -589,16 +589,17 @@ def _summary(book: Book, images: dict[str, Path]) -> str:
 """
 
 
-def _story(book: Book) -> str:
-    if book.story is None:
+def _story(story: StoryPage | None) -> str:
+    """A story sheet (the book's, or one sheet's, which follows that sheet) on its own page."""
+    if story is None:
         return ""
     parts = []
-    for heading, text in book.story.parts:
+    for heading, text in story.parts:
         body = markdown_to_typst(text) if text else f"#notwritten({lit(NOT_WRITTEN)})"
         parts.append(f"#panel({lit(heading)}, green)[\n{body}\n]")
     return (
-        '\n#pagebreak()\n#heading(level: 2, "Story sheet: experiences behind the figures")\n'
-        + f'#text(weight: "bold", {lit("Review: " + book.story.status_text)})\n'
+        f"\n#pagebreak()\n#heading(level: 2, {lit(story.title)})\n"
+        + f'#text(weight: "bold", {lit("Review: " + story.status_text)})\n'
         + "#grid(columns: (1fr, 1fr, 1fr), gutter: 9pt, "
         + ", ".join(f"[{p}]" for p in parts)
         + ")\n"
@@ -628,8 +629,8 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
         _summary(book, images),
         _balance_page(book),
     ]
-    parts += [_sheet(book, page, images) for page in book.sheets]
-    parts += [_story(book), _themes(book), _programme(book), _appendix(book)]
+    parts += [_sheet(book, page, images) + _story(page.story) for page in book.sheets]
+    parts += [_story(book.story), _themes(book), _programme(book), _appendix(book)]
     return "\n".join(parts)
 
 
