@@ -28,6 +28,8 @@ catalogue_app = typer.Typer(no_args_is_help=True, help="Browse the framework cat
 app.add_typer(catalogue_app, name="catalogue")
 narrative_app = typer.Typer(no_args_is_help=True, help="Reviewers' narrative and sign-off.")
 app.add_typer(narrative_app, name="narrative")
+notebook_app = typer.Typer(no_args_is_help=True, help="Analysts' own notebooks for a sheet.")
+app.add_typer(notebook_app, name="notebook")
 import_app = typer.Typer(
     no_args_is_help=True, help="Import published statistics into data/imported/."
 )
@@ -322,6 +324,23 @@ def import_la_areas_cmd(
         _import_project(project), paths, neighbours=neighbours, districts=districts, lad_pfa=forces
     )
     out.print(message, markup=False)
+
+
+@notebook_app.command("new")
+def notebook_new(
+    section: Annotated[str, typer.Option("--section", "-s", help="Content area id.")],
+    area: Annotated[
+        str | None, typer.Option("--area", "-a", help="Only for this area (default: every area).")
+    ] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Write notebooks/[<area>/]<section>.ipynb: the standard sheet plus your own cells."""
+    from qareport.config.project import Project
+    from qareport.pipeline.own_notebook import new_notebook
+
+    path = new_notebook(Project.open(project), section, area)
+    out.print(f"created {path}", markup=False)
+    out.print("cells tagged `book` put their outputs on the sheet; build to see them")
 
 
 @narrative_app.command("init")

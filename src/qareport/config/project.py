@@ -87,6 +87,17 @@ class Project:
     def section_notebook(self) -> Path:
         return self.root / "notebooks" / "section.ipynb"
 
+    def notebook_for(self, area_id: str, section_id: str) -> Path:
+        """The notebook a sheet runs: the area's own for the section, else the project's own
+        for the section, else the standard section notebook."""
+        for own in (
+            self.root / "notebooks" / area_id / f"{section_id}.ipynb",
+            self.root / "notebooks" / f"{section_id}.ipynb",
+        ):
+            if own.is_file():
+                return own
+        return self.section_notebook
+
     def book_dir(self, area_id: str, period: Period) -> Path:
         return self.output_dir / area_id / period.label
 

@@ -224,7 +224,7 @@ def stray_warning(strays: list) -> str:
 def _execute(runner: SheetRunner, project: Project, target: Path, where: dict[str, str]) -> None:
     """Run the section notebook for one sheet; a failed run's notebook is kept for the user
     under output/.failed/ (the staging folder it ran in is removed when the build ends)."""
-    notebook = project.section_notebook
+    notebook = project.notebook_for(where["area"], where["section"])
     check_section_notebook(notebook)
     try:
         runner.run(notebook, target, {"project_dir": str(project.root), **where})

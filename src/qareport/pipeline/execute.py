@@ -128,6 +128,19 @@ class SheetRunner:
                     shutil.rmtree(self._sockets, ignore_errors=True)
                     self._sockets = None
 
+    @staticmethod
+    def _cell_number(executed: Path, index: int) -> int:
+        """The failing cell's number in the analyst's notebook: papermill inserts its
+        injected-parameters cell, which the analyst's notebook does not have."""
+        try:
+            cells = nbformat.read(str(executed), as_version=4).cells
+        except Exception:  # an unreadable output: the index as it is
+            return index + 1
+        injected = sum(
+            "injected-parameters" in c.get("metadata", {}).get("tags", []) for c in cells[:index]
+        )
+        return index + 1 - injected
+
     def each(self, items: Sequence[T], work: Callable[[SheetRunner, T], object]) -> None:
         """`work(self, item)` for every item in turn, on this one kernel."""
         for item in items:
@@ -174,12 +187,15 @@ class SheetRunner:
             ) from None
         except PapermillExecutionError as exc:
             area, section = parameters.get("area"), parameters.get("section")
+            # papermill's own parameters cell comes first: count the notebook's cells as
+            # the analyst sees them in JupyterLab
+            cell = f"{_shown(notebook)}, cell {self._cell_number(output, exc.cell_index)}"
             if exc.ename in _QAREPORT_ERRORS:  # raised on purpose: the message is for the user
                 raise ExecutionError(
-                    f"{_where(parameters)}: {exc.evalue}", area=area, section=section
+                    f"{_where(parameters)}: {cell}: {exc.evalue}", area=area, section=section
                 ) from None
             raise ExecutionError(
-                f"{_where(parameters)}: {notebook.name} failed "
+                f"{_where(parameters)}: {cell} failed "
                 f"({exc.ename}: {_last_line(exc.evalue) or 'no message'})",
                 file=str(output),
                 area=area,
@@ -246,6 +262,12 @@ class KernelPool:
                 done.result()
         if failures:
             raise failures[min(failures)]
+
+
+def _shown(notebook: Path) -> str:
+    """The notebook as the analyst knows it: notebooks/<...>.ipynb."""
+    parts = notebook.parts
+    return "/".join(parts[parts.index("notebooks") :]) if "notebooks" in parts else notebook.name
 
 
 def _where(parameters: dict[str, str]) -> str:

@@ -150,7 +150,7 @@ def sheet_inputs(
         "catalogue_entry": hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest(),
         "area_parameters": hashlib.sha256(area.model_dump_json().encode()).hexdigest(),
         "defaults": file_sha256(defaults_path) if defaults_path.is_file() else "default",
-        "notebook": file_sha256(project.section_notebook),
+        "notebook": file_sha256(project.notebook_for(area.id, section)),  # an own one too
         "qareport_code": code_digest(),
     }
     inputs["sheet_hash"] = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()

@@ -37,10 +37,15 @@ def inline_chart(chart: Chart) -> Markup:
     """A chart's SVG inlined in the page as one image named by its alt text (its text stays
     selectable; `role="img"` keeps screen readers from reading every tick label). The size
     comes from the page's CSS; the viewBox keeps the shape."""
-    opening_tag = chart.svg[: chart.svg.index(">") + 1]
+    return inline_svg(chart.svg, chart.alt)
+
+
+def inline_svg(drawing: str, alt: str) -> Markup:
+    """Any chart's SVG (the sheet's own, or an analyst's figure) inlined as one image."""
+    opening_tag = drawing[: drawing.index(">") + 1]
     bare = re.sub(r'\s(?:width|height|xmlns(?::xlink)?)="[^"]*"', "", opening_tag)
-    svg = bare + chart.svg[len(opening_tag) :]  # HTML needs no namespaces for inline SVG
-    opening = f'<svg role="img" aria-label="{escape(chart.alt, quote=True)}" focusable="false"'
+    svg = bare + drawing[len(opening_tag) :]  # HTML needs no namespaces for inline SVG
+    opening = f'<svg role="img" aria-label="{escape(alt, quote=True)}" focusable="false"'
     return Markup(opening + svg.removeprefix("<svg"))
 
 
@@ -64,6 +69,8 @@ def _pages(book: Book) -> list[str]:
             "measure_caption": measure_caption,
             "team_caption": team_caption,
             "inline_chart": inline_chart,
+            "inline_svg": inline_svg,
+            "markdown": lambda text: Markup(markdown_to_html(text)),  # sanitised by nh3
             "icon_svg": lambda kind, code: Markup(_inline(icon_svg(kind, code, size_px=20))),
             "icon_label": icon_label,
             "sparkline": lambda values, text: Markup(_inline(sparkline_svg(values, text))),

@@ -271,6 +271,38 @@ def _sheet_header(page: SheetPage, *, continued: bool) -> str:
 """
 
 
+def _further(page: SheetPage, images: dict[str, Path]) -> str:
+    """The analyst's own figures, tables and text, on a page after the sheet's measures,
+    under the sheet's header: what the HTML's "Further analysis" panel shows."""
+    d = page.data
+    if not d.further:
+        return ""
+    blocks = []
+    for n, item in enumerate(d.further):
+        if item.kind == "figure":
+            path = images[f"further:{d.section_id}:{n}"]
+            blocks.append(
+                f"#figure(image({lit(path.name)}, width: 60%, alt: {lit(item.alt)}), "
+                f"caption: {lit(item.alt)})"
+            )
+        elif item.kind == "table":
+            header = ", ".join(f"[*{txt(c)}*]" for c in item.columns)
+            cells = ", ".join(lit(v) for row in item.rows for v in row)
+            blocks.append(
+                f"#figure(kind: table, supplement: none, caption: {lit(item.caption)}, "
+                f"table(columns: {max(1, len(item.columns))}, inset: 3pt, "
+                f'stroke: 0.4pt + rgb("#b1b4b6"), table.header({header}), {cells}))'
+            )
+        else:
+            blocks.append(markdown_to_typst(item.markdown))
+    body = "\n\n".join(blocks)
+    return (
+        _sheet_header(page, continued=True)
+        + '#heading(level: 3, "Further analysis")\n'
+        + f"#block(width: 100%)[\n{body}\n]\n"
+    )
+
+
 def _measures_panel(cells: list[str], columns: int, note: str) -> str:
     return f"""#panel("Measures: trends and comparators", blue)[
       #grid(columns: {columns}, gutter: 7pt, {", ".join(cells) or "[]"})
@@ -629,7 +661,10 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
         _summary(book, images),
         _balance_page(book),
     ]
-    parts += [_sheet(book, page, images) + _story(page.story) for page in book.sheets]
+    parts += [
+        _sheet(book, page, images) + _further(page, images) + _story(page.story)
+        for page in book.sheets
+    ]
     parts += [_story(book.story), _themes(book), _programme(book), _appendix(book)]
     return "\n".join(parts)
 
@@ -645,6 +680,12 @@ def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
                     path = folder / f"chart-{len(images):03d}.svg"
                     path.write_text(chart.svg, encoding="utf-8")
                     images[chart.id] = path
+    for page in book.sheets:  # an analyst's own figures
+        for n, item in enumerate(page.data.further):
+            if item.kind == "figure":
+                path = folder / f"further-{len(images):03d}.svg"
+                path.write_text(item.svg, encoding="utf-8")
+                images[f"further:{page.data.section_id}:{n}"] = path
     # the MDC icons, once each, and every board-summary row's sparkline
     for kind, codes in (("variation", VARIATION_TEXT), ("assurance", ASSURANCE_TEXT)):
         for code in codes:

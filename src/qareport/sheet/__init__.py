@@ -12,6 +12,7 @@
     chart_layout.py printed size, measured layout, no colliding text, SVG out
     model.py        SheetData, the sheet as plain models
     payload.py      how a sheet travels from its notebook to the renderers
+    further.py      an analyst's own figures, tables and text (cells tagged `book`)
 
 The notebook calls `sheet.build_sheet(...)` and `sheet.show(...)`. Both are
 imported on first use, so importing `qareport.sheet.model` (as the renderers
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["build_sheet", "show"]
+__all__ = ["build_sheet", "figure", "returns", "show", "table"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from qareport.sheet.build import build_sheet
@@ -38,4 +39,8 @@ def __getattr__(name: str) -> Any:
         from qareport.sheet.payload import show
 
         return show
+    if name in ("figure", "table", "returns"):  # an analyst's own cells
+        from qareport.sheet import further
+
+        return getattr(further, name)
     raise AttributeError(f"module 'qareport.sheet' has no attribute {name!r}")

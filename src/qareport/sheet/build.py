@@ -39,6 +39,7 @@ from qareport.sheet.context import (
     SPCSettings,
 )
 from qareport.sheet.formatting import format_count, format_value
+from qareport.sheet.further import remember_sheet
 from qareport.sheet.joint import joint_codes_among, take_joint_returns
 from qareport.sheet.measures import (
     NO_COMPARISON,
@@ -152,6 +153,13 @@ def build_sheet(
     if when.is_quarter and area.priority_measures:  # the quarterly edition: priorities only
         measures = [m for m in measures if m.id in area.priority_measures]
     context = sheet_context(project, area, when, draw=charts)
+    suppression = context.suppression
+    remember_sheet(  # for the analyst's own cells after this one (sheet.figure, .table)
+        project.root,
+        area.code,
+        f"{area.id}-{when.label}-{section_id}",
+        suppression.threshold if suppression.enabled else None,
+    )
     # every year's quarters and total together, so secondary suppression sees both
     years = {p.year for p in context.window + context.annual_window}
     wanted = sorted({p.label for y in years for p in (y, *y.quarters())})
@@ -196,7 +204,6 @@ def build_sheet(
     digest_rows = frames.raw[frames.raw["area_code"] == area.code].drop(
         columns=["source_file", "source_row"]
     )
-    suppression = context.suppression
     return SheetData(
         area_id=area.id,
         area_name=area.name,

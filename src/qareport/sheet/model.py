@@ -21,6 +21,7 @@ __all__ = [
     "SHEET_MIMETYPE",
     "AgencyLine",
     "Chart",
+    "FurtherItem",
     "Limits",
     "MeasureView",
     "Point",
@@ -128,6 +129,19 @@ class MeasureView(StrictModel):
     team_summary: str = ""
 
 
+class FurtherItem(StrictModel):
+    """One output of an analyst's own cell (tagged `book`): a figure, a table or text."""
+
+    kind: str  # figure | table | text
+    svg: str = ""
+    alt: str = ""
+    caption: str = ""
+    columns: list[str] = Field(default_factory=list)
+    rows: list[list[str]] = Field(default_factory=list)
+    markdown: str = ""
+    source: str = ""  # "<notebook>, cell N": where it came from
+
+
 class SheetData(StrictModel):
     area_id: str
     area_name: str
@@ -150,3 +164,4 @@ class SheetData(StrictModel):
     suppression: str
     measures: list[MeasureView]
     data_digest: str
+    further: list[FurtherItem] = Field(default_factory=list)  # the analyst's own outputs

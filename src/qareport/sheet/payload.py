@@ -15,11 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from qareport.errors import RenderError
-from qareport.sheet.model import SHEET_MIMETYPE, Chart, SheetData
+from qareport.sheet.further import FURTHER_KEY
+from qareport.sheet.model import SHEET_MIMETYPE, Chart, FurtherItem, SheetData
 
-__all__ = ["chart_output", "payload_outputs", "read_sheet", "sheet_from_outputs", "show"]
+__all__ = [
+    "chart_output",
+    "further_items",
+    "payload_outputs",
+    "read_sheet",
+    "sheet_from_outputs",
+    "show",
+]
 
 CHART_KEY = "qareport_chart"
+BOOK_TAG = "book"  # an analyst's cell whose outputs go onto the sheet
 SVG = "image/svg+xml"
 
 
@@ -116,5 +125,54 @@ def read_sheet(path: Path) -> SheetData:
             f"{path}: cannot read the executed notebook ({exc}); rebuild with --force",
             file=str(path),
         ) from None
-    outputs = [o for cell in notebook.get("cells", []) for o in cell.get("outputs", [])]
-    return sheet_from_outputs(outputs, str(path))
+    cells = notebook.get("cells", [])
+    outputs = [o for cell in cells for o in cell.get("outputs", [])]
+    sheet = sheet_from_outputs(outputs, str(path))
+    further = further_items(cells, notebook.get("metadata", {}).get("qareport_source", path.name))
+    return sheet.model_copy(update={"further": further}) if further else sheet
+
+
+def further_items(cells: list[dict[str, Any]], source: str) -> list[FurtherItem]:
+    """The outputs of cells tagged `book`, in order: figures, tables and Markdown text."""
+    items: list[FurtherItem] = []
+    number = 0  # cells counted as in the analyst's notebook (papermill's own cell is not)
+    for cell in cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags:
+            continue
+        number += 1
+        if cell.get("cell_type") != "code" or BOOK_TAG not in tags:
+            continue
+        where = f"{source}, cell {number}"
+        for output in cell.get("outputs", []):
+            data, meta = output.get("data", {}), output.get("metadata", {}).get(FURTHER_KEY, {})
+            if meta.get("kind") == "figure" and SVG in data:
+                svg = data[SVG]
+                items.append(
+                    FurtherItem(
+                        kind="figure",
+                        svg="".join(svg) if isinstance(svg, list) else svg,
+                        alt=meta.get("alt", ""),
+                        source=where,
+                    )
+                )
+            elif meta.get("kind") == "table":
+                items.append(
+                    FurtherItem(
+                        kind="table",
+                        caption=meta.get("caption", ""),
+                        columns=meta.get("columns", []),
+                        rows=meta.get("rows", []),
+                        source=where,
+                    )
+                )
+            elif "text/markdown" in data:
+                text = data["text/markdown"]
+                items.append(
+                    FurtherItem(
+                        kind="text",
+                        markdown="".join(text) if isinstance(text, list) else text,
+                        source=where,
+                    )
+                )
+    return items

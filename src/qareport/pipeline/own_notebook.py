@@ -1,0 +1,71 @@
+"""An analyst's own notebook for a sheet: a starting copy of the standard one.
+
+`notebooks/<section>.ipynb` (every area) or `notebooks/<area>/<section>.ipynb` (one
+area) replaces `notebooks/section.ipynb` for that sheet (`Project.notebook_for`).
+The copy keeps the standard cells and adds a worked example, commented out, of a
+cell tagged `book`, whose outputs go onto the sheet's "Further analysis" panel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from qareport.config.project import Project
+from qareport.errors import ParameterError
+from qareport.pipeline.housekeeping import check_section_notebook
+
+__all__ = ["EXAMPLE", "new_notebook"]
+
+GUIDE = """## Further analysis (cells tagged `book`)
+
+The outputs of every cell tagged `book` (cell metadata: `"tags": ["book"]`) go onto
+this sheet, in the HTML and the PDF, under "Further analysis":
+
+- `sheet.figure(fig, alt="...")`: a matplotlib or seaborn figure, as vector SVG. The
+  alt text is required: a figure without it stops the build.
+- `sheet.table(frame, caption="...")`: a table; counts below the disclosure threshold
+  are shown as [c], as on the rest of the sheet.
+- `display(Markdown("..."))`: text.
+
+`sheet.returns(measures=[...], periods=[...])` reads the returns in the store. Other
+cells run but show nothing on the sheet. Editing this notebook re-executes this sheet
+only."""
+
+EXAMPLE = """# An example: uncomment, then edit. Figures on the sheet need alt text.
+# from IPython.display import Markdown, display
+# import matplotlib.pyplot as plt
+#
+# rows = sheet.returns(measures=["referrals-rate"], periods=[period])
+# mine = rows[rows["area_code"] == data.area_code]
+# fig, ax = plt.subplots(figsize=(6, 3))
+# ax.bar(mine["agency"].replace("", "All"), mine["numerator"])
+# sheet.figure(fig, alt=f"Bar chart of referrals in {period} by agency")
+# sheet.table(mine[["agency", "numerator", "denominator"]], caption="Referrals by agency")
+# display(Markdown("**Reading:** referrals rose in the north locality."))
+"""
+
+
+def new_notebook(project: Project, section: str, area: str | None = None) -> Path:
+    """Write a starting copy of the standard notebook for `section` (and `area`); never
+    overwrites. Returns its path."""
+    project.catalogue.area(section)  # an unknown section id stops here, with the ids
+    folder = project.root / "notebooks"
+    if area is not None:
+        folder /= project.area(area).id
+    target = folder / f"{section}.ipynb"
+    if target.exists():
+        raise ParameterError(f"{target} already exists; edit it, or delete it to start again")
+    check_section_notebook(project.section_notebook)
+    notebook = nbformat.read(str(project.section_notebook), as_version=4)
+    guide = nbformat.v4.new_markdown_cell(GUIDE)
+    example = nbformat.v4.new_code_cell(EXAMPLE)
+    example.metadata["tags"] = ["book"]
+    notebook.cells += [guide, example]
+    for cell in notebook.cells:  # a clean copy: no outputs
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, str(target))
+    return target
