@@ -4,7 +4,8 @@
     context.py      what every measure of a sheet is computed against
     measures.py     values, disclosure control applied, and comparators
     suppression.py  disclosure control
-    stats.py        Wilson intervals, XmR (SPC), funnel limits
+    stats.py        Wilson intervals, XmR (SPC) with the MDC rules and icon codes, funnel limits
+    icons.py        the Making Data Count icons as SVG, with their words
     breakdown.py    by member agency, by team or locality
     wording.py      every sentence the sheet says about its figures
     formatting.py   how numbers read
