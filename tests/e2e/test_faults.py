@@ -100,7 +100,8 @@ def test_a_killed_kernel_ends_the_build_with_one_line(root):
 def test_a_failing_cell_names_the_sheet_and_keeps_the_notebook_where_it_says(root):
     _add_cell(root, "raise RuntimeError('first line\\nthe last line')")
     line = _one_error(_build(root))
-    assert f"{DEMO_AREA} {PERIOD}, sheet {SECTION}: section.ipynb failed" in line
+    # the notebook and the cell, counted as in the notebook (the added cell is the 4th)
+    assert f"{DEMO_AREA} {PERIOD}, sheet {SECTION}: notebooks/section.ipynb, cell 4 failed" in line
     assert "RuntimeError: the last line" in line
     kept = f"output/.failed/{DEMO_AREA}-{PERIOD}/{SECTION}.ipynb"
     assert line.endswith(f"the executed notebook is kept at {kept}")
