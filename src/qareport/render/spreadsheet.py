@@ -127,38 +127,43 @@ def write_figures(book: Book, folder: Path) -> Path:
     for row in cover_rows:
         cover.append(list(row))
     cover["A1"].font = title_font
-    contents = workbook.create_sheet("Contents")
-    contents.append(["Contents"])
-    contents["A1"].font = title_font
-    contents.append(["This worksheet contains one table, with a link to each sheet."])
-    contents.append(["Sheet name", "Table title"])
-    for cell in contents[3]:
-        cell.font = bold
-    notes = workbook.create_sheet("Notes")
-    notes.append(["Notes"])
-    notes["A1"].font = title_font
-    notes.append(["This worksheet contains one table of the markers and terms the tables use."])
-    notes.append(["Note", "Meaning"])
-    for cell in notes[3]:
-        cell.font = bold
+
+    def table_sheet(name: str, title: str, context: str, header: list[str]):
+        """A worksheet as the guidance lays one out: title in A1, a line of context, then
+        the table's one header row."""
+        sheet = workbook.create_sheet(name)
+        for row in ([title], [context], header):
+            sheet.append(row)
+        sheet["A1"].font = title_font
+        for cell in sheet[3]:
+            cell.font = bold
+        return sheet
+
+    contents = table_sheet(
+        "Contents",
+        "Contents",
+        "This worksheet contains one table, with a link to each sheet.",
+        ["Sheet name", "Table title"],
+    )
+    notes = table_sheet(
+        "Notes",
+        "Notes",
+        "This worksheet contains one table of the markers and terms the tables use.",
+        ["Note", "Meaning"],
+    )
     for row in NOTES:
         notes.append(list(row))
     used = {"cover", "contents", "notes"}
     for number, page in enumerate(book.sheets, start=1):
         name = _sheet_name(page, used)
         title = f"Table {number}: {page.data.section_title}, {book.area_name}, {book.period_title}"
-        sheet = workbook.create_sheet(name)
-        sheet.append([title])
-        sheet["A1"].font = title_font
-        sheet.append(
-            [
-                "This worksheet contains one table. Markers such as [c] are explained on the "
-                "Notes sheet. Review of the sheet: " + page.status_text + "."
-            ]
+        sheet = table_sheet(
+            name,
+            title,
+            "This worksheet contains one table. Markers such as [c] are explained on the "
+            f"Notes sheet. Review of the sheet: {page.status_text}.",
+            HEADER,
         )
-        sheet.append(HEADER)
-        for cell in sheet[3]:
-            cell.font = bold
         for m in page.data.measures:
             for values in table_rows(m):
                 sheet.append(values)
