@@ -197,3 +197,16 @@ def test_no_count_under_the_threshold_reaches_the_spreadsheet(demo_store, tmp_pa
                     assert cell == 0 or cell >= threshold, row
                 withheld += cell == "[c]"
     assert withheld  # suppression did apply: some cells are withheld, as on the page
+
+
+def test_a_sparkline_breaks_at_a_missing_value_and_marks_the_latest() -> None:
+    from qareport.render.board import sparkline_svg
+
+    whole = ET.fromstring(sparkline_svg((1.0, 2.0, 3.0), "a, b, c"))
+    svg = "{http://www.w3.org/2000/svg}"
+    assert len(whole.findall(f"{svg}polyline")) == 1
+    dot = whole.find(f"{svg}circle")
+    assert float(dot.get("cx")) == 62.0 and float(dot.get("cy")) == 2.0  # latest, highest
+    broken = ET.fromstring(sparkline_svg((1.0, 2.0, None, 3.0, 4.0), "gap"))
+    assert len(broken.findall(f"{svg}polyline")) == 2  # no line drawn across the gap
+    assert broken.get("aria-label") == "gap" and broken.find(f"{svg}title").text == "gap"

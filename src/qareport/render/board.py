@@ -13,6 +13,7 @@ writer only lay these rows out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from qareport.book.model import Book, SheetPage
 from qareport.sheet.icons import icon_text
@@ -127,8 +128,6 @@ def board_summary(book: Book) -> list[BoardGroup]:
 def sparkline_svg(values: tuple[float | None, ...], label: str) -> str:
     """A small line of the values on show (a gap where a value is withheld or missing),
     the latest point marked; `label` is its text alternative."""
-    from html import escape
-
     width, height, pad = 64.0, 16.0, 2.0
     known = [v for v in values if v is not None]
     body = ""
@@ -141,21 +140,20 @@ def sparkline_svg(values: tuple[float | None, ...], label: str) -> str:
             return pad + i * step, height - pad - (v - low) / span * (height - 2 * pad)
 
         runs: list[list[tuple[float, float]]] = [[]]
+        latest = (0.0, 0.0)
         for i, v in enumerate(values):
             if v is None:
                 runs.append([])
             else:
-                runs[-1].append(xy(i, v))
+                latest = xy(i, v)
+                runs[-1].append(latest)
         for run in runs:
             if len(run) > 1:
                 points = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
                 body += (
                     f'<polyline points="{points}" fill="none" stroke="#505a5f" stroke-width="1.2"/>'
                 )
-        last = next((i for i in range(len(values) - 1, -1, -1) if values[i] is not None), None)
-        if last is not None:
-            x, y = xy(last, float(values[last]))  # type: ignore[arg-type]
-            body += f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="#1d70b8"/>'
+        body += f'<circle cx="{latest[0]:.1f}" cy="{latest[1]:.1f}" r="1.8" fill="#1d70b8"/>'
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
         f'width="{width:g}" height="{height:g}" role="img" aria-label="{escape(label)}" '

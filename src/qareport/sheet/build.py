@@ -156,7 +156,6 @@ def build_sheet(
     suppression = context.suppression
     remember_sheet(  # for the analyst's own cells after this one (sheet.figure, .table)
         project.root,
-        area.code,
         f"{area.id}-{when.label}-{section_id}",
         suppression.threshold if suppression.enabled else None,
     )

@@ -32,8 +32,7 @@ FURTHER_KEY = "qareport_further"
 @dataclass(frozen=True)
 class _Current:
     project_dir: Path
-    area_code: str
-    chart_prefix: str
+    chart_prefix: str  # the sheet's own, so an analyst's figure ids never clash with its charts
     threshold: int | None  # None: disclosure control is off
 
 
@@ -41,10 +40,10 @@ _current: _Current | None = None
 _count = 0
 
 
-def remember_sheet(project_dir: Path, area_code: str, chart_prefix: str, threshold) -> None:
+def remember_sheet(project_dir: Path, chart_prefix: str, threshold: int | None) -> None:
     """Called by build_sheet: the sheet the analyst's cells add to."""
     global _current, _count
-    _current, _count = _Current(Path(project_dir), area_code, chart_prefix, threshold), 0
+    _current, _count = _Current(Path(project_dir), chart_prefix, threshold), 0
 
 
 def _sheet() -> _Current:
