@@ -121,3 +121,22 @@ def test_a_typst_error_is_one_line_from_the_compiler(tmp_path):
         encoding="utf-8",
     )
     assert typst_pdf._compile(source, tmp_path, "ua-1").startswith(b"%PDF-")
+
+
+@pytest.mark.slow
+def test_every_image_file_holds_its_own_chart_when_a_measure_is_on_two_sheets(demo_store, tmp_path):
+    """The police book shows some measures on more than one sheet (one chart id each):
+    every chart id still has a file of its own holding exactly its drawing. (Files named
+    by a count that a repeated id did not move once wrote an SPC chart over a trend.)"""
+    book = _book(demo_store, "northmarch-police", "2025-26-Q4")
+    charts = {
+        c.id: c for p in book.sheets for m in p.data.measures for c in (m.chart, m.extra) if c
+    }
+    shown = [c.id for p in book.sheets for m in p.data.measures for c in (m.chart, m.extra) if c]
+    assert len(shown) > len(charts)  # some chart is shown twice
+    images = write_chart_images(book, tmp_path)
+    paths = [images[chart_id] for chart_id in charts]
+    assert len(set(paths)) == len(paths)
+    for chart_id, chart in charts.items():
+        assert images[chart_id].read_text(encoding="utf-8") == chart.svg, chart_id
+    assert len({p.name for p in images.values()}) == len(images)

@@ -670,35 +670,36 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
 
 
 def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
-    """Each chart (and each SPC chart or funnel plot) as an SVG file beside the Typst
-    source, keyed by chart id."""
+    """Every image the PDF shows as an SVG file beside the Typst source, keyed by id: each
+    chart (and SPC chart or funnel plot), an analyst's own figures, the MDC icons and the
+    summary's sparklines. A measure on two sheets has one chart id and one file; every file
+    has its own number, so no image is ever written over another."""
     images: dict[str, Path] = {}
+
+    def keep(key: str, stem: str, svg: str) -> None:
+        if key in images:  # the same chart again (a measure on two sheets): one file
+            return
+        path = folder / f"{stem}-{len(images):03d}.svg"
+        path.write_text(svg, encoding="utf-8")
+        images[key] = path
+
     for page in book.sheets:
         for measure in page.data.measures:
             for chart in (measure.chart, measure.extra):
                 if chart is not None:
-                    path = folder / f"chart-{len(images):03d}.svg"
-                    path.write_text(chart.svg, encoding="utf-8")
-                    images[chart.id] = path
-    for page in book.sheets:  # an analyst's own figures
-        for n, item in enumerate(page.data.further):
+                    keep(chart.id, "chart", chart.svg)
+        for n, item in enumerate(page.data.further):  # an analyst's own figures
             if item.kind == "figure":
-                path = folder / f"further-{len(images):03d}.svg"
-                path.write_text(item.svg, encoding="utf-8")
-                images[f"further:{page.data.section_id}:{n}"] = path
-    # the MDC icons, once each, and every board-summary row's sparkline
+                keep(f"further:{page.data.section_id}:{n}", "further", item.svg)
     for kind, codes in (("variation", VARIATION_TEXT), ("assurance", ASSURANCE_TEXT)):
-        for code in codes:
-            path = folder / f"icon-{kind}-{code}.svg"
-            path.write_text(icon_svg(kind, code), encoding="utf-8")
-            images[f"icon:{kind}:{code}"] = path
+        for code in codes:  # the MDC icons, once each
+            keep(f"icon:{kind}:{code}", f"icon-{kind}-{code}", icon_svg(kind, code))
     for group in board_summary(book):
         for row in group.rows:
-            key = f"spark:{row.measure_anchor}"
-            if row.spark_text and key not in images:
-                path = folder / f"spark-{len(images):03d}.svg"
-                path.write_text(sparkline_svg(row.spark, row.spark_text), encoding="utf-8")
-                images[key] = path
+            if row.spark_text:
+                keep(
+                    f"spark:{row.measure_anchor}", "spark", sparkline_svg(row.spark, row.spark_text)
+                )
     return images
 
 
