@@ -1,6 +1,7 @@
 """A sheet with more measures than an A3 page holds continues on further pages under the same
 header, and no text on the sheet is printed smaller than 7 pt."""
 
+import math
 from io import BytesIO
 
 import pypdf
@@ -28,12 +29,16 @@ def test_pages_fill_rows_of_two_within_the_budget():
 
 
 def _font_sizes(page) -> list[float]:
-    """The printed size of every run of text on a PDF page (font size times text scale)."""
+    """The printed size of every run of text on a PDF page: the font size times the length
+    of the text's vertical unit on paper (text matrix, then page matrix), so a rotated axis
+    label is measured along its own height, not the page's."""
     sizes: list[float] = []
 
     def visit(text, cm, tm, font, size):
         if text.strip():
-            sizes.append(abs(size * tm[3] * cm[3]))
+            c = tm[2] * cm[0] + tm[3] * cm[2]
+            d = tm[2] * cm[1] + tm[3] * cm[3]
+            sizes.append(abs(size) * math.hypot(c, d))
 
     page.extract_text(visitor_text=visit)
     return sizes
