@@ -137,10 +137,10 @@ def _build_single(proj, area: str, period: str, options) -> None:
     fresh = not proj.manifest_path(params.id, parse_period(period)).is_file()
     early = None
     if fresh or options.force:  # sheets will run: start the kernel now, it warms while we import
-        from qareport.pipeline.execute import KernelPool, cores
+        from qareport.pipeline.execute import KernelPool
 
-        sheet_count = len(proj.book_sections(params, parse_period(period)))
-        early = KernelPool(min(cores(), sheet_count), cwd=proj.root)
+        sections = proj.book_sections(params, parse_period(period))
+        early = KernelPool.for_sheets(len(sections), proj.root)
         early.start()
     with early or nullcontext() as runner, _bar() as bar:
         from qareport.pipeline.build import build_book

@@ -53,12 +53,20 @@ class Store:
         with self.connect() as con:
             return con.execute(sql, params or []).df()
 
-    def returns(self, measure_ids: list[str], periods: list[str]) -> pd.DataFrame:
-        """All areas' rows for these measures and periods (comparators need every area)."""
+    def returns(
+        self, measure_ids: list[str] | None = None, periods: list[str] | None = None
+    ) -> pd.DataFrame:
+        """All areas' rows for these measures and periods (comparators need every area);
+        None for either means all of them."""
+        where, params = [], []
+        for column, wanted in (("measure_id", measure_ids), ("period", periods)):
+            if wanted is not None:
+                where.append(f"{column} IN (SELECT UNNEST(?))")
+                params.append(list(wanted))
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
         return self.query(
-            "SELECT * FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
-            "AND period IN (SELECT UNNEST(?)) ORDER BY area_code, measure_id, period, agency, team",
-            [measure_ids, periods],
+            f"SELECT * FROM returns{clause} ORDER BY area_code, measure_id, period, agency, team",
+            params,
         )
 
     def area_history(self, measure_ids: list[str], area_code: str) -> pd.DataFrame:

@@ -93,10 +93,9 @@ def build_book(
     if runner is None:
         # jupyter_client only when a kernel may be needed; a kernel per core, at most one
         # per sheet (kernels start only when a sheet runs, or early when the store is stale)
-        from qareport.pipeline.execute import KernelPool, cores
+        from qareport.pipeline.execute import KernelPool
 
-        sheet_count = len(project.book_sections(params, when))
-        runner = KernelPool(min(cores(), max(1, sheet_count)), cwd=project.root)
+        runner = KernelPool.for_sheets(len(project.book_sections(params, when)), project.root)
     try:
         progress("checking extracts")
         # the reviewers' files first: a problem there must stop the build before any write

@@ -216,6 +216,11 @@ class KernelPool:
     def __init__(self, count: int | None = None, cwd: Path | None = None) -> None:
         self.runners = [SheetRunner(cwd=cwd) for _ in range(count or cores())]
 
+    @classmethod
+    def for_sheets(cls, sheets: int, cwd: Path | None = None) -> KernelPool:
+        """A pool for one book: a kernel per core, and never more kernels than sheets."""
+        return cls(min(cores(), max(1, sheets)), cwd=cwd)
+
     def __enter__(self) -> KernelPool:
         self.start()
         return self

@@ -134,14 +134,4 @@ def returns(measures: list[str] | None = None, periods: list[str] | None = None)
     from qareport.ingest.store import open_built_store
 
     store = open_built_store(Project.open(_sheet().project_dir))
-    where, params = [], []
-    if measures:
-        where.append("measure_id IN (SELECT UNNEST(?))")
-        params.append(list(measures))
-    if periods:
-        where.append("period IN (SELECT UNNEST(?))")
-        params.append(list(periods))
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    return store.query(
-        f"SELECT * FROM returns{clause} ORDER BY area_code, measure_id, period", params
-    )
+    return store.returns(measures or None, periods or None)
