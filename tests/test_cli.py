@@ -14,8 +14,8 @@ def test_usage_errors_and_bad_periods_exit_non_zero_with_one_line(workbook):
     result = run_cli("build", "--area", "amberleigh", "--period", "2025", cwd=workbook)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "Error: period '2025' is not in the form YYYY-YY (financial year, e.g. 2025-26) "
-        "or YYYY-YY-QN (quarter, e.g. 2025-26-Q3)"
+        "Error: period '2025' is not in the form YYYY-YY (financial year, e.g. 2025-26), "
+        "YYYY-YY-QN (quarter, e.g. 2025-26-Q3) or YYYY-MM (month, e.g. 2025-10)"
     ]
     missing = run_cli("build", "--area", "amberleigh", cwd=workbook)
     assert missing.returncode == 2 and "--period" in missing.stderr

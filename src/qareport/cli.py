@@ -61,8 +61,8 @@ def build(
         typer.Option(
             "--period",
             "--periods",
-            help="2025-26 (financial year) or 2025-26-Q3; several: 2024-25,2025-26 or "
-            "2021-22..2025-26.",
+            help="2025-26 (financial year), 2025-26-Q3 (quarter) or 2025-10 (month); "
+            "several: 2024-25,2025-26 or 2021-22..2025-26.",
         ),
     ],
     area: Annotated[
@@ -95,7 +95,9 @@ def build(
     ] = False,
     edition: Annotated[
         str | None,
-        typer.Option(help="annual (period 2025-26) or quarterly (2025-26-Q3); checked."),
+        typer.Option(
+            help="annual (period 2025-26), quarterly (2025-26-Q3) or monthly (2025-10); checked."
+        ),
     ] = None,
     project: ProjectOpt = Path("."),
 ) -> None:
@@ -346,7 +348,7 @@ def notebook_new(
 @narrative_app.command("init")
 def narrative_init(
     area: Annotated[str, typer.Option("--area", "-a", help="Area id, code or name.")],
-    period: Annotated[str, typer.Option(help="2025-26 or 2025-26-Q3.")],
+    period: Annotated[str, typer.Option(help="2025-26, 2025-26-Q3 or 2025-10.")],
     project: ProjectOpt = Path("."),
 ) -> None:
     """Create narrative stubs for an area and period; existing files are never touched."""
@@ -363,7 +365,7 @@ def narrative_init(
 @narrative_app.command("review")
 def narrative_review(
     area: Annotated[str, typer.Option("--area", "-a", help="Area id, code or name.")],
-    period: Annotated[str, typer.Option(help="2025-26 or 2025-26-Q3.")],
+    period: Annotated[str, typer.Option(help="2025-26, 2025-26-Q3 or 2025-10.")],
     section: Annotated[str, typer.Option(help="The content area (sheet) id.")],
     reviewer: Annotated[str, typer.Option(help="Who reviewed it.")],
     status: Annotated[str, typer.Option(help="draft, reviewed or approved.")] = "approved",

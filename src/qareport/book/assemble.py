@@ -190,7 +190,7 @@ def assemble_book(
         members=[(m.name, m.kind) for m in area.members],
         programme=programme,
         themes=themes,
-        edition="quarterly" if period.is_quarter else "annual",
+        edition=period.edition,
     )
 
 

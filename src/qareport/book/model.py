@@ -150,7 +150,7 @@ class Book:
 
     @property
     def quarterly(self) -> bool:
-        """A quarterly (or later monthly) edition: SPC icons, not funnel positions."""
+        """A quarterly or monthly edition: SPC icons, not funnel positions."""
         return self.edition != "annual"
 
     @property

@@ -99,6 +99,11 @@ class Measure(StrictModel):
     funnel: Literal["binomial", "poisson", "none"] | None = Field(
         default=None, description="funnel limits; by default from the unit (see funnel_method)"
     )
+    counted: Literal["over-period", "at-end"] = Field(
+        default="over-period",
+        description="over the period (referrals made) or at its end (children on a plan): "
+        "how a quarter or year is made from monthly returns (summed or pooled, or the last month)",
+    )
     fix_after_n_points: int = Field(
         default=12,
         ge=2,

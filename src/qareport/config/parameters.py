@@ -41,6 +41,9 @@ class Defaults(StrictModel):
     suppression: Suppression = Suppression()
     trend_years: int = Field(default=5, ge=2, le=15)
     trend_quarters: int = Field(default=8, ge=4, le=40)
+    trend_months: int = Field(
+        default=13, ge=6, le=60, description="a monthly book's trend (13: the same month last year)"
+    )
     low_base: int = Field(default=30, ge=1, le=10_000)
 
 
@@ -76,11 +79,13 @@ class AreaParameters(StrictModel):
     police_force_area: str | None = None
     members: list[Member] = Field(default_factory=list)
     priority_measures: list[str] = Field(
-        default_factory=list, description="the quarterly edition's measures (default: all)"
+        default_factory=list,
+        description="the quarterly and monthly editions' measures (default: all)",
     )
     national_label: str | None = None  # overrides the defaults' label (forces: England and Wales)
     trend_years: int | None = Field(default=None, ge=1, le=15)  # overrides the defaults'
     trend_quarters: int | None = Field(default=None, ge=1, le=40)
+    trend_months: int | None = Field(default=None, ge=6, le=60)
     peer_group: list[str] = Field(default_factory=list)
     peer_group_label: str = "Peer group"
     sections: list[str] = Field(min_length=1)

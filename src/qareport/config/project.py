@@ -159,9 +159,9 @@ class Project:
         return codes
 
     def book_sections(self, area: AreaParameters, period: Period) -> list[str]:
-        """The sheets of an area's book for a period. The quarterly edition of an area with
-        priority measures has only the sheets holding them; the annual edition has all."""
-        if not (period.is_quarter and area.priority_measures):
+        """The sheets of an area's book for a period. The quarterly and monthly editions of
+        an area with priority measures have only the sheets holding them; the annual has all."""
+        if period.is_year or not area.priority_measures:
             return list(area.sections)
         wanted = set(area.priority_measures)
         return [s for s in area.sections if wanted & set(self.catalogue.area(s).measures)]

@@ -20,6 +20,7 @@ import numpy as np
 from qareport.config.catalogue import Catalogue, Measure, Source, Unit, load_catalogue
 from qareport.config.yamlio import dump_yaml
 from qareport.demo.common import DEMO_YEARS, SEED, csv_text, generic_level
+from qareport.demo.monthly import MONTH_FIELDS, monthly_rows
 
 __all__ = [
     "DEMO_AREAS",
@@ -209,6 +210,8 @@ def _generic_rows(
                         if measure.unit is Unit.COUNT and not period.is_quarter:
                             numerator *= 4  # a year's worth, drawn at the quarterly rate
                         quarters.append((numerator, denominator))
+                    elif measure.counted == "at-end":  # a stock: the year's last quarter
+                        numerator, denominator = quarters[-1]
                     else:
                         numerator = sum(q[0] for q in quarters)
                         denominator = (
@@ -301,9 +304,13 @@ def demo_files(catalogue: Catalogue, count: int = len(DEMO_AREAS)) -> dict[str, 
         for m in police.measures.values()
         if m.id not in audited and m.id not in MISSING_ON_PURPOSE
     ]
-    files["data/demo/police-returns.csv"] = csv_text(
-        _generic_rows(police_measures, force_units, SEED + 4), RETURN_FIELDS
+    police_rows, police_months = monthly_rows(
+        _generic_rows(police_measures, force_units, SEED + 4),
+        police,
+        {code for code, _ in force_units},
     )
+    files["data/demo/police-returns.csv"] = csv_text(police_rows, RETURN_FIELDS)
+    files["data/demo/police-monthly-returns.csv"] = csv_text(police_months, MONTH_FIELDS)
     files["data/demo/childs-journey-audit.cases.csv"] = csv_text(
         _audit_cases(police, force_units, SEED + 5),
         ["area_code", "period", "measure_id", "case_id", "score"],

@@ -107,8 +107,9 @@ def _raw_schema(catalogue: Catalogue, geography: Geography):
 
 _ADVICE = {
     "area_code": "{value!r} is not an area code in parameters/; correct the code or add the area",
-    "period": "{value!r} is not a period like 2025-26 or 2025-26-Q3 (the second year follows "
-    "the first); write it as text in that form (a spreadsheet may have turned it into a date)",
+    "period": "{value!r} is not a period like 2025-26, 2025-26-Q3 or 2025-10 (a year's second "
+    "year follows the first; a month is 01 to 12); write it as text in that form "
+    "(a spreadsheet may have turned it into a date)",
     "measure_id": "{value!r} is not a measure id in the catalogue; "
     "run `qareport catalogue list` for the ids",
     "numerator": "{value!r} is not a number; use digits only (no commas, symbols or formulas), "

@@ -23,11 +23,12 @@ from qareport.ingest.sources import ExtractIssue, extract_files
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qareport.config.catalogue import Measure
     from qareport.ingest.extracts import ValidatedExtracts
 
 __all__ = ["Store", "file_sha256", "open_built_store", "open_store", "store_is_stale"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: quarters and years made from monthly returns (`derived`)
 
 
 def file_sha256(path: Path) -> str:
@@ -77,6 +78,15 @@ class Store:
             "AND (area_code = ? OR contains(area_code, ?)) "
             "ORDER BY area_code, measure_id, period, agency, team",
             [measure_ids, area_code, area_code],
+        )
+
+    def derived_periods(self, area_code: str) -> pd.DataFrame:
+        """The area's quarters and years made from its monthly returns: measure, period and
+        the rule (see ingest.months), for the provenance."""
+        return self.query(
+            "SELECT DISTINCT measure_id, period, derived FROM returns WHERE derived <> '' "
+            "AND (area_code = ? OR contains(area_code, ?)) ORDER BY period, measure_id",
+            [area_code, area_code],
         )
 
     def rows_digest(self, area_code: str, measure_ids: list[str]) -> str:
@@ -148,9 +158,12 @@ def _load_issues(path: Path) -> tuple[ExtractIssue, ...]:
     return tuple(ExtractIssue(f, r, c, m, a) for f, r, c, m, a in rows)
 
 
-def _write(path: Path, validated: ValidatedExtracts, inputs) -> None:
-    """Write a fresh store beside the old one and move it into place atomically."""
+def _write(path: Path, validated: ValidatedExtracts, inputs, measures: dict[str, Measure]) -> None:
+    """Write a fresh store beside the old one and move it into place atomically, with
+    the quarters and years an area returned only as months made from them."""
     import pandas as pd
+
+    from qareport.ingest.months import made_from_months
 
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -171,8 +184,13 @@ def _write(path: Path, validated: ValidatedExtracts, inputs) -> None:
                 "CREATE TABLE returns AS SELECT area_code, period, measure_id, agency, team, "
                 "numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator, "
                 "value::DOUBLE AS value, marker, note, source_file, source_row::INTEGER AS "
-                "source_row FROM frame_view"
+                "source_row, '' AS derived FROM frame_view"
             )
+            returned = con.execute("SELECT * FROM returns").df()
+            made = made_from_months(returned, measures)
+            if len(made):
+                con.register("made_view", made)
+                con.execute("INSERT INTO returns SELECT * FROM made_view")
             con.register("issues_view", issues)
             con.execute("CREATE TABLE issues AS SELECT * FROM issues_view")
             con.register("inputs_view", inputs_frame)
@@ -210,7 +228,7 @@ def open_store(
         )
         if for_area is not None:
             validated.raise_for(for_area, strict=strict)
-        _write(path, validated, inputs)
+        _write(path, validated, inputs, project.catalogue.measures)
     return Store(path, _load_issues(path), inputs)
 
 

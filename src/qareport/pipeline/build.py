@@ -160,6 +160,7 @@ def build_book(
                 inputs=store.inputs,
                 built_at=built_at,
                 left_out=[str(i) for i in strays],
+                made=store.derived_periods(params.code),
             )
             for section in sections:
                 stamp_notebook(staging / "notebooks" / f"{section}.ipynb", record)

@@ -11,11 +11,16 @@ import json
 import subprocess
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qareport import __version__
 from qareport.config.parameters import AreaParameters
 from qareport.config.periods import Period
 from qareport.config.project import Project
+from qareport.ingest.months import DERIVED_HOW
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["PACKAGES", "appendix_rows", "build_provenance", "git_commit", "stamp_notebook"]
 
@@ -88,8 +93,10 @@ def build_provenance(
     inputs: tuple[tuple[str, str], ...],
     built_at: str,
     left_out: list[str] | None = None,
+    made: pd.DataFrame | None = None,
 ) -> dict:
-    """`left_out`: the extract rows no book uses (an area code no area has), as text."""
+    """`left_out`: the extract rows no book uses (an area code no area has), as text;
+    `made`: the area's quarters and years made from monthly returns (Store.derived_periods)."""
     suppression = project.defaults.suppression
     files = {path: sha for path, sha in inputs if path != "schema"}
     return {
@@ -104,7 +111,24 @@ def build_provenance(
         "git_commit": git_commit(project.root),
         "built_at": built_at,
         "left_out": list(left_out or []),
+        "made_from_months": made_from_months_text(made),
     }
+
+
+def made_from_months_text(made: pd.DataFrame | None) -> list[str]:
+    """One line per rule: how many figures were made from monthly returns, for which
+    periods and measures."""
+    if made is None or made.empty:
+        return []
+    lines = []
+    for rule, rows in made.groupby("derived", sort=True):
+        periods = sorted(set(rows["period"]))
+        measures = sorted(set(rows["measure_id"]))
+        lines.append(
+            f"{len(rows)} figures are {DERIVED_HOW[str(rule)]}: {', '.join(periods)} "
+            f"({len(measures)} measures: {', '.join(measures)})"
+        )
+    return lines
 
 
 def appendix_rows(record: dict) -> list[tuple[str, str]]:
@@ -131,6 +155,7 @@ def appendix_rows(record: dict) -> list[tuple[str, str]]:
                 shown + (f"; and {more} more (`qareport validate` lists them)" if more > 0 else ""),
             )
         )
+    rows += [("Made from monthly returns", line) for line in record.get("made_from_months", [])]
     rows += [(f"Input: {path}", f"SHA-256 {sha}") for path, sha in sorted(record["inputs"].items())]
     return rows
 

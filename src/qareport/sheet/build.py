@@ -19,7 +19,7 @@ import pandas as pd
 from qareport.config.catalogue import Measure, Source, Unit
 from qareport.config.markers import NOT_AVAILABLE, SUPPRESSED
 from qareport.config.parameters import AreaParameters
-from qareport.config.periods import Period, parse_period
+from qareport.config.periods import Period, parse_period, period_kind
 from qareport.config.project import Project
 from qareport.ingest.store import open_built_store
 from qareport.sheet.breakdown import agency_lines, team_variation
@@ -65,6 +65,7 @@ from qareport.sheet.stats import (
 from qareport.sheet.wording import (
     agency_alt,
     change_text,
+    derived_sentence,
     funnel_alt,
     funnel_sentence,
     interval_text,
@@ -88,9 +89,10 @@ def sheet_context(
     defaults = project.defaults
     years = area.trend_years or defaults.trend_years
     quarters = area.trend_quarters or defaults.trend_quarters
-    window = series_periods(period, years, quarters)
+    months = area.trend_months or defaults.trend_months
+    window = series_periods(period, years, quarters, months)
     annual_window = series_periods(period.year, years, quarters)
-    if period.is_quarter and period.quarter != 4:
+    if period.end_date < period.year.end_date:  # the year is not over: the last whole one
         annual_window = series_periods(period.year.shift(-1), years, 0)
     return SheetContext(
         area=area,
@@ -150,7 +152,7 @@ def build_sheet(
     catalogue = project.catalogue
     content = catalogue.area(section_id)
     measures = catalogue.measures_of(section_id)
-    if when.is_quarter and area.priority_measures:  # the quarterly edition: priorities only
+    if not when.is_year and area.priority_measures:  # quarterly, monthly: priorities only
         measures = [m for m in measures if m.id in area.priority_measures]
     context = sheet_context(project, area, when, draw=charts)
     suppression = context.suppression
@@ -159,18 +161,21 @@ def build_sheet(
         f"{area.id}-{when.label}-{section_id}",
         suppression.threshold if suppression.enabled else None,
     )
-    # every year's quarters and total together, so secondary suppression sees both
+    # every year's quarters (and months, for a monthly book) and total together, so
+    # secondary suppression sees them all
     years = {p.year for p in context.window + context.annual_window}
-    wanted = sorted({p.label for y in years for p in (y, *y.quarters())})
+    months = (lambda y: y.months()) if when.is_month else (lambda y: [])
+    wanted = sorted({p.label for y in years for p in (y, *y.quarters(), *months(y))})
     store = open_built_store(project)
     raw = store.returns([m.id for m in measures], wanted)
     raw, joint_notes = take_joint_returns(raw, area.code, project.geography)
     history = pd.DataFrame()
-    if when.is_quarter:  # SPC over every quarter the area returned, up to this one
+    if not when.is_year:  # SPC over every quarter (or month) the area returned, up to this one
         mine, _ = take_joint_returns(
             store.area_history([m.id for m in measures], area.code), area.code, project.geography
         )
-        mine = mine[(mine["area_code"] == area.code) & mine["period"].str.contains("-Q")]
+        same_kind = mine["period"].map(period_kind) == when.kind
+        mine = mine[(mine["area_code"] == area.code) & same_kind]
         mine = mine[mine["period"] <= when.label]
         history = compute_values(mine, catalogue.measures, context.suppression)
     values = compute_values(raw, catalogue.measures, context.suppression)
@@ -234,14 +239,15 @@ def measure_view(measure: Measure, *, context: SheetContext, frames: SheetFrames
     """Everything the sheet shows for one measure, with its charts and breakdowns."""
     here = frames.values[frames.values["measure_id"] == measure.id]
     when = context.period
-    quarterly = when.is_quarter and bool(here["period"].str.contains("-Q").any())
-    periods = list(context.window if (quarterly or not when.is_quarter) else context.annual_window)
+    # a quarterly or monthly book shows a measure returned only yearly by its years
+    periodic = not when.is_year and bool((here["period"].map(period_kind) == when.kind).any())
+    periods = list(context.window if (periodic or when.is_year) else context.annual_window)
     view = _trend_view(
         measure,
         context=context,
         frames=frames,
         periods=periods,
-        frequency="quarterly" if quarterly else "annual",
+        frequency=when.edition if periodic else "annual",
     )
     return _breakdowns(view, measure, context=context, raw=frames.raw, periods=periods)
 
@@ -326,7 +332,8 @@ def _trend_view(
     series = _series(measure, mine, context=context, table=table, periods=periods)
     compared = context.comparators
     latest_period = periods[-1]
-    previous = latest_period.shift(-4 if latest_period.is_quarter else -1)
+    # the same period a year before: the year before, or the same quarter or month
+    previous = latest_period.shift(-{"year": 1, "quarter": 4, "month": 12}[latest_period.kind])
     latest_value = series.area[-1] if series.area[-1] is not None else math.nan
     previous_value = _float(mine[mine["period"] == previous.label], "value")
     _, _, peer_list = table.get(latest_period.label, NO_COMPARISON)
@@ -337,11 +344,11 @@ def _trend_view(
     )
     interval, low_base = _interval(measure, mine, latest_period.label, context.low_base)
     settings = context.spc_settings(measure)
-    quarterly_book = context.period.is_quarter
-    spc = _spc(measure, frames.history, settings) if latest_period.is_quarter else None
+    quarterly_book = not context.period.is_year  # quarterly or monthly: SPC icons
+    spc = _spc(measure, frames.history, settings) if not latest_period.is_year else None
     funnel: _Funnel | None = None
     no_funnel = ""  # why an annual sheet shows no funnel plot, in words
-    if not latest_period.is_quarter and measure.unit is not Unit.COUNT:
+    if latest_period.is_year and measure.unit is not Unit.COUNT:
         found = _funnel(measure, frames, latest_period.label, context.area.code)
         funnel, no_funnel = (found, "") if isinstance(found, _Funnel) else (None, found or "")
     view: dict[str, Any] = dict(
@@ -391,6 +398,7 @@ def _trend_view(
         else [],
         funnel=funnel.sentence if funnel else no_funnel,
         joint=joint_sentence(series.points, context.area.name),
+        derived=derived_sentence(_made_from_months(mine, periods)),
     )
     if not (context.draw and has_data):
         return MeasureView(**view, chart=None, extra=None, extra_kind="")
@@ -464,13 +472,22 @@ def _breakdowns(
                 alt=agency_alt(measure, area.name, periods, latest),
                 chart_id=context.chart_id(measure),
             )
-    if context.period.is_quarter:
+    if not context.period.is_year:
         teams, summary = team_variation(
             measure, raw, area=area, period=context.period.label, settings=context.suppression
         )
         if teams:
             update.update(teams=teams, team_summary=summary)
     return view.model_copy(update=update) if update else view
+
+
+def _made_from_months(mine: pd.DataFrame, periods: list[Period]) -> dict[str, str]:
+    """Period label -> the rule, for the figures on show that were made from months."""
+    if "derived" not in mine:
+        return {}
+    shown = {p.label for p in periods}
+    made = mine[(mine["derived"] != "") & mine["period"].isin(shown)]
+    return dict(sorted(zip(made["period"], made["derived"], strict=True)))
 
 
 def _float(frame: pd.DataFrame, column: str) -> float:
@@ -597,8 +614,17 @@ def _spc(measure: Measure, history: pd.DataFrame, settings: SPCSettings) -> _Spc
         return None
     labels = [str(p) for p in rows["period"]]
     values = [float(v) for v in rows["value"]]
-    change = settings.change_point
-    cut = next((n for n, label in enumerate(labels) if change and label >= change), None)
+    # limits recalculated from the first point on or after the declared change (a change
+    # declared as a quarter applies to a monthly series from the quarter's first month)
+    change = parse_period(settings.change_point).start_date if settings.change_point else None
+    cut = next(
+        (
+            n
+            for n, label in enumerate(labels)
+            if change and parse_period(label).start_date >= change
+        ),
+        None,
+    )
     cuts = [cut] if cut else []
     try:
         chart = xmr(values, cuts, settings.baseline)

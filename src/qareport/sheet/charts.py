@@ -10,6 +10,7 @@ text drawn over other text.
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import math
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
 from qareport.config.catalogue import Measure, Unit
+from qareport.config.periods import is_period, period_kind
 from qareport.sheet.chart_layout import (
     FONT_PT,
     HEIGHT_IN,
@@ -289,9 +291,15 @@ def _frame(
 
 def _period_labels(labels: list[str]) -> list[str]:
     """Quarters as 'Q1' with the year under the first quarter of each year (and under the
-    first point); years as they are."""
+    first point); months as 'Oct' with the calendar year under January (and the first
+    point); years as they are."""
     out = []
     for n, label in enumerate(labels):
+        if is_period(label) and period_kind(label) == "month":
+            year, month = label.split("-")
+            name = calendar.month_abbr[int(month)]
+            out.append(f"{name}\n{year}" if month == "01" or n == 0 else name)
+            continue
         year, _, quarter = label.replace("\n", "").replace("-Q", "Q").partition("Q")
         if quarter:
             out.append(f"Q{quarter}\n{year}" if quarter == "1" or n == 0 else f"Q{quarter}")

@@ -33,9 +33,10 @@ __all__ = [
 ]
 
 
-def series_periods(period: Period, years: int, quarters: int) -> list[Period]:
-    """The trend window: `years` financial years, or `quarters` quarters, ending at `period`."""
-    return period.history(quarters if period.is_quarter else years)
+def series_periods(period: Period, years: int, quarters: int, months: int = 13) -> list[Period]:
+    """The trend window ending at `period`: `years` financial years, `quarters` quarters
+    or `months` months, as the period is."""
+    return period.history({"year": years, "quarter": quarters, "month": months}[period.kind])
 
 
 def compute_values(
@@ -59,6 +60,8 @@ def compute_values(
     published[grouped["rows"].to_numpy() != 1] = np.nan
     # the first marker any return carries (empty is none) withholds the pooled value
     grouped["marker"] = groups["marker"].first().fillna("").to_numpy()
+    if "derived" in returns:  # made from monthly returns: the rule, said on the sheet
+        grouped["derived"] = groups["derived"].max().fillna("").to_numpy()
     grouped["value"] = _values(grouped, measures, published)
     grouped = grouped.drop(columns="rows")
     zero_base = grouped["value"].isna() & (grouped["marker"] == "") & (grouped["denominator"] == 0)

@@ -116,6 +116,7 @@ class MeasureView(StrictModel):
     limits: list[Limits] = Field(default_factory=list)  # SPC over the whole series
     funnel: str = ""  # where the area lies against all areas' funnel limits, in words
     joint: str = ""  # which periods' figures are a joint return with another area, in words
+    derived: str = ""  # which periods' figures were made from monthly returns, and how
     extra: Chart | None = None  # the SPC chart (quarterly) or the funnel plot (annual)
     extra_kind: str = ""
     chart: Chart | None = None

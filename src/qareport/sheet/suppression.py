@@ -13,6 +13,7 @@ import pandas as pd
 
 from qareport.config.markers import SUPPRESSED
 from qareport.config.parameters import Suppression
+from qareport.config.periods import parse_period, period_kind
 
 __all__ = ["SUPPRESSED", "suppress"]
 
@@ -41,32 +42,57 @@ def suppress(values: pd.DataFrame, settings: Suppression) -> pd.DataFrame:
 
 
 def _secondary(frame: pd.DataFrame, original: pd.Series) -> list:
-    """Rows to withhold so that no withheld quarter can be worked out from its year's total.
+    """Rows to withhold so that no withheld part can be worked out from its whole.
 
-    Where a year's published figure is exactly the sum of its four quarters and only
-    one quarter is withheld, the smallest other quarter (the earliest, on a tie) is
-    withheld too. The choice depends only on the data, so every book agrees.
+    A year's four quarters, a quarter's three months and a year's twelve months are
+    each checked: where the whole's published figure is exactly the sum of its parts
+    and only one part is withheld, the smallest other part (the earliest, on a tie)
+    is withheld too. The choice depends only on the data, so every book agrees.
     """
-    key = ["area_code", "measure_id", "year"]
+    kinds = frame["period"].map(period_kind)
+    if not (kinds != "year").any():
+        return []
+    labels = {label: parse_period(label) for label in frame["period"].unique()}
     data = frame.assign(
         original=original,
-        year=frame["period"].str.slice(0, 7),
+        kind=kinds,
         is_withheld=frame["marker"] == SUPPRESSED,
         is_shown=frame["marker"] == "",
     )
-    quarters = data[data["period"].str.len() > 7]
-    if quarters.empty:
-        return []
-    totals = data[data["period"].str.len() == 7].set_index(key)
-    groups = quarters.groupby(key).agg(
+    chosen: list = []
+    for part, whole, count in (
+        ("quarter", "year", 4),
+        ("month", "quarter", 3),
+        ("month", "year", 12),
+    ):
+
+        def whole_of(label: str, whole: str = whole) -> str:
+            period = labels[label]
+            return (period.year if whole == "year" else period.quarter_period).label
+
+        parts = data[data["kind"] == part]
+        if parts.empty:
+            continue
+        parts = parts.assign(whole=parts["period"].map(whole_of))
+        parts.loc[parts.index.isin(chosen), ["is_withheld", "is_shown"]] = [True, False]
+        totals = data[data["kind"] == whole].rename(columns={"period": "whole"})
+        chosen += _exposed(parts, totals, count)
+    return chosen
+
+
+def _exposed(parts: pd.DataFrame, totals: pd.DataFrame, count: int) -> list:
+    """The smallest shown part of each whole that would otherwise give a lone withheld
+    part away."""
+    key = ["area_code", "measure_id", "whole"]
+    groups = parts.groupby(key).agg(
         count=("period", "size"),
         summed=("original", "sum"),
         withheld=("is_withheld", "sum"),
         shown=("is_shown", "sum"),
     )
-    groups = groups.join(totals[["original", "marker"]], how="inner")
+    groups = groups.join(totals.set_index(key)[["original", "marker"]], how="inner")
     exposed = groups[
-        (groups["count"] == 4)
+        (groups["count"] == count)
         & (groups["marker"] == "")
         & (groups["summed"] == groups["original"])
         & (groups["withheld"] == 1)
@@ -74,6 +100,6 @@ def _secondary(frame: pd.DataFrame, original: pd.Series) -> list:
     ]
     if exposed.empty:
         return []
-    candidates = quarters[quarters["marker"] == ""].join(exposed[[]], on=key, how="inner")
+    candidates = parts[parts["is_shown"]].join(exposed[[]], on=key, how="inner")
     smallest = candidates.sort_values([*key, "original", "period"]).groupby(key).head(1)
     return list(smallest.index)

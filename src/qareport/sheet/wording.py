@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 
 from qareport.config.catalogue import Measure, Polarity, Unit
-from qareport.config.periods import Period
+from qareport.config.periods import Period, period_kind
+from qareport.ingest.months import DERIVED_HOW
 from qareport.sheet.formatting import format_change
 from qareport.sheet.icons import icon_text
 from qareport.sheet.model import Point
@@ -20,6 +21,7 @@ from qareport.sheet.stats import XmR
 __all__ = [
     "agency_alt",
     "change_text",
+    "derived_sentence",
     "funnel_alt",
     "funnel_sentence",
     "funnel_words",
@@ -99,14 +101,21 @@ def spc_sentence(
     variation: str,
     assurance: str,
 ) -> str:
-    """SPC in words over the whole quarterly series (Making Data Count rules and icons)."""
+    """SPC in words over the whole quarterly or monthly series (Making Data Count rules and
+    icons)."""
     limits = "trial limits" if chart.trial else f"limits from the first {baseline}"
     if recalculated_from:
         limits += f", recalculated from {recalculated_from}"
     said = icon_text("variation", variation)
     if assurance not in ("none", "few"):  # no target: the icon says so, no sentence needed
         said += f". {icon_text('assurance', assurance)}"
-    return f"SPC over {len(chart.values)} quarters, {labels[0]} to {labels[-1]} ({limits}): {said}."
+    points = f"{len(chart.values)} {_points(labels)}"
+    return f"SPC over {points}, {labels[0]} to {labels[-1]} ({limits}): {said}."
+
+
+def _points(labels: list[str]) -> str:
+    """What an SPC series' points are: quarters or months."""
+    return f"{period_kind(labels[0])}s" if labels else "points"
 
 
 def trend_alt(
@@ -153,7 +162,7 @@ def spc_alt(measure: Measure, area: str, chart: XmR, labels: list[str], variatio
     limits = "trial limits" if chart.trial else "limits"
     return (
         f"SPC chart (XmR) of {measure.title.lower()} for {area}, {len(chart.values)} "
-        f"quarters, {labels[0]} to {labels[-1]}, with the mean and process {limits}. "
+        f"{_points(labels)}, {labels[0]} to {labels[-1]}, with the mean and process {limits}. "
         f"{icon_text('variation', variation)}; {sum(chart.special)} points show "
         "special cause."
     )
@@ -183,4 +192,24 @@ def joint_sentence(points: list[Point], area_name: str) -> str:
             f"one figure for {area_name} and its partner together, counted once in every "
             "comparison."
         )
+    return " ".join(sentences)
+
+
+def derived_sentence(made: dict[str, str]) -> str:
+    """Which figures on show were made from monthly returns, and how, said once per rule:
+    'Figures for 2025-26-Q1 to 2025-26-Q3 (3) are sums of monthly returns.'"""
+    by_rule: dict[str, list[str]] = {}
+    for period, rule in made.items():
+        by_rule.setdefault(rule, []).append(period)
+    sentences = []
+    for rule, periods in by_rule.items():
+        if len(periods) == 1:
+            sentences.append(f"The figure for {periods[0]} is {DERIVED_HOW[rule]}.")
+            continue
+        when = (
+            " and ".join(periods)
+            if len(periods) == 2
+            else f"{periods[0]} to {periods[-1]} ({len(periods)})"
+        )
+        sentences.append(f"Figures for {when} are {DERIVED_HOW[rule]}.")
     return " ".join(sentences)
