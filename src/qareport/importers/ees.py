@@ -6,13 +6,16 @@ per figure. A mapping file says which columns are a measure's numerator,
 denominator and published value, and which rows to keep; adding a new
 publication means writing a mapping, not code.
 
-Markers (c, x, z, u, low) stay markers. A local authority whose code changed
+Rows are years, quarters or months as their `time_identifier` says (a week or a
+term is refused, said so). Markers (c, x, z, u, low) stay markers. A local
+authority whose code changed
 (Buckinghamshire became a unitary in 2020: E10000002 to E06000060) is followed
 through its old 3-digit code, so its trend is one series under today's code.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from importlib import resources
@@ -108,8 +111,35 @@ def load_mapping(ref: str, project_dir: Path, catalogue: Catalogue) -> tuple[Ees
     return mapping, path
 
 
-def _period(text: str, rule: str) -> Period:
-    text = text.strip()
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_YEARLY = ("year",)  # Reporting year, Financial year, Calendar year, Academic year, ...
+
+
+def _period(text: str, rule: str, identifier: str = "") -> Period:
+    """The period of an EES row from `time_period` and `time_identifier`.
+
+    A year (`Reporting year`, `Financial year`, ...) follows the mapping's rule; a
+    month (`January` ...) of a calendar year `2025` is that month; a quarter is a
+    financial quarter (`Financial year Q3` of 202526) or a calendar one (`Calendar
+    year Q1` of 2026 is January-March 2026: 2025-26 Q4). Anything else (weeks,
+    terms) has no place in a financial-year book and is said so."""
+    text, kind = text.strip(), identifier.strip().lower()
+    if kind in _MONTHS:
+        if not re.fullmatch(r"\d{4}", text):
+            raise ValueError(f"time_period {text!r} is not a calendar year for month {identifier}")
+        return Period.of_month(int(text), _MONTHS[kind])
+    quarter = re.fullmatch(r"(financial|calendar) year q([1-4])", kind)
+    if quarter:
+        year = _period(text, "year-starting" if quarter[1] == "financial" else rule)
+        if quarter[1] == "financial":
+            return Period(year.start_year, int(quarter[2]))
+        first_month = Period.of_month(int(text[:4]), 3 * int(quarter[2]) - 2)
+        return first_month.quarter_period
+    if kind and not kind.endswith(_YEARLY):
+        raise ValueError(
+            f"time_identifier {identifier!r} is not a year, quarter or month; the book "
+            "reports by financial year, quarter or month"
+        )
     if re.fullmatch(r"\d{6}", text):  # EES financial and academic years: 202425
         return Period(int(text[:4]))
     if not re.fullmatch(r"\d{4}", text):
@@ -334,7 +364,9 @@ def import_ees(
             summary.skip("no mapped measure's `where` filter takes the row", example)
             continue
         try:
-            period = _period(row.get("time_period", ""), mapping.time_period).label
+            period = _period(
+                row.get("time_period", ""), mapping.time_period, row.get("time_identifier", "")
+            ).label
         except ValueError as exc:
             summary.reject(str(exc), example)
             continue
