@@ -164,8 +164,9 @@ def build_sheet(
     # every year's quarters (and months, for a monthly book) and total together, so
     # secondary suppression sees them all
     years = {p.year for p in context.window + context.annual_window}
-    months = (lambda y: y.months()) if when.is_month else (lambda y: [])
-    wanted = sorted({p.label for y in years for p in (y, *y.quarters(), *months(y))})
+    wanted = sorted(
+        {p.label for y in years for p in (y, *y.quarters(), *(y.months() if when.is_month else []))}
+    )
     store = open_built_store(project)
     raw = store.returns([m.id for m in measures], wanted)
     raw, joint_notes = take_joint_returns(raw, area.code, project.geography)
