@@ -129,12 +129,12 @@ def _period(text: str, rule: str, identifier: str = "") -> Period:
             raise ValueError(f"time_period {text!r} is not a calendar year for month {identifier}")
         return Period.of_month(int(text), _MONTHS[kind])
     quarter = re.fullmatch(r"(financial|calendar) year q([1-4])", kind)
-    if quarter:
-        year = _period(text, "year-starting" if quarter[1] == "financial" else rule)
-        if quarter[1] == "financial":
-            return Period(year.start_year, int(quarter[2]))
-        first_month = Period.of_month(int(text[:4]), 3 * int(quarter[2]) - 2)
-        return first_month.quarter_period
+    if quarter and quarter[1] == "financial":  # 202526 (or 2025): the year it starts
+        return Period(_period(text, "year-starting").start_year, int(quarter[2]))
+    if quarter:  # a calendar quarter: Q1 of 2026 is January-March 2026
+        if not re.fullmatch(r"\d{4}", text):
+            raise ValueError(f"time_period {text!r} is not a calendar year for {identifier}")
+        return Period.of_month(int(text), 3 * int(quarter[2]) - 2).quarter_period
     if kind and not kind.endswith(_YEARLY):
         raise ValueError(
             f"time_identifier {identifier!r} is not a year, quarter or month; the book "
@@ -144,8 +144,8 @@ def _period(text: str, rule: str, identifier: str = "") -> Period:
         return Period(int(text[:4]))
     if not re.fullmatch(r"\d{4}", text):
         raise ValueError(f"time_period {text!r} is not a year")
-    year = int(text)
-    return Period.from_year_ending_march(year) if rule == "year-ending-march" else Period(year)
+    start = int(text)
+    return Period.from_year_ending_march(start) if rule == "year-ending-march" else Period(start)
 
 
 def _keep(row: dict[str, str], where: dict[str, str | list[str]]) -> bool:

@@ -45,6 +45,7 @@ __all__ = [
 REQUIRED = ("area_code", "period", "measure_id")
 COLUMNS = (*REQUIRED, "numerator", "denominator", "value", "agency", "team", "note")
 NUMBER_COLUMNS = ("numerator", "denominator", "value")
+ROW_KEY = ("area_code", "period", "measure_id", "agency", "team")  # one row each
 _NUMBER_RE = r"^-?\d+(\.\d+)?$"
 MAX_VALUE = 1e12
 MAX_CELL = 2_000
@@ -75,20 +76,30 @@ def _is_number(cell: str) -> bool:
     return cell == "" or bool(re.match(_NUMBER_RE, cell)) or bool(MARKER_PATTERN.match(cell))
 
 
+def _each_distinct(check):
+    """A pandera check that calls `check` once per distinct cell, not once per row: an
+    extract repeats its codes, periods and measure ids thousands of times."""
+
+    def checked(column: pd.Series) -> pd.Series:
+        return column.map({cell: check(cell) for cell in column.unique()})
+
+    return checked
+
+
 def _raw_schema(catalogue: Catalogue, geography: Geography):
     import pandera.pandas as pa  # imported here: only validation needs it
 
     number_check = pa.Check(
-        lambda s: s.map(_is_number), name="number", error="not a number or a GSS marker"
+        _each_distinct(_is_number), name="number", error="not a number or a GSS marker"
     )
     return pa.DataFrameSchema(
         {
             "area_code": pa.Column(
                 str,
-                pa.Check(lambda s: s.map(geography.accepts), name="known_area"),
+                pa.Check(_each_distinct(geography.accepts), name="known_area"),
                 nullable=False,
             ),
-            "period": pa.Column(str, pa.Check(lambda s: s.map(is_period), name="period_form")),
+            "period": pa.Column(str, pa.Check(_each_distinct(is_period), name="period_form")),
             "measure_id": pa.Column(
                 str, pa.Check.isin(sorted(catalogue.measures), name="known_measure")
             ),
@@ -147,6 +158,37 @@ def _to_number(cell: str) -> float:
     return float(cell) if cell and not MARKER_PATTERN.match(cell) else math.nan
 
 
+def _numbers(column: pd.Series) -> pd.Series:
+    """A checked number column as floats: empty cells and markers are NaN."""
+    plain = (column != "") & ~column.str.match(MARKER_PATTERN)
+    return pd.to_numeric(column.where(plain), errors="coerce").astype(float)
+
+
+def _suspect_rows(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
+    """Rows that may break a rule `_row_issues` checks, found column by column: only these
+    are then looked at one by one (every clean row of a large extract would cost 10x)."""
+    ids = frame["measure_id"].unique()
+    needs_base = frame["measure_id"].map({m: catalogue.measures[m].needs_denominator for m in ids})
+    percent = frame["measure_id"].map(
+        {m: catalogue.measures[m].unit.value == "percent" for m in ids}
+    )
+    numbers = {c: _numbers(frame[c]) for c in NUMBER_COLUMNS}
+    suspect = frame.duplicated(list(ROW_KEY), keep="first")
+    suspect |= ~needs_base & (frame["denominator"] != "")
+    for number in numbers.values():
+        suspect |= (number < 0) | (number > MAX_VALUE)
+    numerator, denominator, value = (numbers[c] for c in NUMBER_COLUMNS)
+    unmarked = frame["marker"] == ""
+    suspect |= unmarked & numerator.isna() & value.isna()
+    rated = unmarked & needs_base & value.isna() & numerator.notna()
+    suspect |= rated & (
+        denominator.isna()
+        | ((denominator < numerator) & percent)
+        | ((denominator == 0) & (numerator > 0))
+    )
+    return suspect
+
+
 def _markers(frame: pd.DataFrame) -> pd.Series:
     """Each row's GSS marker, from the first number column holding one ('' if none)."""
     found = pd.Series("", index=frame.index, dtype=object)
@@ -159,17 +201,25 @@ def _markers(frame: pd.DataFrame) -> pd.Series:
 def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[ExtractIssue]:
     """Checks across cells of a row, and duplicates, on rows already type-clean."""
     issues: list[ExtractIssue] = []
-    seen: dict[tuple[str, str, str, str, str], int] = {}
+    suspect = _suspect_rows(frame, catalogue)
+    if not suspect.any():
+        return issues
+    seen: dict[tuple[str, ...], int] = {}  # each key's first row, for a duplicate's message
+    first = ~frame.duplicated(list(ROW_KEY), keep="first")
+    keys = zip(*(frame.loc[first, c] for c in ROW_KEY), strict=True)
+    for index, key in zip(frame.index[first], keys, strict=True):
+        seen[key] = int(index) + 2
+    looked_at = frame[suspect]
     # plain dicts: pandas' iterrows builds a Series per row, 10x slower for the same checks
-    for index, row in zip(frame.index, frame.to_dict("records"), strict=True):
+    for index, row in zip(looked_at.index, looked_at.to_dict("records"), strict=True):
         line = int(index) + 2
         area = row["area_code"]
 
         def add(column: str | None, message: str, line=line, area=area) -> None:
             issues.append(ExtractIssue(label, line, column, message, area))
 
-        key = (area, row["period"], row["measure_id"], row.get("agency", ""), row.get("team", ""))
-        if key in seen:
+        key = tuple(row[c] for c in ROW_KEY)
+        if seen[key] != line:
             add(
                 None,
                 f"duplicate of row {seen[key]} (same area, period, measure"
@@ -178,7 +228,6 @@ def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[E
                 + "); keep one of them",
             )
             continue
-        seen[key] = line
         measure = catalogue.measures[row["measure_id"]]
         if not measure.needs_denominator and row.get("denominator", ""):
             add(
@@ -219,7 +268,8 @@ def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[E
 def _resolve_codes(frame: pd.DataFrame, geography: Geography) -> pd.DataFrame:
     """Each row under the code its area's figures are kept under (a former code, an older
     key or a joint return's codes in any order resolved), the code it came under noted."""
-    resolved = frame["area_code"].map(geography.canonical)
+    codes = frame["area_code"]
+    resolved = codes.map({code: geography.canonical(code) for code in codes.unique()})
     changed = resolved != frame["area_code"]
     if not changed.any():
         return frame
@@ -263,7 +313,7 @@ def _validate_table(
     for column in COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
-    frame = _resolve_codes(frame.map(str.strip), geography)
+    frame = _resolve_codes(frame.apply(lambda column: column.str.strip()), geography)
     from pandera.errors import SchemaErrors
 
     try:
@@ -278,7 +328,7 @@ def _validate_table(
     bad_rows |= {i.row - 2 for i in issues if i.row is not None}
     clean = clean.drop(index=[i for i in bad_rows if i in clean.index])
     for column in NUMBER_COLUMNS:
-        clean[column] = clean[column].map(_to_number).astype(float)
+        clean[column] = _numbers(clean[column])
     clean = clean.assign(source_file=label, source_row=clean.index + 2)
     return clean, issues
 

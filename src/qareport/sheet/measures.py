@@ -51,7 +51,10 @@ def compute_values(
         return returns.assign(value=[])
     keys = ["area_code", "period", "measure_id"]
     marked = returns["marker"].fillna("").astype(str).replace("", np.nan)
-    groups = returns.assign(marker=marked).groupby(keys, sort=True)
+    made = returns.get("derived", pd.Series("", index=returns.index))
+    # an empty string as NaN: first() then takes the first non-empty one, in C
+    made = made.fillna("").astype(str).replace("", np.nan)
+    groups = returns.assign(marker=marked, derived=made).groupby(keys, sort=True)
     grouped = groups.size().rename("rows").reset_index()
     grouped["numerator"] = groups["numerator"].sum(min_count=1).to_numpy()
     grouped["denominator"] = groups["denominator"].sum(min_count=1).to_numpy()
@@ -60,8 +63,8 @@ def compute_values(
     published[grouped["rows"].to_numpy() != 1] = np.nan
     # the first marker any return carries (empty is none) withholds the pooled value
     grouped["marker"] = groups["marker"].first().fillna("").to_numpy()
-    if "derived" in returns:  # made from monthly returns: the rule, said on the sheet
-        grouped["derived"] = groups["derived"].max().fillna("").to_numpy()
+    # made from monthly returns: the rule (ingest.months), said on the sheet
+    grouped["derived"] = groups["derived"].first().fillna("").to_numpy()
     grouped["value"] = _values(grouped, measures, published)
     grouped = grouped.drop(columns="rows")
     zero_base = grouped["value"].isna() & (grouped["marker"] == "") & (grouped["denominator"] == 0)

@@ -71,8 +71,8 @@ def _secondary(frame: pd.DataFrame, original: pd.Series) -> list:
             return (period.year if whole == "year" else period.quarter_period).label
 
         parts = data[data["kind"] == part]
-        if parts.empty:
-            continue
+        if not (parts["is_withheld"].any() or parts.index.isin(chosen).any()):
+            continue  # nothing withheld among these parts: nothing to give away
         parts = parts.assign(whole=parts["period"].map(whole_of))
         parts.loc[parts.index.isin(chosen), ["is_withheld", "is_shown"]] = [True, False]
         totals = data[data["kind"] == whole].rename(columns={"period": "whole"})
