@@ -19,11 +19,13 @@ returned itself (for any agency or team) is never replaced.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from qareport.config.catalogue import Measure, Unit
 from qareport.config.periods import parse_period, period_kind
+
+if TYPE_CHECKING:  # pandas only when the store is built: a rebuild reads DERIVED_HOW alone
+    import pandas as pd
 
 __all__ = ["DERIVED_HOW", "made_from_months"]
 
@@ -47,6 +49,8 @@ def _rule(measure: Measure) -> str:
 def made_from_months(returns: pd.DataFrame, measures: dict[str, Measure]) -> pd.DataFrame:
     """Rows for the quarters and years an area returned only as months, with `derived`
     naming the rule (see the module's docstring); an empty frame when there are none."""
+    import pandas as pd
+
     kinds = returns["period"].map(period_kind)
     months = returns[kinds == "month"]
     if months.empty:
@@ -72,6 +76,9 @@ def _made(
     *,
     kind: str,
 ) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     parent = {
         label: (p.quarter_period if kind == "quarter" else p.year).label
         for label, p in labels.items()

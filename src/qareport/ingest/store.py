@@ -80,14 +80,16 @@ class Store:
             [measure_ids, area_code, area_code],
         )
 
-    def derived_periods(self, area_code: str) -> pd.DataFrame:
-        """The area's quarters and years made from its monthly returns: measure, period and
-        the rule (see ingest.months), for the provenance."""
-        return self.query(
-            "SELECT DISTINCT measure_id, period, derived FROM returns WHERE derived <> '' "
-            "AND (area_code = ? OR contains(area_code, ?)) ORDER BY period, measure_id",
-            [area_code, area_code],
-        )
+    def derived_periods(self, area_code: str) -> list[tuple[str, str, str]]:
+        """The area's quarters and years made from its monthly returns: (measure, period,
+        rule) (see ingest.months), for the provenance."""
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT DISTINCT measure_id, period, derived FROM returns WHERE derived <> '' "
+                "AND (area_code = ? OR contains(area_code, ?)) ORDER BY period, measure_id",
+                [area_code, area_code],
+            ).fetchall()
+        return [(str(m), str(p), str(d)) for m, p, d in rows]
 
     def rows_digest(self, area_code: str, measure_ids: list[str]) -> str:
         """A hash of the rows a sheet can depend on (its measures, every area, every period)."""

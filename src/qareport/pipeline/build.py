@@ -12,6 +12,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +33,12 @@ from qareport.pipeline.housekeeping import (
 )
 from qareport.pipeline.manifest import read_manifest, sheet_inputs, write_manifest
 from qareport.pipeline.options import BuildOptions
-from qareport.pipeline.provenance import appendix_rows, build_provenance, stamp_notebook
+from qareport.pipeline.provenance import (
+    appendix_rows,
+    build_provenance,
+    git_commit,
+    stamp_notebook,
+)
 from qareport.render import engines
 from qareport.render.html import render_html
 from qareport.render.spreadsheet import SPREADSHEET_NAME, write_figures
@@ -96,6 +102,10 @@ def build_book(
         from qareport.pipeline.execute import KernelPool
 
         runner = KernelPool.for_sheets(len(project.book_sections(params, when)), project.root)
+    # git answers while the build works; the provenance collects its answer at the end
+    asked_git = ThreadPoolExecutor(1, thread_name_prefix="git")
+    commit = asked_git.submit(git_commit, project.root)
+    asked_git.shutdown(wait=False)
     try:
         progress("checking extracts")
         # the reviewers' files first: a problem there must stop the build before any write
@@ -149,7 +159,7 @@ def build_book(
                 )
 
             runner.each(executed, execute)  # side by side when the runner has several kernels
-            progress("rendering HTML")
+            progress("assembling the book")
             sheet_data = [read_sheet(staging / "notebooks" / f"{s}.ipynb") for s in sections]
             check_sheets(sheet_data, params.id, when.label, sections)
             built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -161,6 +171,7 @@ def build_book(
                 built_at=built_at,
                 left_out=[str(i) for i in strays],
                 made=store.derived_periods(params.code),
+                commit=commit.result(),
             )
             for section in sections:
                 stamp_notebook(staging / "notebooks" / f"{section}.ipynb", record)
@@ -172,11 +183,15 @@ def build_book(
                 built_at=built_at,
                 provenance=appendix_rows(record),
             )
-            html_path = staging / "report-book.html"
-            html_path.write_text(render_html(book), encoding="utf-8")
-            write_figures(book, staging)
-            progress("rendering PDF")
-            engine.render(book, staging)
+            progress("rendering HTML and PDF")
+            # the PDF engine waits on its compiler (Typst or Quarto) while HTML and the
+            # spreadsheet are written beside it; its error, if any, is raised here
+            with ThreadPoolExecutor(1, thread_name_prefix="pdf") as beside:
+                pdf = beside.submit(engine.render, book, staging)
+                html_path = staging / "report-book.html"
+                html_path.write_text(render_html(book), encoding="utf-8")
+                write_figures(book, staging)
+                pdf.result()
             write_manifest(
                 staging,
                 {

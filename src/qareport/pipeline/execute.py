@@ -18,13 +18,12 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import nbformat
-from jupyter_client.blocking.client import BlockingKernelClient
-from jupyter_client.manager import KernelManager
 
 from qareport import errors
 from qareport.errors import ExecutionError
@@ -40,30 +39,43 @@ logging.getLogger("papermill").setLevel(logging.CRITICAL)
 logging.getLogger("traitlets").setLevel(logging.CRITICAL)  # "Kernel died ...": we say it once
 
 
-class _KernelManager(KernelManager):
-    """A kernel manager that remembers the clients it hands out, so they can be closed.
+if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
 
-    nbclient opens a new client for every notebook run on a kernel it was given and never
-    closes it; each left-open client keeps receiving (and buffering) every later run's
-    output, so a worker building book after book grew without bound."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._handed_out: list[BlockingKernelClient] = []
+@cache
+def _kernel_manager() -> type[KernelManager]:
+    """The kernel manager class, made on first use: jupyter_client is imported only when a
+    kernel is about to start, so a build that reuses every sheet never pays for it."""
+    from jupyter_client.manager import KernelManager
 
-    def client(self, **kwargs: Any) -> BlockingKernelClient:
-        made = super().client(**kwargs)
-        self._handed_out.append(made)
-        return made
+    class _KernelManager(KernelManager):
+        """A kernel manager that remembers the clients it hands out, so they can be closed.
 
-    def close_clients(self) -> None:
-        """Close every client handed out, unless the process is leaving (Ctrl-C): then a
-        run's pending message would turn into a 'Kernel died' traceback on the way out."""
-        if isinstance(sys.exc_info()[1], KeyboardInterrupt | SystemExit):
-            return
-        handed_out, self._handed_out = self._handed_out, []
-        for client in handed_out:
-            client.stop_channels()
+        nbclient opens a new client for every notebook run on a kernel it was given and
+        never closes it; each left-open client keeps receiving (and buffering) every later
+        run's output, so a worker building book after book grew without bound."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._handed_out: list[Any] = []
+
+        def client(self, **kwargs: Any) -> Any:
+            made = super().client(**kwargs)
+            self._handed_out.append(made)
+            return made
+
+        def close_clients(self) -> None:
+            """Close every client handed out, unless the process is leaving (Ctrl-C): then
+            a run's pending message would turn into a 'Kernel died' traceback on the way
+            out."""
+            if isinstance(sys.exc_info()[1], KeyboardInterrupt | SystemExit):
+                return
+            handed_out, self._handed_out = self._handed_out, []
+            for client in handed_out:
+                client.stop_channels()
+
+    return _KernelManager
 
 
 def cores() -> int:
@@ -77,7 +89,7 @@ class SheetRunner:
     def __init__(self, kernel_name: str = "python3", cwd: Path | None = None) -> None:
         self.kernel_name = kernel_name
         self.cwd = cwd
-        self._km: _KernelManager | None = None
+        self._km: Any = None  # the kernel manager (see _kernel_manager), once started
         self._sockets: str | None = None
 
     def __enter__(self) -> SheetRunner:
@@ -102,7 +114,7 @@ class SheetRunner:
             # IPC sockets need an absolute path: the kernel runs in the project folder.
             self._sockets = tempfile.mkdtemp(prefix="qareport-kernel-")
             settings.update(transport="ipc", ip=str(Path(self._sockets) / "k"))
-        km = _KernelManager(**settings)
+        km = _kernel_manager()(**settings)
         try:
             km.start_kernel(cwd=str(self.cwd) if self.cwd else None)
         except Exception as exc:  # NoSuchKernel, or a kernelspec whose command fails

@@ -14,12 +14,12 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from qareport import __version__
+from qareport.config.cache import cache_dir
 from qareport.config.parameters import AreaParameters
 from qareport.config.project import MANIFEST_NAME, Project
 from qareport.ingest.store import Store, file_sha256
@@ -108,8 +108,7 @@ def _installed_digest() -> str:
     for path in sorted(root.rglob("*.py")):
         info = path.stat()
         stamp.update(f"{path.relative_to(root)}:{info.st_size}:{info.st_mtime_ns}\n".encode())
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qareport"
-    kept = cache / f"code-digest-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.json"
+    kept = cache_dir() / f"code-digest-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.json"
     try:
         saved = json.loads(kept.read_text(encoding="utf-8"))
         if saved.get("stamp") == stamp.hexdigest():

@@ -11,16 +11,12 @@ import json
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from qareport import __version__
 from qareport.config.parameters import AreaParameters
 from qareport.config.periods import Period
 from qareport.config.project import Project
 from qareport.ingest.months import DERIVED_HOW
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = ["PACKAGES", "appendix_rows", "build_provenance", "git_commit", "stamp_notebook"]
 
@@ -93,10 +89,12 @@ def build_provenance(
     inputs: tuple[tuple[str, str], ...],
     built_at: str,
     left_out: list[str] | None = None,
-    made: pd.DataFrame | None = None,
+    made: list[tuple[str, str, str]] | None = None,
+    commit: str | None = None,
 ) -> dict:
     """`left_out`: the extract rows no book uses (an area code no area has), as text;
-    `made`: the area's quarters and years made from monthly returns (Store.derived_periods)."""
+    `made`: the area's quarters and years made from monthly returns (Store.derived_periods);
+    `commit`: the workbook's git_commit when the caller asked git already (else asked here)."""
     suppression = project.defaults.suppression
     files = {path: sha for path, sha in inputs if path != "schema"}
     return {
@@ -108,24 +106,23 @@ def build_provenance(
         "inputs": files,
         "packages": package_versions(),
         "qareport": __version__,
-        "git_commit": git_commit(project.root),
+        "git_commit": commit if commit is not None else git_commit(project.root),
         "built_at": built_at,
         "left_out": list(left_out or []),
         "made_from_months": made_from_months_text(made),
     }
 
 
-def made_from_months_text(made: pd.DataFrame | None) -> list[str]:
+def made_from_months_text(made: list[tuple[str, str, str]] | None) -> list[str]:
     """One line per rule: how many figures were made from monthly returns, for which
-    periods and measures."""
-    if made is None or made.empty:
-        return []
+    periods and measures (`made`: (measure, period, rule) rows)."""
     lines = []
-    for rule, rows in made.groupby("derived", sort=True):
-        periods = sorted(set(rows["period"]))
-        measures = sorted(set(rows["measure_id"]))
+    for rule in sorted({r for _, _, r in made or []}):
+        rows = [(m, p) for m, p, r in made or [] if r == rule]
+        periods = sorted({p for _, p in rows})
+        measures = sorted({m for m, _ in rows})
         lines.append(
-            f"{len(rows)} figures are {DERIVED_HOW[str(rule)]}: {', '.join(periods)} "
+            f"{len(rows)} figures are {DERIVED_HOW[rule]}: {', '.join(periods)} "
             f"({len(measures)} measures: {', '.join(measures)})"
         )
     return lines

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from nbconvert.exporters import TemplateExporter
 
 from qareport.book.model import NOT_WRITTEN, Book
 from qareport.book.narrative import markdown_to_html
+from qareport.config.cache import cache_dir
 from qareport.config.markers import MARKER_KEY
 from qareport.render.board import BAND_TEXT, board_summary, sparkline_svg
 from qareport.render.captions import measure_caption, team_caption
@@ -54,6 +55,17 @@ def _inline(svg: str) -> str:
     return svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between runs (Jinja checks each one against its source):
+    compiling them again cost a rebuild a quarter of a second."""
+    folder = cache_dir("templates")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home: compiled again each run
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def _pages(book: Book) -> list[str]:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -61,6 +73,7 @@ def _pages(book: Book) -> list[str]:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     macros: Any = env.get_template("pages.html.j2").make_module(
         {
@@ -99,18 +112,27 @@ def _pages(book: Book) -> list[str]:
 
 
 def book_notebook(book: Book) -> nbformat.NotebookNode:
-    """The book as a notebook: one output-only cell per page (also saved for reviewers)."""
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["qareport"] = {
-        "title": f"{book.title}: {book.area_name}, {book.period}",
-        "draft": book.draft,
-    }
-    for index, html in enumerate(_pages(book)):
-        cell = nbformat.v4.new_code_cell(source="", execution_count=None)
-        cell.id = f"page-{index:03d}"
-        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
-        notebook.cells.append(cell)
-    return notebook
+    """The book as a notebook: one output-only cell per page (also saved for reviewers).
+    Written as plain nbformat 4.5 structure: nbformat's cell constructors validate every
+    cell against the schema, which cost a rebuild a fifth of a second for cells made here."""
+    cells: list[dict[str, Any]] = [
+        {
+            "cell_type": "code",
+            "id": f"page-{index:03d}",
+            "execution_count": None,
+            "metadata": {},
+            "source": "",
+            "outputs": [
+                {"output_type": "display_data", "data": {"text/html": html}, "metadata": {}}
+            ],
+        }
+        for index, html in enumerate(_pages(book))
+    ]
+    metadata = {"qareport": {"title": f"{book.title}: {book.area_name}, {book.period}",
+                             "draft": book.draft}}  # fmt: skip
+    return nbformat.from_dict(
+        {"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells}
+    )
 
 
 class BookExporter(TemplateExporter):
@@ -123,6 +145,12 @@ class BookExporter(TemplateExporter):
 
     export_from_notebook = "qareport book"
     output_mimetype = "text/html"
+
+    def _create_environment(self) -> Environment:
+        """nbconvert's environment, keeping its compiled templates between runs too."""
+        env = super()._create_environment()
+        env.bytecode_cache = _bytecode_cache()
+        return env
 
     def _file_extension_default(self) -> str:
         return ".html"
