@@ -99,3 +99,11 @@ def test_quarters_made_from_months_are_said_on_the_sheet_and_in_the_provenance(b
     cells = data_table(book_html, title)["2025-26-Q3"]
     assert f"{100 * numerator / denominator:.1f}%" in cells
     assert f"{numerator:,}" in cells and f"{denominator:,}" in cells
+
+
+def test_a_monthly_book_for_an_area_without_months_says_what_it_shows(books):
+    root, *_ = books
+    result = build_book(root, "amberleigh", "2025-11")
+    assert any("amberleigh returned no monthly figures" in w for w in result.warnings)
+    text = _text(result.html)
+    assert "November 2025" in text and "SPC over" not in text  # its years, no monthly SPC

@@ -80,6 +80,18 @@ class Store:
             [measure_ids, area_code, area_code],
         )
 
+    def has_periods_of_kind(self, area_code: str, kind: str) -> bool:
+        """Whether the area returned any figure for a period of this kind (year, quarter,
+        month), alone or in a joint return."""
+        from qareport.config.periods import period_kind
+
+        with self.connect() as con:
+            labels = con.execute(
+                "SELECT DISTINCT period FROM returns WHERE area_code = ? OR contains(area_code, ?)",
+                [area_code, area_code],
+            ).fetchall()
+        return any(period_kind(str(label)) == kind for (label,) in labels)
+
     def derived_periods(self, area_code: str) -> list[tuple[str, str, str]]:
         """The area's quarters and years made from its monthly returns: (measure, period,
         rule) (see ingest.months), for the provenance."""
@@ -235,6 +247,6 @@ def open_store(
 
 
 def open_built_store(project: Project) -> Store:
-    """The store a build already made, read as it is: a sheet's kernel never rebuilds it."""
-    path = project.store_path
-    return Store(path, _load_issues(path), ())
+    """The store a build already made, read as it is: a sheet's kernel never rebuilds it,
+    and reads only returns (the build checked the extracts' issues before any sheet ran)."""
+    return Store(project.store_path, (), ())

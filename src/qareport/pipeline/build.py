@@ -122,6 +122,12 @@ def build_book(
         if strays and options.strict:
             raise strays[0].error(len(strays))
         notes += [stray_warning(strays)] if strays else []
+        if when.is_month and not store.has_periods_of_kind(params.code, "month"):
+            notes.append(
+                f"{params.id} returned no monthly figures, so its monthly book shows each "
+                "measure by its financial years; add month rows "
+                "(period 2025-10) to its extracts"
+            )
         sections = project.book_sections(params, when)
         clean_stale(project.output_dir)
         final = project.book_dir(params.id, when)
