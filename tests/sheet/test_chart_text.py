@@ -69,6 +69,8 @@ DEMO_BOOKS = [
     ("northmarch-police", "2025-26-Q4"),  # a police force's quarterly book: XmR charts
     ("ashcombe-partnership", "2025-26"),  # a partnership: one line per member agency
     ("amberleigh", "2025-26-Q4"),
+    ("northmarch-police", "2025-11"),  # a monthly book: 13 months, SPC over 32
+    ("ashcombe-partnership", "2025-11"),  # monthly, by member agency
 ]
 
 

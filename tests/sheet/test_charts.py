@@ -4,6 +4,8 @@ and no two texts of a chart drawn over each other."""
 import re
 from xml.etree import ElementTree
 
+import pytest
+
 from qareport.config.catalogue import load_catalogue
 from qareport.sheet.chart_layout import HEIGHT_IN, WIDTH_IN
 from qareport.sheet.charts import (
@@ -78,3 +80,20 @@ def test_spc_funnel_and_agency_charts_draw_with_their_alt_text():
     for chart, alt in zip(drawn, ("spc", "funnel", "agencies"), strict=True):
         assert chart.alt == alt
         assert _svg_size(chart) == (f"{WIDTH_IN * 72:g}pt", f"{HEIGHT_IN * 72:g}pt")
+
+
+@pytest.mark.parametrize(
+    ("ticks", "expected"),
+    [
+        ([60, 66, 72, 78, 84, 90], [60, 72, 84, 96]),  # even: one more step above, then halved
+        ([70, 76, 82, 88, 94, 100], [64, 76, 88, 100]),  # a percentage at 100%: one below
+        ([0, 20, 40, 60, 80, 100], [0, 50, 100]),  # 0% to 100%: halves
+        ([0, 2, 4, 6, 8], [0, 4, 8]),  # odd: every other, the same ends
+    ],
+)
+def test_too_many_y_ticks_are_thinned_to_every_other_keeping_an_even_step(ticks, expected):
+    """An SPC chart's y axis had six labels at 6-point steps, touching each other."""
+    from qareport.sheet.charts import _every_other
+
+    percent = load_catalogue(["core"]).measures["assessments-timely"]
+    assert _every_other([float(t) for t in ticks], percent) == expected

@@ -12,6 +12,7 @@ adding a chart) run on a drawn figure.
 
 from __future__ import annotations
 
+import calendar
 import io
 import math
 import re
@@ -176,7 +177,7 @@ def _box(text: Text, renderer) -> Bbox:
 
 def thin_x_labels(fig: Figure, ax) -> None:
     """Blank the x tick labels that would touch a neighbour or run off the chart, keeping
-    the latest first, then labels of two lines (a quarter that starts a year)."""
+    the latest first, then labels of two lines (a quarter or month that starts a year)."""
     renderer = renderer_of(fig)
     ticks = list(ax.get_xticks())
     labels = [t.get_text() for t in ax.get_xticklabels()]
@@ -187,7 +188,13 @@ def thin_x_labels(fig: Figure, ax) -> None:
         centre = to_screen((tick, 0))[0]
         spans.append((centre - half, centre + half))
     last = len(ticks) - 1
-    order = sorted(range(len(ticks)), key=lambda i: (i != last, "\n" not in labels[i], -i))
+    # months: every third back from the latest next, so the kept ones fall evenly
+    months = set(calendar.month_abbr[1:])
+    step = 3 if labels and all(t.split("\n")[0] in months for t in labels if t) else 1
+    order = sorted(
+        range(len(ticks)),
+        key=lambda i: (i != last, "\n" not in labels[i], (last - i) % step != 0, -i),
+    )
     kept: list[int] = []
     for i in order:
         a, b = spans[i]

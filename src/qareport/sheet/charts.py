@@ -325,14 +325,30 @@ def _y_axis(ax, measure: Measure, top: float, bottom: float = 0.0, bins: int = 4
         ticks.pop(0)
     if measure.unit is Unit.PERCENT:
         ticks = [t for t in ticks if t <= 100] or [0.0, 100.0]
-    if len(ticks) > bins + 1 and len(ticks) % 2 == 1:  # MaxNLocator's 3-tick minimum
-        ticks = ticks[::2]  # every other tick: the same first and last, so the same axis
+    if len(ticks) > bins + 1:  # MaxNLocator's 3-tick minimum gave more than fit
+        ticks = _every_other(ticks, measure)
     ax.set_ylim(ticks[0], ticks[-1])
     ax.yaxis.set_major_locator(FixedLocator(ticks))
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     decimals = max(0, -math.floor(math.log10(step))) if step > 0 else 0
     suffix = "%" if measure.unit is Unit.PERCENT else ""
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.{decimals}f}{suffix}"))
+
+
+def _every_other(ticks: list[float], measure: Measure) -> list[float]:
+    """Every other tick, keeping both ends: an even count is first made odd by one more
+    step above (or, for a percentage already at 100%, below, if not under zero)."""
+    if len(ticks) % 2 == 0:
+        step = ticks[1] - ticks[0]
+        above = ticks[-1] + step
+        if measure.unit is not Unit.PERCENT or above <= 100:
+            ticks = [*ticks, above]
+        elif ticks[0] - step >= 0:
+            ticks = [ticks[0] - step, *ticks]
+        else:  # 0% to 100%: halves (or the nearest round steps) between the same ends
+            found = MaxNLocator(nbins=2).tick_values(ticks[0], ticks[-1])
+            return [float(t) for t in found if ticks[0] <= t <= ticks[-1]]
+    return ticks[::2]
 
 
 def _data_labels(fig, ax, values: list[float | None], texts: list[str], *, colour: str) -> None:
