@@ -149,9 +149,9 @@ class Book:
         return not all(page.approved for page in self.sheets)
 
     @property
-    def quarterly(self) -> bool:
-        """A quarterly or monthly edition: SPC icons, not funnel positions."""
-        return self.edition != "annual"
+    def annual(self) -> bool:
+        """The annual edition: funnel positions; a quarterly or monthly one has SPC icons."""
+        return self.edition == "annual"
 
     @property
     def balance(self) -> Balance:

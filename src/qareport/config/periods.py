@@ -86,6 +86,10 @@ class Period:
             raise ValueError("a financial year belongs to no quarter")
         return Period(self.start_year, self.quarter)
 
+    def within(self, kind: str) -> Period:
+        """The year or quarter ("year", "quarter") this period is part of."""
+        return self.year if kind == "year" else self.quarter_period
+
     @property
     def calendar_year(self) -> int:
         """The calendar year a month falls in (January 2026 is in financial year 2025-26)."""

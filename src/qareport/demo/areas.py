@@ -19,8 +19,8 @@ import numpy as np
 
 from qareport.config.catalogue import Catalogue, Measure, Source, Unit, load_catalogue
 from qareport.config.yamlio import dump_yaml
-from qareport.demo.common import DEMO_YEARS, SEED, csv_text, generic_level
-from qareport.demo.monthly import MONTH_FIELDS, monthly_rows
+from qareport.demo.common import AGENCY_FIELDS, DEMO_YEARS, SEED, csv_text, generic_level
+from qareport.demo.monthly import monthly_rows
 
 __all__ = [
     "DEMO_AREAS",
@@ -310,7 +310,7 @@ def demo_files(catalogue: Catalogue, count: int = len(DEMO_AREAS)) -> dict[str, 
         {code for code, _ in force_units},
     )
     files["data/demo/police-returns.csv"] = csv_text(police_rows, RETURN_FIELDS)
-    files["data/demo/police-monthly-returns.csv"] = csv_text(police_months, MONTH_FIELDS)
+    files["data/demo/police-monthly-returns.csv"] = csv_text(police_months, AGENCY_FIELDS)
     files["data/demo/childs-journey-audit.cases.csv"] = csv_text(
         _audit_cases(police, force_units, SEED + 5),
         ["area_code", "period", "measure_id", "case_id", "score"],

@@ -9,9 +9,12 @@ import io
 from qareport.config.catalogue import Measure, Polarity, Unit
 from qareport.config.periods import Period
 
-__all__ = ["DEMO_YEARS", "SEED", "csv_text", "generic_level"]
+__all__ = ["AGENCY_FIELDS", "DEMO_YEARS", "SEED", "csv_text", "generic_level"]
 
 SEED = 20251
+# the columns of a returns file whose rows name an agency and a team
+AGENCY_FIELDS = ["area_code", "period", "measure_id", "agency", "team", "numerator",
+                 "denominator", "note"]  # fmt: skip
 DEMO_YEARS = [Period(y) for y in range(2021, 2026)]
 
 

@@ -16,14 +16,12 @@ import numpy as np
 
 from qareport.config.catalogue import Catalogue, Measure, Unit
 from qareport.config.periods import parse_period
-from qareport.demo.common import DEMO_YEARS, SEED
+from qareport.demo.common import AGENCY_FIELDS, DEMO_YEARS, SEED
 
-__all__ = ["MONTHLY_YEARS", "MONTHS_ONLY", "MONTH_FIELDS", "monthly_rows"]
+__all__ = ["MONTHLY_YEARS", "MONTHS_ONLY", "monthly_rows"]
 
 MONTHLY_YEARS = DEMO_YEARS[-3:]  # 36 months, April 2023 to March 2026
 MONTHS_ONLY = "DF06"  # lowdale-constabulary: months only in those years
-MONTH_FIELDS = ["area_code", "period", "measure_id", "agency", "team", "numerator",
-                "denominator", "note"]  # fmt: skip
 
 
 def monthly_rows(
@@ -47,7 +45,7 @@ def monthly_rows(
         for month, (n, d) in zip(period.months(), split, strict=True):
             months.append(
                 {
-                    **{field: row.get(field, "") for field in MONTH_FIELDS},
+                    **{field: row.get(field, "") for field in AGENCY_FIELDS},
                     "period": month.label,
                     "numerator": n,
                     "denominator": d if measure.needs_denominator else "",

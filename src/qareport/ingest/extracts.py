@@ -154,17 +154,15 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _to_number(cell: str) -> float:
-    return float(cell) if cell and not MARKER_PATTERN.match(cell) else math.nan
-
-
 def _numbers(column: pd.Series) -> pd.Series:
     """A checked number column as floats: empty cells and markers are NaN."""
     plain = (column != "") & ~column.str.match(MARKER_PATTERN)
     return pd.to_numeric(column.where(plain), errors="coerce").astype(float)
 
 
-def _suspect_rows(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
+def _suspect_rows(
+    frame: pd.DataFrame, catalogue: Catalogue, numbers: dict[str, pd.Series]
+) -> pd.Series:
     """Rows that may break a rule `_row_issues` checks, found column by column: only these
     are then looked at one by one (every clean row of a large extract would cost 10x)."""
     ids = frame["measure_id"].unique()
@@ -172,7 +170,6 @@ def _suspect_rows(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
     percent = frame["measure_id"].map(
         {m: catalogue.measures[m].unit.value == "percent" for m in ids}
     )
-    numbers = {c: _numbers(frame[c]) for c in NUMBER_COLUMNS}
     suspect = frame.duplicated(list(ROW_KEY), keep="first")
     suspect |= ~needs_base & (frame["denominator"] != "")
     for number in numbers.values():
@@ -201,7 +198,8 @@ def _markers(frame: pd.DataFrame) -> pd.Series:
 def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[ExtractIssue]:
     """Checks across cells of a row, and duplicates, on rows already type-clean."""
     issues: list[ExtractIssue] = []
-    suspect = _suspect_rows(frame, catalogue)
+    parsed = {c: _numbers(frame[c]) for c in NUMBER_COLUMNS}
+    suspect = _suspect_rows(frame, catalogue, parsed)
     if not suspect.any():
         return issues
     seen: dict[tuple[str, ...], int] = {}  # each key's first row, for a duplicate's message
@@ -237,7 +235,7 @@ def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[E
                 "two cells: write 12345",
             )
             continue
-        numbers = {c: _to_number(row.get(c, "")) for c in NUMBER_COLUMNS}
+        numbers = {c: float(parsed[c][index]) for c in NUMBER_COLUMNS}
         for column, number in numbers.items():
             if number < 0:
                 add(column, f"{row[column]} is negative; counts cannot be below zero")

@@ -79,10 +79,7 @@ def _made(
     import numpy as np
     import pandas as pd
 
-    parent = {
-        label: (p.quarter_period if kind == "quarter" else p.year).label
-        for label, p in labels.items()
-    }
+    parent = {label: p.within(kind).label for label, p in labels.items()}
     needed = 3 if kind == "quarter" else 12
     rules = {m: _rule(measures[m]) for m in months["measure_id"].unique()}
     frame = months.assign(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from qareport.config.catalogue import builtin_catalogue_dir
+from qareport.config.periods import period_kind
 from qareport.config.project import Project
 from qareport.ingest.sources import ExtractIssue, extract_files
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Store", "file_sha256", "open_built_store", "open_store", "store_is_stale"]
 
+# an area's own rows and the joint returns it made (a joint code names its members)
+AREA_ROWS = "(area_code = ? OR contains(area_code, ?))"
 SCHEMA_VERSION = "2"  # 2: quarters and years made from monthly returns (`derived`)
 
 
@@ -54,6 +57,11 @@ class Store:
         with self.connect() as con:
             return con.execute(sql, params or []).df()
 
+    def fetch(self, sql: str, params: list) -> list[tuple]:
+        """Rows as tuples: for the small answers a build needs without pandas."""
+        with self.connect() as con:
+            return con.execute(sql, params).fetchall()
+
     def returns(
         self, measure_ids: list[str] | None = None, periods: list[str] | None = None
     ) -> pd.DataFrame:
@@ -75,32 +83,26 @@ class Store:
         made (a joint code names its members), for SPC over the whole series."""
         return self.query(
             "SELECT * FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
-            "AND (area_code = ? OR contains(area_code, ?)) "
-            "ORDER BY area_code, measure_id, period, agency, team",
+            f"AND {AREA_ROWS} ORDER BY area_code, measure_id, period, agency, team",
             [measure_ids, area_code, area_code],
         )
 
     def has_periods_of_kind(self, area_code: str, kind: str) -> bool:
         """Whether the area returned any figure for a period of this kind (year, quarter,
         month), alone or in a joint return."""
-        from qareport.config.periods import period_kind
-
-        with self.connect() as con:
-            labels = con.execute(
-                "SELECT DISTINCT period FROM returns WHERE area_code = ? OR contains(area_code, ?)",
-                [area_code, area_code],
-            ).fetchall()
+        labels = self.fetch(
+            f"SELECT DISTINCT period FROM returns WHERE {AREA_ROWS}", [area_code, area_code]
+        )
         return any(period_kind(str(label)) == kind for (label,) in labels)
 
     def derived_periods(self, area_code: str) -> list[tuple[str, str, str]]:
         """The area's quarters and years made from its monthly returns: (measure, period,
         rule) (see ingest.months), for the provenance."""
-        with self.connect() as con:
-            rows = con.execute(
-                "SELECT DISTINCT measure_id, period, derived FROM returns WHERE derived <> '' "
-                "AND (area_code = ? OR contains(area_code, ?)) ORDER BY period, measure_id",
-                [area_code, area_code],
-            ).fetchall()
+        rows = self.fetch(
+            "SELECT DISTINCT measure_id, period, derived FROM returns WHERE derived <> '' "
+            f"AND {AREA_ROWS} ORDER BY period, measure_id",
+            [area_code, area_code],
+        )
         return [(str(m), str(p), str(d)) for m, p, d in rows]
 
     def rows_digest(self, area_code: str, measure_ids: list[str]) -> str:

@@ -27,6 +27,7 @@ import nbformat
 
 from qareport import errors
 from qareport.errors import ExecutionError
+from qareport.sheet.payload import analyst_cell_number
 
 __all__ = ["KernelPool", "SheetRunner", "cores"]
 
@@ -148,10 +149,7 @@ class SheetRunner:
             cells = nbformat.read(str(executed), as_version=4).cells
         except Exception:  # an unreadable output: the index as it is
             return index + 1
-        injected = sum(
-            "injected-parameters" in c.get("metadata", {}).get("tags", []) for c in cells[:index]
-        )
-        return index + 1 - injected
+        return analyst_cell_number(cells, index)
 
     def each(self, items: Sequence[T], work: Callable[[SheetRunner, T], object]) -> None:
         """`work(self, item)` for every item in turn, on this one kernel."""

@@ -555,7 +555,7 @@ def _mdc_cell(kind: str, code: str, images: dict[str, Path]) -> str:
 
 def _summary(book: Book, images: dict[str, Path]) -> str:
     """The board summary: the rows board_summary says, laid out as the HTML lays them."""
-    annual = not book.quarterly
+    annual = book.annual
     rows = []
     for group in board_summary(book):
         fill = "#fff7e6" if group.anchor == "needs-attention" else "#f3f2f1"

@@ -345,7 +345,7 @@ def _trend_view(
     )
     interval, low_base = _interval(measure, mine, latest_period.label, context.low_base)
     settings = context.spc_settings(measure)
-    quarterly_book = not context.period.is_year  # quarterly or monthly: SPC icons
+    spc_book = not context.period.is_year  # a quarterly or monthly book: SPC icons
     spc = _spc(measure, frames.history, settings) if not latest_period.is_year else None
     funnel: _Funnel | None = None
     no_funnel = ""  # why an annual sheet shows no funnel plot, in words
@@ -378,9 +378,9 @@ def _trend_view(
         interval=interval,
         low_base=low_base,
         spc=spc.sentence if spc else "",
-        # a quarterly book's measure with data but too short a quarterly series: "few"
-        variation=spc.variation if spc else ("few" if quarterly_book and has_data else ""),
-        assurance=spc.assurance if spc else ("few" if quarterly_book and has_data else ""),
+        # a quarterly or monthly book's measure with data but too short a series: "few"
+        variation=spc.variation if spc else ("few" if spc_book and has_data else ""),
+        assurance=spc.assurance if spc else ("few" if spc_book and has_data else ""),
         funnel_position=funnel.position if funnel else "",
         quartile=quartile_band(measure, frames.values, latest_period.label, context.area.code),
         spark=series.area,
@@ -496,7 +496,8 @@ def _float(frame: pd.DataFrame, column: str) -> float:
 
 
 def _spc_chart(measure: Measure, spc: _Spc, *, area_name: str, chart_id: str, target) -> Chart:
-    """The XmR chart of every quarter with a value, limits broken at a change point."""
+    """The XmR chart of every quarter (or month) with a value, limits broken at a change
+    point."""
     kept = TrendSeries(
         labels=spc.labels,
         area=list(spc.values),
@@ -590,7 +591,8 @@ def _interval(
 
 @dataclass(frozen=True)
 class _Spc:
-    """SPC over the area's whole quarterly series: the chart, its words and its icons."""
+    """SPC over the area's whole quarterly or monthly series: the chart, its words and its
+    icons."""
 
     labels: list[str]
     values: list[float]
@@ -605,9 +607,9 @@ MIN_SPC_POINTS = 6  # fewer: no SPC chart at all; 6 to 12: trial limits; icons f
 
 
 def _spc(measure: Measure, history: pd.DataFrame, settings: SPCSettings) -> _Spc | None:
-    """SPC in words, codes and chart data over every quarter with a value (withheld and
-    missing quarters are left out), or None with too few points (or a series the limits
-    cannot be computed for: a statistic never stops a sheet)."""
+    """SPC in words, codes and chart data over every quarter (or month) with a value
+    (withheld and missing ones are left out), or None with too few points (or a series the
+    limits cannot be computed for: a statistic never stops a sheet)."""
     if not len(history):
         return None
     rows = history.dropna(subset=["value"]).sort_values("period")

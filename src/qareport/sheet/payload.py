@@ -19,6 +19,7 @@ from qareport.sheet.further import FURTHER_KEY
 from qareport.sheet.model import SHEET_MIMETYPE, Chart, FurtherItem, SheetData
 
 __all__ = [
+    "analyst_cell_number",
     "chart_output",
     "further_items",
     "payload_outputs",
@@ -29,6 +30,7 @@ __all__ = [
 
 CHART_KEY = "qareport_chart"
 BOOK_TAG = "book"  # an analyst's cell whose outputs go onto the sheet
+INJECTED_TAG = "injected-parameters"  # papermill's own cell: not in the analyst's notebook
 SVG = "image/svg+xml"
 
 
@@ -132,18 +134,21 @@ def read_sheet(path: Path) -> SheetData:
     return sheet.model_copy(update={"further": further}) if further else sheet
 
 
+def analyst_cell_number(cells: list[dict[str, Any]], index: int) -> int:
+    """Cell `index` of an executed notebook, numbered from 1 as the analyst's own notebook
+    (which has no injected-parameters cell) numbers it in JupyterLab."""
+    injected = sum(INJECTED_TAG in c.get("metadata", {}).get("tags", []) for c in cells[:index])
+    return index + 1 - injected
+
+
 def further_items(cells: list[dict[str, Any]], source: str) -> list[FurtherItem]:
     """The outputs of cells tagged `book`, in order: figures, tables and Markdown text."""
     items: list[FurtherItem] = []
-    number = 0  # cells counted as in the analyst's notebook (papermill's own cell is not)
-    for cell in cells:
+    for index, cell in enumerate(cells):
         tags = cell.get("metadata", {}).get("tags", [])
-        if "injected-parameters" in tags:
-            continue
-        number += 1
         if cell.get("cell_type") != "code" or BOOK_TAG not in tags:
             continue
-        where = f"{source}, cell {number}"
+        where = f"{source}, cell {analyst_cell_number(cells, index)}"
         for output in cell.get("outputs", []):
             data, meta = output.get("data", {}), output.get("metadata", {}).get(FURTHER_KEY, {})
             if meta.get("kind") == "figure" and SVG in data:

@@ -52,7 +52,6 @@ def _secondary(frame: pd.DataFrame, original: pd.Series) -> list:
     kinds = frame["period"].map(period_kind)
     if not (kinds != "year").any():
         return []
-    labels = {label: parse_period(label) for label in frame["period"].unique()}
     data = frame.assign(
         original=original,
         kind=kinds,
@@ -65,15 +64,11 @@ def _secondary(frame: pd.DataFrame, original: pd.Series) -> list:
         ("month", "quarter", 3),
         ("month", "year", 12),
     ):
-
-        def whole_of(label: str, whole: str = whole) -> str:
-            period = labels[label]
-            return (period.year if whole == "year" else period.quarter_period).label
-
         parts = data[data["kind"] == part]
         if not (parts["is_withheld"].any() or parts.index.isin(chosen).any()):
             continue  # nothing withheld among these parts: nothing to give away
-        parts = parts.assign(whole=parts["period"].map(whole_of))
+        wholes = {p: parse_period(p).within(whole).label for p in parts["period"].unique()}
+        parts = parts.assign(whole=parts["period"].map(wholes))
         parts.loc[parts.index.isin(chosen), ["is_withheld", "is_shown"]] = [True, False]
         totals = data[data["kind"] == whole].rename(columns={"period": "whole"})
         chosen += _exposed(parts, totals, count)
