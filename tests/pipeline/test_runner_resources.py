@@ -1,5 +1,6 @@
 """A kernel kept for many notebooks (a batch worker's) must not collect resources per run:
-every client opened for a run is closed after it, so open sockets stay level."""
+every run shares the kernel's one client, closed with the kernel, so open sockets stay
+level."""
 
 from __future__ import annotations
 
@@ -29,3 +30,6 @@ def test_open_sockets_stay_level_over_many_runs_on_one_kernel(tmp_path):
             done = runner.run(notebook, tmp_path / f"out-{k}.ipynb", {"n": str(k)})
             assert done.cells[-1].outputs[0]["text"].strip() == "x" * 1000 * k
         assert me.num_fds() <= after_one, "each run left a client (and its sockets) open"
+        shared = runner._km.client()
+        assert runner._km.client() is shared, "a run would open a client of its own"
+    assert shared.channels_running is False, "the shared client outlived its kernel"

@@ -34,7 +34,6 @@ __all__ = ["KernelPool", "SheetRunner", "cores"]
 T = TypeVar("T")
 
 WARM_UP = "import qareport.sheet.build"
-_ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
 # papermill and nbclient log kernel deaths and cell errors; we report each one once, ourselves
 logging.getLogger("papermill").setLevel(logging.CRITICAL)
 logging.getLogger("traitlets").setLevel(logging.CRITICAL)  # "Kernel died ...": we say it once
@@ -48,33 +47,68 @@ if TYPE_CHECKING:
 def _kernel_manager() -> type[KernelManager]:
     """The kernel manager class, made on first use: jupyter_client is imported only when a
     kernel is about to start, so a build that reuses every sheet never pays for it."""
+    from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.manager import KernelManager
 
-    class _KernelManager(KernelManager):
-        """A kernel manager that remembers the clients it hands out, so they can be closed.
+    class _ReadyOnceClient(AsyncKernelClient):
+        """A client that waits for its kernel to be ready once, not before every run.
 
-        nbclient opens a new client for every notebook run on a kernel it was given and
-        never closes it; each left-open client keeps receiving (and buffering) every later
-        run's output, so a worker building book after book grew without bound."""
+        Asynchronous: nbclient drives it from an event loop, and a blocking client would
+        wait on the kernel's output forever if the kernel died.
+
+        jupyter_client's wait_for_ready ends by draining IOPub until it has been quiet for
+        0.2 s; nbclient asks it for every notebook, so each sheet after the first waited
+        0.2 s with nothing to do. Once this client's channels are connected and the kernel
+        has answered, a later run only checks that the kernel is still alive (nbclient
+        then asks it for kernel_info, and reads only the replies to its own messages)."""
+
+        _ready = False
+
+        def start_channels(self, *args: Any, **kwargs: Any) -> None:
+            if not self.channels_running:  # nbclient starts them again for every run
+                super().start_channels(*args, **kwargs)
+
+        async def _wait_once(self, timeout: float | None = None) -> None:
+            if not self._ready:
+                await AsyncKernelClient.wait_for_ready(self, timeout)
+                self._ready = True
+            elif not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+
+        wait_for_ready = _wait_once
+
+    class _KernelManager(KernelManager):
+        """A kernel manager that hands every notebook run the same client, and closes it.
+
+        nbclient asks the manager for a new client for every notebook run on a kernel it
+        was given and never closes it; each left-open client kept receiving (and
+        buffering) every later run's output, so a worker building book after book grew
+        without bound. One client per kernel, closed with it, keeps sockets level and
+        lets later runs skip the wait for a kernel already known to be ready."""
 
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
-            self._handed_out: list[Any] = []
+            self.client_factory = _ReadyOnceClient
+            self._shared: Any = None
+
+        def fresh_client(self, **kwargs: Any) -> Any:
+            """A client of its own (the warm-up's), not the one notebook runs share."""
+            return super().client(**kwargs)
 
         def client(self, **kwargs: Any) -> Any:
-            made = super().client(**kwargs)
-            self._handed_out.append(made)
-            return made
+            if self._shared is None:
+                self._shared = super().client(**kwargs)
+            return self._shared
 
         def close_clients(self) -> None:
-            """Close every client handed out, unless the process is leaving (Ctrl-C): then
-            a run's pending message would turn into a 'Kernel died' traceback on the way
+            """Close the shared client, unless the process is leaving (Ctrl-C): then a
+            run's pending message would turn into a 'Kernel died' traceback on the way
             out."""
             if isinstance(sys.exc_info()[1], KeyboardInterrupt | SystemExit):
                 return
-            handed_out, self._handed_out = self._handed_out, []
-            for client in handed_out:
-                client.stop_channels()
+            shared, self._shared = self._shared, None
+            if shared is not None:
+                shared.stop_channels()
 
     return _KernelManager
 
@@ -108,14 +142,12 @@ class SheetRunner:
     def start(self) -> None:
         if self._km is not None:
             return
-        # nbclient drives the client from an event loop; a blocking client would wait on
-        # the kernel's output forever if the kernel died, so hand it an asynchronous one.
-        settings = {"kernel_name": self.kernel_name, "client_class": _ASYNC_CLIENT}
+        settings = {"kernel_name": self.kernel_name}
         if os.name != "nt":
             # IPC sockets need an absolute path: the kernel runs in the project folder.
             self._sockets = tempfile.mkdtemp(prefix="qareport-kernel-")
             settings.update(transport="ipc", ip=str(Path(self._sockets) / "k"))
-        km = _kernel_manager()(**settings)
+        km: Any = _kernel_manager()(**settings)  # its fresh_client is ours
         try:
             km.start_kernel(cwd=str(self.cwd) if self.cwd else None)
         except Exception as exc:  # NoSuchKernel, or a kernelspec whose command fails
@@ -124,7 +156,7 @@ class SheetRunner:
                 f"{_last_line(exc)}); install it into this environment with "
                 "`python -m ipykernel install --user` and build again"
             ) from None
-        client = km.client()
+        client = km.fresh_client()
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         client.execute(WARM_UP, silent=True, store_history=False)
         client.stop_channels()
@@ -211,9 +243,6 @@ class SheetRunner:
                 area=area,
                 section=section,
             ) from None
-        finally:
-            if self._km is not None:
-                self._km.close_clients()
 
 
 class KernelPool:
