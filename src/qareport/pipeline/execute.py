@@ -204,6 +204,9 @@ class SheetRunner:
                 str(output),
                 parameters=parameters,
                 km=self._km,
+                # written once when the run ends (or fails): the staged copy is nobody's to
+                # watch, and saving it after every cell cost a sheet eleven validated writes
+                request_save_on_cell_execute=False,
                 progress_bar=False,
                 log_output=False,
                 kernel_name=self.kernel_name,
