@@ -220,30 +220,42 @@ def place_labels(
     """Data labels above their points, in the order given (latest first): each is drawn
     only where it collides with no label already placed and stays inside the chart."""
     renderer = renderer_of(fig)
+    legend_texts = [t for legend in fig.legends for t in legend.get_texts()]
     placed: list[Bbox] = [
-        _box(t, renderer).padded(1) for t in fig.findobj(Text) if _shown(t) and t.axes is None
-    ]  # the legend's text
+        _box(t, renderer).padded(1) for t in [*legend_texts, *fig.texts] if _shown(t)
+    ]  # the legend's text (read from the legends: walking the whole figure cost more)
     markers = _marker_boxes(ax)  # a label may cross a line, but not cover a plotted point
     for n, (x, y, text) in enumerate(candidates):
-        # centred above the point, else below it; near the right edge (the latest point of
-        # a long series) ending at the point instead
-        for ha, dy in (("center", 5), ("center", -11), ("right", 5), ("right", -11)):
-            label = _annotate(ax, x, y, text, dy, colour, ha=ha)
+        # one label, tried in turn: centred above the point, else below it; near the right
+        # edge (the latest point of a long series) ending at the point instead
+        label = _annotate(ax, x, y, text, 5, colour)
+        for ha, dy in _LABEL_PLACES:
+            _move(label, dy, ha)
             box = _box(label, renderer)
             if _inside_axes(ax, box) and not any(box.overlaps(p) for p in placed + markers):
                 placed.append(box.padded(1))
                 break
-            label.remove()
         else:
             if n == 0:  # the latest value is always said: at its point, whatever is there
-                label = _annotate(ax, x, y, text, 5, colour, ha="right")
+                _move(label, 5, "right")
                 placed.append(_box(label, renderer).padded(1))
+            else:
+                label.remove()
+
+
+_LABEL_PLACES = (("center", 5), ("center", -11), ("right", 5), ("right", -11))
 
 
 def _annotate(ax, x: float, y: float, text: str, dy: float, colour: str, *, ha: str = "center"):
     dx = 3 if ha == "right" else 0  # a right-aligned label ends just past its point
     return ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
                        fontsize=FONT_PT, color=colour, annotation_clip=False)  # fmt: skip
+
+
+def _move(label, dy: float, ha: str) -> None:
+    """Put a data label at another of its candidate places (as `_annotate` would)."""
+    label.xyann = (3 if ha == "right" else 0, dy)
+    label.set_horizontalalignment(ha)
 
 
 def _marker_boxes(ax) -> list[Bbox]:
