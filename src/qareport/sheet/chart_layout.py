@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -50,6 +51,9 @@ __all__ = [
 TEXT = "#0b0c0c"
 FONT_PT = 7.0  # the smallest text on the A3 sheet
 LEGEND_WRAP = 26  # characters: a longer legend label is wrapped
+# a legend's spacing, in font sizes (one place: `layout` makes legends and estimates them)
+LEGEND_SPACING = {"handlelength": 1.8, "columnspacing": 0.8, "handletextpad": 0.4,
+                  "borderpad": 0.1}  # fmt: skip
 
 matplotlib.rcParams.update(
     {
@@ -117,19 +121,20 @@ def layout(fig: Figure, ax, *, legend_entries: int, right_in: float = 0.08) -> N
     rows_in = 0.0
     if handles:
         columns = min(legend_entries or len(handles), len(handles))
-        while True:
+        # columns that clearly cannot fit are not built at all (a legend costs as much to
+        # make and measure as the rest of the chart's layout)
+        while columns > 1 and _legend_width(renderer, labels, columns) > width_px - 1:
+            columns -= 1
+        while True:  # and should the estimate be out, the measured legend decides
             legend = fig.legend(
                 handles,
                 labels,
                 loc="lower center",
                 bbox_to_anchor=(0.5, 0.0),
                 ncol=columns,
-                handlelength=1.8,
-                columnspacing=0.8,
-                handletextpad=0.4,
                 borderaxespad=0.1,
-                borderpad=0.1,
                 labelcolor=TEXT,
+                **LEGEND_SPACING,
             )
             box = legend.get_window_extent(renderer)
             if box.width <= width_px - 4 or columns == 1:
@@ -153,12 +158,38 @@ def layout(fig: Figure, ax, *, legend_entries: int, right_in: float = 0.08) -> N
     )
 
 
+def _legend_width(renderer, labels: list[str], columns: int) -> float:
+    """The width in pixels of a legend in `columns` columns, as matplotlib lays it out:
+    entries split into columns in order (numpy's array_split), each a handle, a gap and its
+    label, the columns apart by the column spacing, all inside the border padding."""
+    chunks = [list(part) for part in np.array_split(np.array(labels), columns) if len(part)]
+    gaps = LEGEND_SPACING["handlelength"] + LEGEND_SPACING["handletextpad"]
+    font_sizes = (
+        2 * LEGEND_SPACING["borderpad"]
+        + LEGEND_SPACING["columnspacing"] * (len(chunks) - 1)
+        + gaps * len(chunks)
+    )
+    widest = sum(max(text_width(renderer, label) for label in chunk) for chunk in chunks)
+    return renderer.points_to_pixels(FONT_PT * font_sizes) + widest
+
+
 def text_width(renderer, text: str) -> float:
     """The drawn width in pixels of (the widest line of) a tick label at 7 pt."""
-    return max(
-        renderer.get_text_width_height_descent(line, FONT, ismath=False)[0]
-        for line in text.split("\n")
-    )
+    return max(_line_width(renderer, line) for line in text.split("\n"))
+
+
+_widths: dict[tuple[str, float], float] = {}
+
+
+def _line_width(renderer, line: str) -> float:
+    """One line's width at 7 pt, measured once per resolution: every chart of a book
+    measures the same period labels, legend labels and tick values again."""
+    key = (line, renderer.dpi)
+    if key not in _widths:
+        if len(_widths) > 20_000:  # a batch worker's many books: kept small
+            _widths.clear()
+        _widths[key] = renderer.get_text_width_height_descent(line, FONT, ismath=False)[0]
+    return _widths[key]
 
 
 def _y_tick_texts(ax) -> list[str]:
