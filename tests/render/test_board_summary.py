@@ -6,6 +6,7 @@ area file sets targets (one failed, one met, one hit and miss), and the annual b
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from html import unescape
@@ -210,3 +211,13 @@ def test_a_sparkline_breaks_at_a_missing_value_and_marks_the_latest() -> None:
     broken = ET.fromstring(sparkline_svg((1.0, 2.0, None, 3.0, 4.0), "gap"))
     assert len(broken.findall(f"{svg}polyline")) == 2  # no line drawn across the gap
     assert broken.get("aria-label") == "gap" and broken.find(f"{svg}title").text == "gap"
+
+
+def test_a_text_like_a_formula_stays_text_in_the_spreadsheet(quarterly, tmp_path):
+    """A name or a review note starting with "=" is written as text: a spreadsheet never
+    runs what a data file or a reviewer typed."""
+    hostile = dataclasses.replace(quarterly, area_name='=HYPERLINK("http://x","y")')
+    workbook = load_workbook(write_figures(hostile, tmp_path))
+    area = next(row[1] for row in workbook["Cover"].iter_rows() if row[0].value == "Area")
+    assert area.value.startswith('=HYPERLINK("http://x","y") (')
+    assert area.data_type == "s"  # a string, not a formula ("f")

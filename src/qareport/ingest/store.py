@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,20 +106,28 @@ class Store:
         )
         return [(str(m), str(p), str(d)) for m, p, d in rows]
 
-    def rows_digest(self, area_code: str, measure_ids: list[str]) -> str:
-        """A hash of the rows a sheet can depend on (its measures, every area, every period)."""
-        columns = ("area_code", "period", "measure_id", "agency", "team", "numerator",
-                   "denominator", "value", "marker")  # fmt: skip
+    @cached_property
+    def measure_digests(self) -> dict[str, str]:
+        """A hash of each measure's rows (every area, every period, every column a sheet can
+        read), worked out in one pass inside DuckDB (no row travels to Python) and kept for
+        every book built from this store: a sheet depends on its measures' rows."""
+        columns = ("area_code", "period", "agency", "team", "numerator", "denominator",
+                   "value", "marker")  # fmt: skip
         # every column, an empty one written as NULL, so (NULL, 5) and (5, NULL) differ
         cells = ", ".join(f"coalesce(CAST({c} AS VARCHAR), 'NULL')" for c in columns)
-        with self.connect() as con:  # hashed in DuckDB: no row travels to Python
+        with self.connect() as con:
             found = con.execute(
-                f"SELECT md5(coalesce(string_agg(concat_ws('|', {cells}), chr(10) "
-                "ORDER BY area_code, period, measure_id, agency, team), '')) "
-                "FROM returns WHERE measure_id IN (SELECT UNNEST(?))",
-                [measure_ids],
-            ).fetchone()
-        return str(found[0] if found else "")
+                f"SELECT measure_id, md5(string_agg(concat_ws('|', {cells}), chr(10) "
+                "ORDER BY area_code, period, agency, team)) FROM returns GROUP BY measure_id"
+            ).fetchall()
+        return {str(measure): str(digest) for measure, digest in found}
+
+    def rows_digest(self, measure_ids: list[str]) -> str:
+        """A hash of the rows a sheet can depend on (its measures, every area, every period)."""
+        digests = self.measure_digests
+        return hashlib.sha256(
+            "".join(f"{m}:{digests.get(m, '')}\n" for m in measure_ids).encode()
+        ).hexdigest()
 
     def issues_for(self, area_code: str) -> list[ExtractIssue]:
         return [i for i in self.issues if i.area_code in (None, area_code)]
@@ -222,9 +231,15 @@ def store_is_stale(project: Project) -> bool:
 
 
 def open_store(
-    project: Project, *, rebuild: bool = False, for_area: str | None = None, strict: bool = False
+    project: Project,
+    *,
+    rebuild: bool = False,
+    stale: bool | None = None,
+    for_area: str | None = None,
+    strict: bool = False,
 ) -> Store:
-    """The project's store, rebuilt first if any extract, parameter or catalogue changed.
+    """The project's store, rebuilt first if any extract, parameter or catalogue changed
+    (`stale`: what `store_is_stale` just answered, so the store is not read twice).
 
     With `for_area` (a single-area build), a problem that blocks that area raises
     ExtractError before anything is written, so output/ stays exactly as it was; with
@@ -232,7 +247,9 @@ def open_store(
     """
     path = project.store_path
     inputs = _inputs(project)
-    if rebuild or _stored_inputs(path) != inputs:
+    if stale is None:
+        stale = _stored_inputs(path) != inputs
+    if rebuild or stale:
         from qareport.ingest.extracts import validate_extracts
 
         validated = validate_extracts(

@@ -112,9 +112,10 @@ def build_book(
         sync_narratives(narrative_files(project, params, when))  # or NarrativeConflict
         notes = check_narrative(project, params, when)
         if store is None:
-            if force or store_is_stale(project):
+            stale = store_is_stale(project)
+            if force or stale:
                 runner.start()  # sheets will run: warm the kernel while the store is rebuilt
-            store = open_store(project, for_area=params.code, strict=options.strict)
+            store = open_store(project, stale=stale, for_area=params.code, strict=options.strict)
         problems = store.issues_for(params.code)
         if problems:
             raise problems[0].error(len(problems))

@@ -145,7 +145,7 @@ def sheet_inputs(
     defaults_path = project.parameters_dir / "defaults.yml"
     inputs = {
         "period": period,
-        "extract_rows": store.rows_digest(area.code, list(content.measures)),
+        "extract_rows": store.rows_digest(list(content.measures)),
         "catalogue_entry": hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest(),
         "area_parameters": hashlib.sha256(area.model_dump_json().encode()).hexdigest(),
         "defaults": file_sha256(defaults_path) if defaults_path.is_file() else "default",
