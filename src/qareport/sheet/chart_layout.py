@@ -25,10 +25,12 @@ import numpy as np
 
 matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from qareport.sheet.model import HEIGHT_IN, WIDTH_IN
 
@@ -54,6 +56,7 @@ LEGEND_WRAP = 26  # characters: a longer legend label is wrapped
 # a legend's spacing, in font sizes (one place: `layout` makes legends and estimates them)
 LEGEND_SPACING = {"handlelength": 1.8, "columnspacing": 0.8, "handletextpad": 0.4,
                   "borderpad": 0.1}  # fmt: skip
+LEGEND_AXES_PAD = 0.1  # font sizes between the legend and the chart's foot
 
 matplotlib.rcParams.update(
     {
@@ -121,27 +124,9 @@ def layout(fig: Figure, ax, *, legend_entries: int, right_in: float = 0.08) -> N
     rows_in = 0.0
     if handles:
         columns = min(legend_entries or len(handles), len(handles))
-        # columns that clearly cannot fit are not built at all (a legend costs as much to
-        # make and measure as the rest of the chart's layout)
-        while columns > 1 and _legend_width(renderer, labels, columns) > width_px - 1:
+        while columns > 1 and _legend_width(renderer, labels, columns) > width_px - 4:
             columns -= 1
-        while True:  # and should the estimate be out, the measured legend decides
-            legend = fig.legend(
-                handles,
-                labels,
-                loc="lower center",
-                bbox_to_anchor=(0.5, 0.0),
-                ncol=columns,
-                borderaxespad=0.1,
-                labelcolor=TEXT,
-                **LEGEND_SPACING,
-            )
-            box = legend.get_window_extent(renderer)
-            if box.width <= width_px - 4 or columns == 1:
-                break
-            legend.remove()
-            columns -= 1
-        rows_in = box.height / fig.dpi
+        rows_in = _draw_legend(fig, handles, labels, columns) / fig.dpi
     y_width = max((text_width(renderer, t) for t in _y_tick_texts(ax)), default=0.0)
     left_in = y_width / fig.dpi + 0.1
     if ax.get_ylabel():
@@ -156,6 +141,62 @@ def layout(fig: Figure, ax, *, legend_entries: int, right_in: float = 0.08) -> N
         bottom=bottom_in / h,
         top=1 - 0.14 / h,
     )
+
+
+def _draw_legend(fig: Figure, handles: list, labels: list[str], columns: int) -> float:
+    """The legend under the chart, centred, as plain figure artists: per entry a sample of
+    the line (or the marker) and its label, in `columns` columns filled in order and spaced
+    as matplotlib spaces a legend (LEGEND_SPACING). Drawn this way, not as a matplotlib
+    Legend, whose nested boxes were laid out again for every save and cost a quarter of a
+    chart's drawing time. Returns the legend's height in pixels."""
+    renderer = renderer_of(fig)
+    pixels = renderer.points_to_pixels(FONT_PT)  # one font size, in pixels
+    _, line_height, descent = renderer.get_text_width_height_descent("lp", FONT, ismath=False)
+    handle_px = LEGEND_SPACING["handlelength"] * pixels
+    label_px = handle_px + LEGEND_SPACING["handletextpad"] * pixels
+    pad = LEGEND_SPACING["borderpad"] * pixels
+    gap_below = 0.5 * pixels  # matplotlib's labelspacing between entries
+    entries = list(zip(handles, labels, strict=True))
+    chunks = [list(c) for c in np.array_split(np.arange(len(entries)), columns) if len(c)]
+    heights = [line_height + (label.count("\n")) * FONT_PT * 1.2 * fig.dpi / 72
+               for label in labels]  # fmt: skip
+    tall = max(sum(heights[i] for i in c) + gap_below * (len(c) - 1) for c in chunks)
+    total = tall + 2 * pad
+    bottom = LEGEND_AXES_PAD * pixels
+    left = (fig.bbox.width - _legend_width(renderer, labels, columns)) / 2 + pad
+    to_figure = fig.transFigure.inverted().transform
+    for chunk in chunks:
+        top = bottom + total - pad
+        for i in chunk:
+            handle, label = entries[i]
+            middle = top - (line_height - descent) + 0.35 * pixels  # mid x-height, line one
+            _sample(fig, handle, to_figure((left, middle)), to_figure((left + handle_px, middle)))
+            x, y = to_figure((left + label_px, top))
+            fig.text(x, y, label, va="top", ha="left", fontsize=FONT_PT, color=TEXT,
+                     linespacing=1.2)  # fmt: skip
+            top -= heights[i] + gap_below
+        left += label_px + max(text_width(renderer, labels[i]) for i in chunk)
+        left += LEGEND_SPACING["columnspacing"] * pixels
+    return total
+
+
+def _sample(fig: Figure, handle, start, end) -> None:
+    """A legend entry's sample: a short stretch of the line with its marker in the middle,
+    or the marker alone for points (a scatter)."""
+    middle = ((start[0] + end[0]) / 2, start[1])
+    if isinstance(handle, Line2D):
+        fig.add_artist(Line2D([start[0], middle[0], end[0]], [start[1]] * 3,
+                              transform=fig.transFigure, color=handle.get_color(),
+                              linestyle=handle.get_linestyle(),
+                              linewidth=handle.get_linewidth(), marker=handle.get_marker(),
+                              markersize=handle.get_markersize(), markevery=[1]))  # fmt: skip
+        return
+    sizes = handle.get_sizes()
+    fig.add_artist(PathCollection(handle.get_paths(), sizes=sizes[:1] if len(sizes) else None,
+                                  offsets=[middle], offset_transform=fig.transFigure,
+                                  facecolors=handle.get_facecolor()[:1],
+                                  edgecolors=handle.get_edgecolor()[:1],
+                                  transform=IdentityTransform()))  # fmt: skip
 
 
 def _legend_width(renderer, labels: list[str], columns: int) -> float:
@@ -251,10 +292,9 @@ def place_labels(
     """Data labels above their points, in the order given (latest first): each is drawn
     only where it collides with no label already placed and stays inside the chart."""
     renderer = renderer_of(fig)
-    legend_texts = [t for legend in fig.legends for t in legend.get_texts()]
     placed: list[Bbox] = [
-        _box(t, renderer).padded(1) for t in [*legend_texts, *fig.texts] if _shown(t)
-    ]  # the legend's text (read from the legends: walking the whole figure cost more)
+        _box(t, renderer).padded(1) for t in fig.texts if _shown(t)
+    ]  # the legend's labels (figure texts: walking the whole figure cost more)
     markers = _marker_boxes(ax)  # a label may cross a line, but not cover a plotted point
     for n, (x, y, text) in enumerate(candidates):
         # one label, tried in turn: centred above the point, else below it; near the right
