@@ -51,3 +51,25 @@ def test_one_item_or_one_kernel_runs_in_order_on_the_first_runner() -> None:
     order: list[int] = []
     pool.each([3, 1, 2], lambda runner, item: order.append(item))
     assert order == [3, 1, 2]
+
+
+def test_with_costs_the_costliest_items_start_first_and_errors_keep_the_given_order() -> None:
+    pool = KernelPool(2)
+    started: list[str] = []
+    lock = threading.Lock()
+
+    def work(runner: SheetRunner, item: str) -> None:
+        with lock:
+            started.append(item)
+        if item == "medium":  # started early, fails late
+            time.sleep(0.1)
+            raise ValueError(item)
+        if item == "small":  # started late, fails at once, but comes first in the book
+            raise ValueError(item)
+        time.sleep(0.02)
+
+    sizes = {"small": 1, "tiny": 0, "large": 9, "medium": 5}
+    with pytest.raises(ValueError, match="small"):
+        pool.each(list(sizes), work, cost=sizes.__getitem__)
+    assert set(started[:2]) == {"large", "medium"}  # the costliest two first, one a kernel
+    assert started[2] == "small"  # then the next costliest
