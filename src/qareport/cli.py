@@ -105,8 +105,7 @@ def build(
     """Build books: output/<area>/<period>/report-book.html and .pdf."""
     from qareport.config.periods import check_edition, parse_periods
     from qareport.config.project import Project
-    from qareport.pipeline.batch import check_executor
-    from qareport.pipeline.options import BuildOptions
+    from qareport.pipeline.options import BuildOptions, check_executor
 
     chosen = [bool(area), bool(areas), all_areas]
     if sum(chosen) != 1:

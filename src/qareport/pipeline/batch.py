@@ -22,7 +22,7 @@ from qareport.errors import ParameterError, QareportError
 from qareport.ingest.store import open_store
 from qareport.pipeline.execute import SheetRunner, cores
 from qareport.pipeline.jobs import AreaOutcome, BookJob, run_job
-from qareport.pipeline.options import BuildOptions
+from qareport.pipeline.options import EXECUTORS, BuildOptions, check_executor, require_dask
 
 __all__ = [
     "EXECUTORS",
@@ -33,35 +33,11 @@ __all__ = [
     "require_dask",
 ]
 
-EXECUTORS = ("local", "dask")
 OnDone = Callable[[AreaOutcome], None]
 
 
 def default_jobs() -> int:
     return cores()
-
-
-def check_executor(executor: str, scheduler: str | None) -> None:
-    """The executor is known, a scheduler address goes with dask, and dask is installed;
-    checked before any work, by the CLI (for one book too) and by build_books."""
-    if executor not in EXECUTORS:
-        raise ParameterError(f"--executor {executor!r}: give one of {', '.join(EXECUTORS)}")
-    if scheduler and executor != "dask":
-        raise ParameterError("--scheduler is for --executor dask; add it, or leave out --scheduler")
-    if executor == "dask":
-        require_dask()
-
-
-def require_dask() -> None:
-    """Dask is an optional extra: without it, say how to install it."""
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
-        raise QareportError(
-            "--executor dask needs Dask's distributed scheduler, which is not installed here; "
-            "install it with pip install -e '.[dask]' (in a checkout) or "
-            "pip install 'qareport[dask]', or build with --executor local"
-        ) from None
 
 
 _runner: SheetRunner | None = None
