@@ -4,7 +4,7 @@ Papermill stays the executor of record (parameters injected, one executed
 notebook saved per sheet), but the kernel is started once and handed to each
 run through nbclient's `km`, so kernel start-up and the heavy imports are paid
 once per build (or once per batch worker), not once per sheet. The kernel is
-warmed with `import qareport.sheet` as soon as it starts, in parallel with
+warmed with `import qareport.sheet.build` as it starts (IPython's exec_lines), in parallel with
 whatever the parent does next (validating extracts, building the store).
 """
 
@@ -91,10 +91,6 @@ def _kernel_manager() -> type[KernelManager]:
             self.client_factory = _ReadyOnceClient
             self._shared: Any = None
 
-        def fresh_client(self, **kwargs: Any) -> Any:
-            """A client of its own (the warm-up's), not the one notebook runs share."""
-            return super().client(**kwargs)
-
         def client(self, **kwargs: Any) -> Any:
             if self._shared is None:
                 self._shared = super().client(**kwargs)
@@ -147,20 +143,26 @@ class SheetRunner:
             # IPC sockets need an absolute path: the kernel runs in the project folder.
             self._sockets = tempfile.mkdtemp(prefix="qareport-kernel-")
             settings.update(transport="ipc", ip=str(Path(self._sockets) / "k"))
-        km: Any = _kernel_manager()(**settings)  # its fresh_client is ours
+        km = _kernel_manager()(**settings)
         try:
-            km.start_kernel(cwd=str(self.cwd) if self.cwd else None)
+            # the kernel imports the sheet code as it starts, before it answers anyone, so
+            # the first sheet finds it loaded (a warm-up request sent straight after the
+            # launch was lost while the kernel had no socket to take it)
+            km.start_kernel(
+                cwd=str(self.cwd) if self.cwd else None,
+                extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"],
+            )
         except Exception as exc:  # NoSuchKernel, or a kernelspec whose command fails
             raise ExecutionError(
                 f"the Python kernel {self.kernel_name!r} cannot start ({type(exc).__name__}: "
                 f"{_last_line(exc)}); install it into this environment with "
                 "`python -m ipykernel install --user` and build again"
             ) from None
-        client = km.fresh_client()
-        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        client.execute(WARM_UP, silent=True, store_history=False)
-        client.stop_channels()
         self._km = km
+
+    @property
+    def started(self) -> bool:
+        return self._km is not None
 
     def close(self) -> None:
         if self._km is not None:
@@ -282,8 +284,17 @@ class KernelPool:
             runner.start()
 
     def close(self) -> None:
-        for runner in self.runners:
-            runner.close()
+        """Every kernel stopped, side by side: each stop waits for its process to end.
+        While Ctrl-C is being handled, one after another here (a kernel's clients are
+        then left open, and only this thread knows the interrupt is under way)."""
+        started = [runner for runner in self.runners if runner.started]
+        if len(started) <= 1 or isinstance(sys.exc_info()[1], KeyboardInterrupt | SystemExit):
+            for runner in started:
+                runner.close()
+            return
+        with ThreadPoolExecutor(max_workers=len(started), thread_name_prefix="close") as pool:
+            for done in [pool.submit(runner.close) for runner in started]:
+                done.result()
 
     def each(
         self,
