@@ -40,11 +40,11 @@ from qareport.pipeline.provenance import (
     stamp_notebook,
 )
 from qareport.render import engines
-from qareport.render.html import render_html
 from qareport.render.spreadsheet import SPREADSHEET_NAME, write_figures
 from qareport.sheet.payload import read_sheet
 
 if TYPE_CHECKING:
+    from qareport.book.model import Book
     from qareport.pipeline.execute import KernelPool, SheetRunner
 
 __all__ = ["BookResult", "BuildOptions", "build_book"]
@@ -165,9 +165,15 @@ def build_book(
                     {"area": params.id, "section": section, "period": when.label},
                 )
 
+            # the renderers (nbconvert and the rest) load while the kernels run the sheets,
+            # not before the store is built, when the kernels would wait for it
+            renderers = ThreadPoolExecutor(1, thread_name_prefix="renderers")
+            loaded = renderers.submit(_load_renderers)
+            renderers.shutdown(wait=False)
             # side by side when the runner has several kernels, the sheets with most measures
             # first (a sheet's time goes mostly on its charts)
             runner.each(executed, execute, cost=lambda s: len(project.catalogue.area(s).measures))
+            render_html = loaded.result()
             progress("assembling the book")
             sheet_data = [read_sheet(staging / "notebooks" / f"{s}.ipynb") for s in sections]
             check_sheets(sheet_data, params.id, when.label, sections)
@@ -233,6 +239,13 @@ def build_book(
         seconds=time.perf_counter() - started,
         warnings=tuple(notes),
     )
+
+
+def _load_renderers() -> Callable[[Book], str]:
+    """The HTML renderer, imported on demand: nbconvert is the build's costliest import."""
+    from qareport.render.html import render_html
+
+    return render_html
 
 
 def stray_warning(strays: list) -> str:
