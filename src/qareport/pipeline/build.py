@@ -188,8 +188,6 @@ def build_book(
                 made=store.derived_periods(params.code),
                 commit=commit.result(),
             )
-            for section in sections:
-                stamp_notebook(staging / "notebooks" / f"{section}.ipynb", record)
             book = assemble_book(
                 project,
                 params,
@@ -200,12 +198,15 @@ def build_book(
             )
             progress("rendering HTML and PDF")
             # the PDF engine waits on its compiler (Typst or Quarto) while HTML and the
-            # spreadsheet are written beside it; its error, if any, is raised here
+            # spreadsheet are written beside it, and the provenance is recorded in each
+            # sheet's notebook; the engine's error, if any, is raised here
             with ThreadPoolExecutor(1, thread_name_prefix="pdf") as beside:
                 pdf = beside.submit(engine.render, book, staging)
                 html_path = staging / "report-book.html"
                 html_path.write_text(render_html(book), encoding="utf-8")
                 write_figures(book, staging)
+                for section in sections:
+                    stamp_notebook(staging / "notebooks" / f"{section}.ipynb", record)
                 pdf.result()
             write_manifest(
                 staging,
