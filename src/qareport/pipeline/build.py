@@ -12,7 +12,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,6 +106,9 @@ def build_book(
     asked_git = ThreadPoolExecutor(1, thread_name_prefix="git")
     commit = asked_git.submit(git_commit, project.root)
     asked_git.shutdown(wait=False)
+    # the HTML renderer (nbconvert) is the costliest import: it loads beside other work, not
+    # before the store is built while the kernels would wait for it
+    renderers = _Renderers()
     try:
         progress("checking extracts")
         # the reviewers' files first: a problem there must stop the build before any write
@@ -115,6 +118,8 @@ def build_book(
             stale = store_is_stale(project)
             if force or stale:
                 runner.start()  # sheets will run: warm the kernel while the store is rebuilt
+            else:  # likely a rebuild: load the renderers while the sheets' inputs are checked
+                renderers.start()
             store = open_store(project, stale=stale, for_area=params.code, strict=options.strict)
         problems = store.issues_for(params.code)
         if problems:
@@ -165,15 +170,12 @@ def build_book(
                     {"area": params.id, "section": section, "period": when.label},
                 )
 
-            # the renderers (nbconvert and the rest) load while the kernels run the sheets,
-            # not before the store is built, when the kernels would wait for it
-            renderers = ThreadPoolExecutor(1, thread_name_prefix="renderers")
-            loaded = renderers.submit(_load_renderers)
-            renderers.shutdown(wait=False)
+            # the renderers load while the kernels run the sheets, if not already loading
+            renderers.start()
             # side by side when the runner has several kernels, the sheets with most measures
             # first (a sheet's time goes mostly on its charts)
             runner.each(executed, execute, cost=lambda s: len(project.catalogue.area(s).measures))
-            render_html = loaded.result()
+            render_html = renderers.result()
             progress("assembling the book")
             sheet_data = [read_sheet(staging / "notebooks" / f"{s}.ipynb") for s in sections]
             check_sheets(sheet_data, params.id, when.label, sections)
@@ -242,11 +244,28 @@ def build_book(
     )
 
 
-def _load_renderers() -> Callable[[Book], str]:
-    """The HTML renderer, imported on demand: nbconvert is the build's costliest import."""
-    from qareport.render.html import render_html
+class _Renderers:
+    """The HTML renderer, imported in a thread once `start` is called (again: no-op)."""
 
-    return render_html
+    def __init__(self) -> None:
+        self._loading: Future[Callable[[Book], str]] | None = None
+
+    def start(self) -> None:
+        if self._loading is None:
+            loader = ThreadPoolExecutor(1, thread_name_prefix="renderers")
+            self._loading = loader.submit(self._load)
+            loader.shutdown(wait=False)
+
+    def result(self) -> Callable[[Book], str]:
+        self.start()
+        assert self._loading is not None
+        return self._loading.result()
+
+    @staticmethod
+    def _load() -> Callable[[Book], str]:
+        from qareport.render.html import render_html
+
+        return render_html
 
 
 def stray_warning(strays: list) -> str:
