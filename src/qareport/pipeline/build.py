@@ -106,8 +106,8 @@ def build_book(
     asked_git = ThreadPoolExecutor(1, thread_name_prefix="git")
     commit = asked_git.submit(git_commit, project.root)
     asked_git.shutdown(wait=False)
-    # the HTML renderer (nbconvert) is the costliest import: it loads beside other work, not
-    # before the store is built while the kernels would wait for it
+    # the HTML renderer (nbconvert) is the costliest import: on a rebuild it loads in a
+    # thread while the sheets' inputs are checked
     renderers = _Renderers()
     try:
         progress("checking extracts")
@@ -118,7 +118,7 @@ def build_book(
             stale = store_is_stale(project)
             if force or stale:
                 runner.start()  # sheets will run: warm the kernel while the store is rebuilt
-            else:  # likely a rebuild: load the renderers while the sheets' inputs are checked
+            else:  # likely a rebuild: load the renderer while the sheets' inputs are checked
                 renderers.start()
             store = open_store(project, stale=stale, for_area=params.code, strict=options.strict)
         problems = store.issues_for(params.code)
@@ -170,12 +170,12 @@ def build_book(
                     {"area": params.id, "section": section, "period": when.label},
                 )
 
-            # the renderers load while the kernels run the sheets, if not already loading
-            renderers.start()
+            # loaded before any sheet starts: a thread importing nbconvert while the kernels'
+            # threads import papermill could find a shared module (jupyter_client) half made
+            render_html = renderers.result()
             # side by side when the runner has several kernels, the sheets with most measures
             # first (a sheet's time goes mostly on its charts)
             runner.each(executed, execute, cost=lambda s: len(project.catalogue.area(s).measures))
-            render_html = renderers.result()
             progress("assembling the book")
             sheet_data = [read_sheet(staging / "notebooks" / f"{s}.ipynb") for s in sections]
             check_sheets(sheet_data, params.id, when.label, sections)
@@ -245,7 +245,8 @@ def build_book(
 
 
 class _Renderers:
-    """The HTML renderer, imported in a thread once `start` is called (again: no-op)."""
+    """The HTML renderer, imported in a thread once `start` is called (again: no-op), or
+    in the caller's thread by `result` if never started."""
 
     def __init__(self) -> None:
         self._loading: Future[Callable[[Book], str]] | None = None
@@ -257,8 +258,8 @@ class _Renderers:
             loader.shutdown(wait=False)
 
     def result(self) -> Callable[[Book], str]:
-        self.start()
-        assert self._loading is not None
+        if self._loading is None:
+            return self._load()
         return self._loading.result()
 
     @staticmethod
