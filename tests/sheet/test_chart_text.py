@@ -13,7 +13,15 @@ from qareport import Project
 from qareport.config.catalogue import load_catalogue
 from qareport.config.periods import parse_period
 from qareport.sheet.build import build_sheet
-from qareport.sheet.chart_layout import observe_figures, spread, text_overlaps
+from qareport.sheet.chart_layout import (
+    LEGEND_SPACING,
+    legend_width,
+    new_figure,
+    observe_figures,
+    renderer_of,
+    spread,
+    text_overlaps,
+)
 from qareport.sheet.charts import TrendSeries, agency_chart, trend_chart
 
 CATALOGUE = load_catalogue(["core"]).measures
@@ -93,3 +101,44 @@ def test_no_chart_of_a_demo_book_has_overlapping_text(demo_store, area, period):
             build_sheet(demo_store, area, period, section)
     assert len(drawn) >= len(sections)
     assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("labels", "columns"),
+    [
+        (["Amberleigh (fictitious)", "Statistical neighbours mean", "England"], 3),
+        (["Amberleigh (fictitious)", "Statistical neighbours mean", "England"], 2),
+        (["Mean", "Process limits", "Target", "Northmarch Police\n(fictitious)"], 2),
+        ([f"Agency {n}" for n in range(6)], 3),
+    ],
+)
+def test_the_legend_is_as_wide_as_matplotlib_would_make_it(labels, columns):
+    """The legend is drawn as plain artists, laid out from `legend_width`: that width is
+    the one matplotlib gives a Legend with the same labels, columns and spacing, so the
+    legend keeps matplotlib's shape (a matplotlib that lays legends out otherwise fails
+    here, not on paper)."""
+    fig, ax = new_figure()
+    lines = [ax.plot([0, 1], [n, n], label=label)[0] for n, label in enumerate(labels)]
+    legend = fig.legend(lines, labels, ncol=columns, **LEGEND_SPACING)
+    renderer = renderer_of(fig)
+    assert legend_width(renderer, labels, columns) == pytest.approx(
+        legend.get_window_extent(renderer).width, abs=0.5
+    )
+
+
+def test_every_legend_entry_has_its_sample_and_its_label_inside_the_chart():
+    names = ("Amberleigh (fictitious)", "Statistical neighbours mean", "England")
+    series = TrendSeries(QUARTERS, [50.0] * 8, ["50%"] * 8, [51.0] * 8, [49.0] * 8, *names)
+    seen = {}
+
+    def look(fig, _):
+        seen["texts"] = [t.get_text().replace("\n", " ") for t in fig.texts]  # wrapped
+        seen["samples"] = [(a.get_color(), a.get_linestyle()) for a in fig.artists]
+        seen["overlaps"] = text_overlaps(fig)
+
+    with observe_figures(look):
+        trend_chart(PERCENT, series, "alt", "legend")
+    assert seen["texts"] == list(names)  # one label per line, in the lines' order
+    assert [colour for colour, _ in seen["samples"]] == ["#12436D", "#F46A25", "#28A197"]
+    assert [style for _, style in seen["samples"]] == ["-", "--", ":"]  # not colour alone
+    assert seen["overlaps"] == []

@@ -40,6 +40,7 @@ __all__ = [
     "HEIGHT_IN",
     "WIDTH_IN",
     "finish",
+    "legend_width",
     "new_figure",
     "observe_figures",
     "place_labels",
@@ -124,7 +125,7 @@ def layout(fig: Figure, ax, *, legend_entries: int, right_in: float = 0.08) -> N
     rows_in = 0.0
     if handles:
         columns = min(legend_entries or len(handles), len(handles))
-        while columns > 1 and _legend_width(renderer, labels, columns) > width_px - 4:
+        while columns > 1 and legend_width(renderer, labels, columns) > width_px - 4:
             columns -= 1
         rows_in = _draw_legend(fig, handles, labels, columns) / fig.dpi
     y_width = max((text_width(renderer, t) for t in _y_tick_texts(ax)), default=0.0)
@@ -163,7 +164,7 @@ def _draw_legend(fig: Figure, handles: list, labels: list[str], columns: int) ->
     tall = max(sum(heights[i] for i in c) + gap_below * (len(c) - 1) for c in chunks)
     total = tall + 2 * pad
     bottom = LEGEND_AXES_PAD * pixels
-    left = (fig.bbox.width - _legend_width(renderer, labels, columns)) / 2 + pad
+    left = (fig.bbox.width - legend_width(renderer, labels, columns)) / 2 + pad
     to_figure = fig.transFigure.inverted().transform
     for chunk in chunks:
         top = bottom + total - pad
@@ -199,7 +200,7 @@ def _sample(fig: Figure, handle, start, end) -> None:
                                   transform=IdentityTransform()))  # fmt: skip
 
 
-def _legend_width(renderer, labels: list[str], columns: int) -> float:
+def legend_width(renderer, labels: list[str], columns: int) -> float:
     """The width in pixels of a legend in `columns` columns, as matplotlib lays it out:
     entries split into columns in order (numpy's array_split), each a handle, a gap and its
     label, the columns apart by the column spacing, all inside the border padding."""
