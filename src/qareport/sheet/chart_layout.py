@@ -36,6 +36,7 @@ from qareport.sheet.model import HEIGHT_IN, WIDTH_IN
 
 __all__ = [
     "FONT",
+    "LEGEND_SPACING",
     "FONT_PT",
     "HEIGHT_IN",
     "WIDTH_IN",
