@@ -36,9 +36,9 @@ from qareport.sheet.model import HEIGHT_IN, WIDTH_IN
 
 __all__ = [
     "FONT",
-    "LEGEND_SPACING",
     "FONT_PT",
     "HEIGHT_IN",
+    "LEGEND_SPACING",
     "WIDTH_IN",
     "finish",
     "legend_width",
