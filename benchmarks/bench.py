@@ -6,15 +6,15 @@
     .venv/bin/python benchmarks/bench.py --executors --real-areas 20   # a shorter sample
 
 Figures (each measured here, on this machine, in this run):
-  reference        100 plain three-line matplotlib charts (defaults, PNG), median of 6; the
+  reference        100 plain three-line matplotlib charts (defaults, PNG), median of 10; the
                    book figures are also printed as ratios to it (issue 14's targets), each
-                   ratio the median of three runs made right after a reference run
-  full book        `qareport build` of the 18-sheet brindlemoor book from nothing, median of 3
-  cold book        `qareport build` of one demo book from nothing (store too), median of 3
+                   ratio the median of five runs made right after a reference run
+  full book        `qareport build` of the 18-sheet brindlemoor book from nothing, median of 5
+  cold book        `qareport build` of one demo book from nothing (store too), median of 5
   no-kernel floor  the same sheets computed in-process (no papermill, no kernel), rendered
-                   to the same HTML and PDF, from nothing, median of 3, each run right
+                   to the same HTML and PDF, from nothing, median of 5, each run right
                    after a cold book (the ratio cold / floor is of those neighbours)
-  rebuild          `qareport build` after a narrative-only edit, median of 3
+  rebuild          `qareport build` after a narrative-only edit, median of 5
   batch            `qareport build --areas <43 demo areas> --force`, --jobs 1 and 2
   peak memory      per batch worker (worker process plus its kernel), sampled with psutil
   case-level store a generated case-level extract loaded and aggregated by DuckDB
@@ -343,21 +343,21 @@ def main() -> None:
         # this machine's speed drifts over minutes: each book run comes right after a
         # reference run (and the floor right after the cold book), and each ratio printed
         # is the median of the ratios of those neighbours
-        full = in_turn(3, reference, lambda: cold(FULL_AREA))
-        small = in_turn(3, reference, cold, floor)
+        full = in_turn(5, reference, lambda: cold(FULL_AREA))
+        small = in_turn(5, reference, cold, floor)
         ref_s = statistics.median(t[0] for t in full + small)
-        line("reference: 100 plain 3-line charts (med 6)", f"{ref_s:.2f} s")
+        line("reference: 100 plain 3-line charts (med 10)", f"{ref_s:.2f} s")
         line(
-            f"18-sheet {FULL_AREA} book, cold (median 3)",
+            f"18-sheet {FULL_AREA} book, cold (median 5)",
             f"{median_at(full, 1):.2f} s = {ratio(full, 1, 0):.2f}x ref",
             "target <= 1.5x (aim 1.0x)",
         )
         line(
-            "4-sheet demo book, cold (median of 3)",
+            "4-sheet demo book, cold (median of 5)",
             f"{median_at(small, 1):.2f} s = {ratio(small, 1, 0):.2f}x ref",
             "target <= 0.5x",
         )
-        line("no-kernel floor, same sheets (median of 3)", f"{median_at(small, 2):.2f} s")
+        line("no-kernel floor, same sheets (median of 5)", f"{median_at(small, 2):.2f} s")
         line("ratio cold / floor", f"{ratio(small, 1, 2):.2f}x", "target <= 1.2x")
 
         cold()
@@ -370,8 +370,8 @@ def main() -> None:
             return run([*QAREPORT, "build", "--area", AREA, "--period", PERIOD], cwd=book)
 
         line(
-            "rebuild after narrative-only edit (median 3)",
-            f"{median_of(3, rebuild):.2f} s",
+            "rebuild after narrative-only edit (median 5)",
+            f"{median_of(5, rebuild):.2f} s",
             "target <= 1 s",
         )
         if args.book_only:
