@@ -33,3 +33,21 @@ def test_open_sockets_stay_level_over_many_runs_on_one_kernel(tmp_path):
         shared = runner._km.client()
         assert runner._km.client() is shared, "a run would open a client of its own"
     assert shared.channels_running is False, "the shared client outlived its kernel"
+
+
+def test_a_kernel_has_the_sheet_code_loaded_before_its_first_notebook(tmp_path):
+    """The warm-up is the kernel's own start-up line, not a request that can be lost: the
+    first notebook finds the sheet code imported and the import's objects frozen out of the
+    garbage collector's reach."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "import gc, sys\n"
+            "print('qareport.sheet.build' in sys.modules, gc.get_freeze_count() > 0)"
+        )
+    ]
+    nbformat.write(notebook, tmp_path / "first.ipynb")
+    with SheetRunner(cwd=tmp_path) as runner:
+        done = runner.run(tmp_path / "first.ipynb", tmp_path / "out.ipynb", {})
+    assert done.cells[-1].outputs[0]["text"].split() == ["True", "True"]
