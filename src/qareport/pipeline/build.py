@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from qareport import __version__
 from qareport.book.assemble import assemble_book, check_narrative, narrative_files
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from qareport.pipeline.execute import KernelPool, SheetRunner
 
 __all__ = ["BookResult", "BuildOptions", "build_book"]
+
+T = TypeVar("T")
 
 Progress = Callable[[str], None]
 
@@ -103,12 +105,10 @@ def build_book(
 
         runner = KernelPool.for_sheets(len(project.book_sections(params, when)), project.root)
     # git answers while the build works; the provenance collects its answer at the end
-    asked_git = ThreadPoolExecutor(1, thread_name_prefix="git")
-    commit = asked_git.submit(git_commit, project.root)
-    asked_git.shutdown(wait=False)
-    # the HTML renderer (nbconvert) is the costliest import: on a rebuild it loads in a
-    # thread while the sheets' inputs are checked
-    renderers = _Renderers()
+    commit = _beside(git_commit, project.root)
+    # the HTML renderer (nbconvert) is the costliest import: on a rebuild it loads beside the
+    # check of the sheets' inputs
+    renderer: Future[Callable[[Book], str]] | None = None
     try:
         progress("checking extracts")
         # the reviewers' files first: a problem there must stop the build before any write
@@ -119,7 +119,7 @@ def build_book(
             if force or stale:
                 runner.start()  # sheets will run: warm the kernel while the store is rebuilt
             else:  # likely a rebuild: load the renderer while the sheets' inputs are checked
-                renderers.start()
+                renderer = _beside(_html_renderer)
             store = open_store(project, stale=stale, for_area=params.code, strict=options.strict)
         problems = store.issues_for(params.code)
         if problems:
@@ -172,7 +172,7 @@ def build_book(
 
             # loaded before any sheet starts: a thread importing nbconvert while the kernels'
             # threads import papermill could find a shared module (jupyter_client) half made
-            render_html = renderers.result()
+            render_html = renderer.result() if renderer else _html_renderer()
             # side by side when the runner has several kernels, the sheets with most measures
             # first (a sheet's time goes mostly on its charts)
             runner.each(executed, execute, cost=lambda s: len(project.catalogue.area(s).measures))
@@ -244,29 +244,19 @@ def build_book(
     )
 
 
-class _Renderers:
-    """The HTML renderer, imported in a thread once `start` is called (again: no-op), or
-    in the caller's thread by `result` if never started."""
+def _beside(work: Callable[..., T], *args: object) -> Future[T]:
+    """`work(*args)` in a thread of its own, its answer collected when needed."""
+    thread = ThreadPoolExecutor(1, thread_name_prefix=getattr(work, "__name__", "beside"))
+    answer = thread.submit(work, *args)
+    thread.shutdown(wait=False)
+    return answer
 
-    def __init__(self) -> None:
-        self._loading: Future[Callable[[Book], str]] | None = None
 
-    def start(self) -> None:
-        if self._loading is None:
-            loader = ThreadPoolExecutor(1, thread_name_prefix="renderers")
-            self._loading = loader.submit(self._load)
-            loader.shutdown(wait=False)
+def _html_renderer() -> Callable[[Book], str]:
+    """The HTML renderer, imported on demand: nbconvert is the build's costliest import."""
+    from qareport.render.html import render_html
 
-    def result(self) -> Callable[[Book], str]:
-        if self._loading is None:
-            return self._load()
-        return self._loading.result()
-
-    @staticmethod
-    def _load() -> Callable[[Book], str]:
-        from qareport.render.html import render_html
-
-        return render_html
+    return render_html
 
 
 def stray_warning(strays: list) -> str:

@@ -103,13 +103,18 @@ def _kernel_manager() -> type[KernelManager]:
             """Close the shared client, unless the process is leaving (Ctrl-C): then a
             run's pending message would turn into a 'Kernel died' traceback on the way
             out."""
-            if isinstance(sys.exc_info()[1], KeyboardInterrupt | SystemExit):
+            if _leaving():
                 return
             shared, self._shared = self._shared, None
             if shared is not None:
                 shared.stop_channels()
 
     return _KernelManager
+
+
+def _leaving() -> bool:
+    """Whether this thread is handling Ctrl-C (or an exit) as it closes kernels."""
+    return isinstance(sys.exc_info()[1], KeyboardInterrupt | SystemExit)
 
 
 def cores() -> int:
@@ -291,7 +296,7 @@ class KernelPool:
         While Ctrl-C is being handled, one after another here (a kernel's clients are
         then left open, and only this thread knows the interrupt is under way)."""
         started = [runner for runner in self.runners if runner.started]
-        if len(started) <= 1 or isinstance(sys.exc_info()[1], KeyboardInterrupt | SystemExit):
+        if len(started) <= 1 or _leaving():
             for runner in started:
                 runner.close()
             return

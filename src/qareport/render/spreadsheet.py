@@ -153,7 +153,6 @@ def write_figures(book: Book, folder: Path) -> Path:
         ["Note", "Meaning"],
     )
     notes.rows([list(row) for row in NOTES])
-    tables = []
     used = {"cover", "contents", "notes"}
     for number, page in enumerate(book.sheets, start=1):
         name = _sheet_name(page, used)
@@ -167,10 +166,10 @@ def write_figures(book: Book, folder: Path) -> Path:
         )
         sheet.rows([values for m in page.data.measures for values in table_rows(m)])
         sheet.sheet.freeze_panes(3, 0)  # below the header row, as A4
-        tables.append(sheet)
+        sheet.fit_columns()
         contents.row([name, title])
         contents.sheet.write_url(contents.next - 1, 0, f"internal:'{name}'!A1", link, string=name)
-    for sheet in [cover, contents, notes, *tables]:
+    for sheet in (cover, contents, notes):  # the tables were fitted as they were written
         sheet.fit_columns()
     workbook.set_properties({"title": str(cover_rows[0][0]), "created": _when(book.built_at)})
     workbook.close()  # same book, same bytes: fixed times inside, the book's own date

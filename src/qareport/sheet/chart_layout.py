@@ -57,7 +57,8 @@ FONT_PT = 7.0  # the smallest text on the A3 sheet
 LEGEND_WRAP = 26  # characters: a longer legend label is wrapped
 # a legend's spacing, in font sizes (one place: `layout` makes legends and estimates them)
 LEGEND_SPACING = {"handlelength": 1.8, "columnspacing": 0.8, "handletextpad": 0.4,
-                  "borderpad": 0.1}  # fmt: skip
+                  "borderpad": 0.1, "labelspacing": 0.5}  # fmt: skip
+LINE_SPACING = 1.2  # a two-line legend label's lines apart, in font sizes
 LEGEND_AXES_PAD = 0.1  # font sizes between the legend and the chart's foot
 
 matplotlib.rcParams.update(
@@ -157,11 +158,9 @@ def _draw_legend(fig: Figure, handles: list, labels: list[str], columns: int) ->
     handle_px = LEGEND_SPACING["handlelength"] * pixels
     label_px = handle_px + LEGEND_SPACING["handletextpad"] * pixels
     pad = LEGEND_SPACING["borderpad"] * pixels
-    gap_below = 0.5 * pixels  # matplotlib's labelspacing between entries
-    entries = list(zip(handles, labels, strict=True))
-    chunks = [list(c) for c in np.array_split(np.arange(len(entries)), columns) if len(c)]
-    heights = [line_height + (label.count("\n")) * FONT_PT * 1.2 * fig.dpi / 72
-               for label in labels]  # fmt: skip
+    gap_below = LEGEND_SPACING["labelspacing"] * pixels
+    chunks = _legend_columns(labels, columns)
+    heights = [line_height + label.count("\n") * LINE_SPACING * pixels for label in labels]
     tall = max(sum(heights[i] for i in c) + gap_below * (len(c) - 1) for c in chunks)
     total = tall + 2 * pad
     bottom = LEGEND_AXES_PAD * pixels
@@ -170,12 +169,12 @@ def _draw_legend(fig: Figure, handles: list, labels: list[str], columns: int) ->
     for chunk in chunks:
         top = bottom + total - pad
         for i in chunk:
-            handle, label = entries[i]
+            handle, label = handles[i], labels[i]
             middle = top - (line_height - descent) + 0.35 * pixels  # mid x-height, line one
             _sample(fig, handle, to_figure((left, middle)), to_figure((left + handle_px, middle)))
             x, y = to_figure((left + label_px, top))
             fig.text(x, y, label, va="top", ha="left", fontsize=FONT_PT, color=TEXT,
-                     linespacing=1.2)  # fmt: skip
+                     linespacing=LINE_SPACING)  # fmt: skip
             top -= heights[i] + gap_below
         left += label_px + max(text_width(renderer, labels[i]) for i in chunk)
         left += LEGEND_SPACING["columnspacing"] * pixels
@@ -205,15 +204,22 @@ def legend_width(renderer, labels: list[str], columns: int) -> float:
     """The width in pixels of a legend in `columns` columns, as matplotlib lays it out:
     entries split into columns in order (numpy's array_split), each a handle, a gap and its
     label, the columns apart by the column spacing, all inside the border padding."""
-    chunks = [list(part) for part in np.array_split(np.array(labels), columns) if len(part)]
+    chunks = _legend_columns(labels, columns)
     gaps = LEGEND_SPACING["handlelength"] + LEGEND_SPACING["handletextpad"]
     font_sizes = (
         2 * LEGEND_SPACING["borderpad"]
         + LEGEND_SPACING["columnspacing"] * (len(chunks) - 1)
         + gaps * len(chunks)
     )
-    widest = sum(max(text_width(renderer, label) for label in chunk) for chunk in chunks)
+    widest = sum(max(text_width(renderer, labels[i]) for i in chunk) for chunk in chunks)
     return renderer.points_to_pixels(FONT_PT * font_sizes) + widest
+
+
+def _legend_columns(labels: list[str], columns: int) -> list[list[int]]:
+    """The entries of each column, filled in order as matplotlib fills a legend's columns
+    (numpy's array_split: the first columns take one more where they do not divide)."""
+    split = np.array_split(np.arange(len(labels)), columns)
+    return [[int(i) for i in part] for part in split if len(part)]
 
 
 def text_width(renderer, text: str) -> float:
@@ -301,7 +307,7 @@ def place_labels(
     for n, (x, y, text) in enumerate(candidates):
         # one label, tried in turn: centred above the point, else below it; near the right
         # edge (the latest point of a long series) ending at the point instead
-        label = _annotate(ax, x, y, text, 5, colour)
+        label = _annotate(ax, x, y, text, colour)
         for ha, dy in _LABEL_PLACES:
             _move(label, dy, ha)
             box = _box(label, renderer)
@@ -319,15 +325,15 @@ def place_labels(
 _LABEL_PLACES = (("center", 5), ("center", -11), ("right", 5), ("right", -11))
 
 
-def _annotate(ax, x: float, y: float, text: str, dy: float, colour: str, *, ha: str = "center"):
-    dx = 3 if ha == "right" else 0  # a right-aligned label ends just past its point
-    return ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
+def _annotate(ax, x: float, y: float, text: str, colour: str):
+    """A data label for the point (x, y), not yet placed (see `_move`)."""
+    return ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points",
                        fontsize=FONT_PT, color=colour, annotation_clip=False)  # fmt: skip
 
 
 def _move(label, dy: float, ha: str) -> None:
-    """Put a data label at another of its candidate places (as `_annotate` would)."""
-    label.xyann = (3 if ha == "right" else 0, dy)
+    """Put a data label `dy` points above its point, centred or ending just past it."""
+    label.xyann = (3 if ha == "right" else 0, dy)  # a right-aligned label ends past its point
     label.set_horizontalalignment(ha)
 
 
