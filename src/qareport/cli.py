@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qareport.errors import QareportError, from_os_error
-from qareport.render import engines
+from qareport.render import outputs
 
 app = typer.Typer(
     add_completion=False,
@@ -88,8 +88,12 @@ def build(
         ),
     ] = None,
     engine: Annotated[
-        str, typer.Option(help=f"PDF engine: {' or '.join(engines.names())}.")
-    ] = engines.DEFAULT_ENGINE,
+        str, typer.Option(help="PDF engine: typst, or quarto where installed (`qareport outputs`).")
+    ] = outputs.DEFAULT_ENGINE,
+    output: Annotated[
+        list[str] | None,
+        typer.Option("--output", help="An optional output to write as well (`qareport outputs`)."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Re-execute every sheet.")] = False,
     strict: Annotated[
         bool, typer.Option(help="Refuse extract rows whose area code no area has.")
@@ -111,13 +115,16 @@ def build(
     if sum(chosen) != 1:
         raise QareportError("give exactly one of --area, --areas or --all")
     check_executor(executor, scheduler)  # before any work
-    engines.get(engine)  # an unknown engine, or one not installed here, stops before any work
+    extra = tuple(output or ())
+    outputs.choose(engine, extra)  # an unknown output, or one not installed here, stops here
     chosen_periods = parse_periods(period)
     for when in chosen_periods:
         check_edition(when, edition)
     periods = [p.label for p in chosen_periods]
     proj = Project.open(project)
-    options = BuildOptions(engine=engine, force=force, edition=edition, strict=strict)
+    options = BuildOptions(
+        engine=engine, outputs=extra, force=force, edition=edition, strict=strict
+    )
     if area and len(periods) == 1 and executor == "local":
         _build_single(proj, area, periods[0], options)
         return
@@ -158,8 +165,21 @@ def _build_single(proj, area: str, period: str, options) -> None:
     for warning in result.warnings:
         _one_line(f"Warning: {warning}")
     out.print(f"{result.area_id} {result.period}: {result.status} in {result.seconds:.1f} s")
-    out.print(f"  {result.html}")
-    out.print(f"  {result.pdf}")
+    for path in result.files.values():
+        out.print(f"  {path}", markup=False)
+
+
+@app.command("outputs")
+def list_outputs() -> None:
+    """List what a build can write: every output, its file and when it is written."""
+    when = {"always": "every book", "pdf": "--engine NAME", "optional": "--output NAME"}
+    for output in outputs.available().values():
+        shown = output.missing()
+        out.print(
+            f"{output.name:14} {output.file_name:24} {when[output.role]:14} {output.summary}"
+            + (f" (not here: {shown})" if shown else ""),
+            markup=False,
+        )
 
 
 def _build_batch(
@@ -474,9 +494,21 @@ def _on_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _quiet_reported_loggers() -> None:
+    """papermill and nbclient log kernel deaths and cell errors that qareport reports once
+    itself, in one line: the command silences them (importing the library never does)."""
+    import logging
+
+    from qareport.pipeline.execute import REPORTED_LOGGERS
+
+    for name in REPORTED_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def main() -> None:
     """Entry point: run the app, turning every error into one line and an exit code."""
     signal.signal(signal.SIGINT, _on_interrupt)
+    _quiet_reported_loggers()
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:

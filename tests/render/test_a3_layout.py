@@ -48,7 +48,7 @@ def test_a_sheet_of_many_measures_continues_under_the_same_header_at_legible_siz
     project = Project.open(demo_store)
     area, when = project.area("brindlemoor"), parse_period("2025-26")
     sheet = build_sheet(demo_store, area.id, when.label, "front-door")
-    measures = [m for m in sheet.measures if m.chart is not None]
+    measures = [m for m in sheet.measures if m.charts]
     many = [
         m.model_copy(update={"id": f"{m.id}-{n}", "title": f"{m.title} ({n})"})
         for n in range(4)

@@ -143,7 +143,7 @@ def test_quartile_bands_put_a_at_the_good_end_by_polarity() -> None:
 
 
 def test_the_spreadsheet_follows_the_guidance_and_says_what_the_html_says(quarterly, tmp_path):
-    path = write_figures(quarterly, tmp_path)
+    path = write_figures(quarterly, tmp_path / "book.xlsx")
     workbook = load_workbook(path)
     names = workbook.sheetnames
     assert names[:3] == ["Cover", "Contents", "Notes"]
@@ -187,7 +187,7 @@ def test_no_count_under_the_threshold_reaches_the_spreadsheet(demo_store, tmp_pa
     """larkhaven is the smallest demo area: its books have small numbers to withhold."""
     book = _book(demo_store, "larkhaven", "2025-26-Q4")
     threshold = Project.open(demo_store).defaults.suppression.threshold
-    workbook = load_workbook(write_figures(book, tmp_path))
+    workbook = load_workbook(write_figures(book, tmp_path / "book.xlsx"))
     column = {name: n for n, name in enumerate(HEADER)}
     withheld = 0
     for page in book.sheets:
@@ -217,7 +217,7 @@ def test_a_text_like_a_formula_stays_text_in_the_spreadsheet(quarterly, tmp_path
     """A name or a review note starting with "=" is written as text: a spreadsheet never
     runs what a data file or a reviewer typed."""
     hostile = dataclasses.replace(quarterly, area_name='=HYPERLINK("http://x","y")')
-    workbook = load_workbook(write_figures(hostile, tmp_path))
+    workbook = load_workbook(write_figures(hostile, tmp_path / "book.xlsx"))
     area = next(row[1] for row in workbook["Cover"].iter_rows() if row[0].value == "Area")
     assert area.value.startswith('=HYPERLINK("http://x","y") (')
     assert area.data_type == "s"  # a string, not a formula ("f")

@@ -88,8 +88,8 @@ def test_the_pdf_says_every_caption_line_of_every_measure(book):
 
 def test_the_typst_source_holds_every_chart_with_its_alt_text_and_no_raw_markup(book, tmp_path):
     """Both charts of a measure (the trend, and the SPC chart or funnel plot) are on paper."""
-    charts = [c for p in book.sheets for m in p.data.measures for c in (m.chart, m.extra) if c]
-    assert any(m.extra for p in book.sheets for m in p.data.measures)
+    charts = [c for p in book.sheets for m in p.data.measures for c in m.charts]
+    assert any(len(m.charts) == 2 for p in book.sheets for m in p.data.measures)
     images = write_chart_images(book, tmp_path)
     source = typst_source(book, images)
     for page in book.sheets:
@@ -130,9 +130,9 @@ def test_every_image_file_holds_its_own_chart_when_a_measure_is_on_two_sheets(de
     by a count that a repeated id did not move once wrote an SPC chart over a trend.)"""
     book = _book(demo_store, "northmarch-police", "2025-26-Q4")
     charts = {
-        c.id: c for p in book.sheets for m in p.data.measures for c in (m.chart, m.extra) if c
+        c.id: c for p in book.sheets for m in p.data.measures for c in m.charts
     }
-    shown = [c.id for p in book.sheets for m in p.data.measures for c in (m.chart, m.extra) if c]
+    shown = [c.id for p in book.sheets for m in p.data.measures for c in m.charts]
     assert len(shown) > len(charts)  # some chart is shown twice
     images = write_chart_images(book, tmp_path)
     paths = [images[chart_id] for chart_id in charts]

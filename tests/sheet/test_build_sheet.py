@@ -11,7 +11,7 @@ from qareport.config.markers import SUPPRESSED
 from qareport.config.periods import parse_period
 from qareport.sheet.build import build_sheet
 from qareport.sheet.chart_layout import WIDTH_IN
-from qareport.sheet.model import SheetData
+from qareport.sheet.model import ChartKind, SheetData
 
 RETURNS = REPO / "data" / "demo" / "measure-returns.csv"
 
@@ -62,18 +62,18 @@ def test_peer_mean_is_the_simple_mean_of_the_peers_values(front_door, demo_store
 
 
 def test_charts_are_vector_drawings_of_the_printed_size_with_alt_text_naming_the_area(front_door):
-    charted = [m for m in front_door.measures if m.chart is not None]
+    charted = [m for m in front_door.measures if m.charts]
     assert charted
     for m in charted:
-        for chart in (m.chart, m.extra):
-            if chart is None:
-                continue
+        for chart in m.charts:
             root = ElementTree.fromstring(chart.svg)
             assert root.tag == "{http://www.w3.org/2000/svg}svg"
             assert root.get("width") == f"{WIDTH_IN * 72:g}pt"
             assert "<image" not in chart.svg and "data:image" not in chart.svg  # no raster
             assert any(t.text for t in root.iter("{http://www.w3.org/2000/svg}text"))  # text
-        assert "Amberleigh" in m.chart.alt and m.latest in m.chart.alt
+        main = m.charts[0]
+        assert main.kind is ChartKind.TREND
+        assert "Amberleigh" in main.alt and m.latest in main.alt
 
 
 def test_annual_percentages_get_a_funnel_plot_and_its_sentence(front_door):
@@ -81,13 +81,15 @@ def test_annual_percentages_get_a_funnel_plot_and_its_sentence(front_door):
     assert funnels
     for m in funnels:
         assert m.funnel.startswith("Against all ") and "limits" in m.funnel
-        assert m.extra is not None and m.extra_kind == "Funnel plot"
-        assert m.funnel in m.extra.alt
+        funnel = m.chart(ChartKind.FUNNEL)
+        assert funnel is not None and funnel.kind.label == "Funnel plot"
+        assert [c.kind for c in m.charts] == [ChartKind.TREND, ChartKind.FUNNEL]
+        assert m.funnel in funnel.alt
 
 
 def test_without_charts_nothing_is_drawn_but_every_figure_is_there(demo_store, front_door):
     bare = build_sheet(demo_store, "amberleigh", "2025-26", "front-door", charts=False)
-    assert all(m.chart is None and m.extra is None for m in bare.measures)
+    assert all(not m.charts for m in bare.measures)
     assert [m.latest for m in bare.measures] == [m.latest for m in front_door.measures]
 
 

@@ -10,6 +10,7 @@ from helpers import DEMO_AREA, copy_workbook
 from qareport import Project
 from qareport.ingest.store import open_store
 from qareport.sheet.build import build_sheet
+from qareport.sheet.model import ChartKind
 
 CATALOGUE = """\
 catalogue: local
@@ -59,7 +60,7 @@ def test_an_average_above_one_builds_without_a_funnel_and_says_why(workforce):
     average = _measure(workforce, "caseload-average")
     assert average.latest == "15.8"  # 420 cases over 26.5 FTE: an average reads as itself
     assert average.funnel.startswith("No funnel plot: this is an average or ratio")
-    assert average.extra is None
+    assert average.chart(ChartKind.FUNNEL) is None
 
 
 def test_decimal_counts_are_shown_as_published(workforce):
@@ -72,5 +73,5 @@ def test_decimal_counts_are_shown_as_published(workforce):
 
 def test_a_rate_per_10000_gets_a_poisson_funnel(workforce):
     rate = _measure(workforce, "contacts-rate")
-    assert rate.extra is not None and rate.extra_kind == "Funnel plot"
+    assert rate.chart(ChartKind.FUNNEL) is not None
     assert "95%" in rate.funnel or "within" in rate.funnel

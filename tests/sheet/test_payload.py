@@ -27,7 +27,7 @@ def test_a_sheet_survives_the_notebook_unchanged(demo_store, tmp_path, area, per
     project = Project.open(demo_store)
     section = project.book_sections(project.area(area), parse_period(period))[0]
     sheet = build_sheet(demo_store, area, period, section)
-    assert any(m.chart for m in sheet.measures)
+    assert any(m.charts for m in sheet.measures)
     path = _notebook(payload_outputs(sheet), tmp_path / "sheet.ipynb")
     assert read_sheet(path) == sheet
 
@@ -36,11 +36,13 @@ def test_each_chart_is_stored_once_as_an_svg_output_with_its_alt_text(demo_store
     sheet = build_sheet(demo_store, "amberleigh", "2025-26", "front-door")
     outputs = payload_outputs(sheet)
     images = [o for o in outputs if "image/svg+xml" in o["data"]]
-    charts = [c for m in sheet.measures for c in (m.chart, m.extra) if c is not None]
+    charts = [c for m in sheet.measures for c in m.charts]
     assert [o["metadata"]["qareport_chart"] for o in images] == [c.id for c in charts]
     assert [o["metadata"]["alt"] for o in images] == [c.alt for c in charts]
     payload = outputs[-1]["data"]["application/vnd.qareport.sheet+json"]
-    assert all(not m["chart"]["svg"] for m in payload["measures"] if m["chart"])
+    assert payload["measures"] and all(
+        not c["svg"] for m in payload["measures"] for c in m["charts"]
+    )
 
 
 def test_a_missing_chart_or_payload_is_an_error_that_says_rebuild(demo_store, tmp_path):

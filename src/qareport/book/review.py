@@ -95,8 +95,8 @@ def show_figures(area: str, period: str, section: str, project_dir: str | None =
         )
     )
     for measure in sheet.measures:
-        if measure.chart is not None:
-            output = chart_output(measure.chart)
+        if measure.charts:  # the measure's main chart, as its sheet opens with it
+            output = chart_output(measure.charts[0])
             display(output["data"], metadata=output["metadata"], raw=True)
 
 

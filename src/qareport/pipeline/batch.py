@@ -11,6 +11,7 @@ Executors: `local` (this machine: in-process for one job, else a process pool) a
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,7 +21,7 @@ from qareport.config.periods import parse_periods
 from qareport.config.project import Project
 from qareport.errors import ParameterError, QareportError
 from qareport.ingest.store import open_store
-from qareport.pipeline.execute import SheetRunner, cores
+from qareport.pipeline.execute import REPORTED_LOGGERS, SheetRunner, cores
 from qareport.pipeline.jobs import AreaOutcome, BookJob, run_job
 from qareport.pipeline.options import EXECUTORS, BuildOptions, check_executor, require_dask
 
@@ -43,9 +44,12 @@ def default_jobs() -> int:
 _runner: SheetRunner | None = None
 
 
-def _worker_init(project_root: str) -> None:
-    """Start this worker's kernel once; it is shut down when the worker exits."""
+def _worker_init(project_root: str, levels: dict[str, int]) -> None:
+    """Start this worker's kernel once; it is shut down when the worker exits. The worker's
+    loggers are set as the parent's are (a spawned process starts with none set)."""
     global _runner
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
     _runner = SheetRunner(cwd=Path(project_root))
     _runner.start()
     multiprocessing.util.Finalize(_runner, _runner.close, exitpriority=10)
@@ -137,7 +141,10 @@ def _run_in_pool(
     outcomes = {}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(root,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_init,
+        initargs=(root, {name: logging.getLogger(name).level for name in REPORTED_LOGGERS}),
     ) as pool:
         # start every worker (and its kernel) now, while the parent builds the store
         for _ in range(workers):

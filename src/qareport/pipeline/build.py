@@ -11,8 +11,9 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +22,10 @@ from typing import TYPE_CHECKING, TypeVar
 from qareport import __version__
 from qareport.book.assemble import assemble_book, check_narrative, narrative_files
 from qareport.book.sync import sync_narratives
-from qareport.config.periods import check_edition, parse_period
+from qareport.config.parameters import AreaParameters
+from qareport.config.periods import Period, check_edition, parse_period
 from qareport.config.project import Project
-from qareport.errors import ExecutionError
+from qareport.errors import ExecutionError, RenderError
 from qareport.ingest.store import Store, open_store, store_is_stale
 from qareport.pipeline.housekeeping import (
     check_section_notebook,
@@ -39,13 +41,13 @@ from qareport.pipeline.provenance import (
     git_commit,
     stamp_notebook,
 )
-from qareport.render import engines
-from qareport.render.spreadsheet import SPREADSHEET_NAME, write_figures
+from qareport.render import outputs
 from qareport.sheet.payload import read_sheet
 
 if TYPE_CHECKING:
     from qareport.book.model import Book
-    from qareport.pipeline.execute import KernelPool, SheetRunner
+    from qareport.pipeline.execute import Runner, SheetRunner
+    from qareport.render.outputs import Output
 
 __all__ = ["BookResult", "BuildOptions", "build_book"]
 
@@ -56,11 +58,12 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class BookResult:
+    """What a build did: the files it wrote (by output name), which sheets it executed and
+    which it reused, and what it warns about."""
+
     area_id: str
     period: str
-    html: Path
-    pdf: Path
-    figures: Path  # report-book-data.xlsx: the figures behind every chart
+    files: dict[str, Path]
     executed: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -70,9 +73,56 @@ class BookResult:
     def status(self) -> str:
         return "built" if self.executed else "unchanged (re-rendered)"
 
+    @property
+    def html(self) -> Path:
+        return self.files[outputs.HTML.name]
+
+    @property
+    def pdf(self) -> Path:
+        return next(p for name, p in self.files.items() if p.name == outputs.PDF_NAME)
+
+    @property
+    def figures(self) -> Path:
+        """report-book-data.xlsx: the figures behind every chart."""
+        return self.files[outputs.SPREADSHEET.name]
+
 
 def _no_progress(_: str) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class BookPlan:
+    """What is to be built: the book's area, period and sheets, where it goes, and the
+    outputs it gets (each checked before any work)."""
+
+    project: Project
+    area: AreaParameters
+    period: Period
+    options: BuildOptions
+    outputs: list[Output]
+    sections: list[str]
+    final: Path
+
+
+@dataclass(frozen=True)
+class CheckedInputs:
+    """The extracts in the store and the reviewers' files, checked; what to warn about."""
+
+    store: Store
+    notes: list[str]
+    strays: list
+    prepared: Future[None] | None  # the outputs' imports, loading beside the checks
+
+
+@dataclass(frozen=True)
+class SheetRun:
+    """The sheets' inputs (for the manifest) and which were executed or reused."""
+
+    staging: Path
+    inputs: dict[str, dict]
+    executed: list[str]
+    reused: list[str]
 
 
 def build_book(
@@ -81,166 +131,226 @@ def build_book(
     period: str,
     options: BuildOptions | None = None,
     *,
-    runner: SheetRunner | KernelPool | None = None,
+    runner: Runner | None = None,
     store: Store | None = None,
     progress: Progress = _no_progress,
 ) -> BookResult:
-    """Build output/<area>/<period>/report-book.html and .pdf; returns what was done.
+    """Build output/<area>/<period>/ (report-book.html, .pdf, the spreadsheet and any other
+    outputs chosen); returns what was done.
 
-    The edition follows from the period (a year: annual; a quarter: quarterly);
-    `options.edition`, when given, is checked against it."""
+    The edition follows from the period (a year: annual; a quarter: quarterly; a month:
+    monthly); `options.edition`, when given, is checked against it. The book is made in a
+    staging folder and moved into place only when every step has succeeded."""
     started = time.perf_counter()
-    options = options or BuildOptions()
-    force = options.force
-    engine = engines.get(options.engine)  # an unknown or missing engine stops here
+    plan = plan_book(project_dir, area, period, options or BuildOptions())
+    commit = _beside(git_commit, plan.project.root)  # answered while the build works
+    with _kernels(plan, runner) as kernels:
+        checked = _check_inputs(plan, kernels, store, progress)
+        with _staging(plan) as staging:
+            run = _execute_changed(plan, checked, kernels, staging, progress)
+            progress("assembling the book")
+            record = _provenance(plan, checked, commit.result())
+            book = _assemble(plan, run, record)
+            progress("rendering HTML and PDF")
+            files = _write_outputs(plan, book, run, record)
+            _write_manifest(plan, checked, run, book, record)
+            _swap_into_place(staging, plan.final)
+    return BookResult(
+        area_id=plan.area.id,
+        period=plan.period.label,
+        files={name: plan.final / path.name for name, path in files.items()},
+        executed=run.executed,
+        reused=run.reused,
+        seconds=time.perf_counter() - started,
+        warnings=tuple(checked.notes),
+    )
+
+
+def plan_book(project_dir: str | Path, area: str, period: str, options: BuildOptions) -> BookPlan:
+    """The book asked for, checked: a known area, a period of the edition asked for, and
+    outputs that can be written here (an unknown or missing engine stops here)."""
+    chosen = outputs.choose(options.engine, options.outputs)
     project = Project.open(project_dir)
     when = parse_period(period)
     check_edition(when, options.edition)
     params = project.area(area)
-    own_runner = runner is None
-    if runner is None:
-        # jupyter_client only when a kernel may be needed; a kernel per core, at most one
-        # per sheet (kernels start only when a sheet runs, or early when the store is stale)
-        from qareport.pipeline.execute import KernelPool
+    sections = project.book_sections(params, when)
+    final = project.book_dir(params.id, when)
+    return BookPlan(project, params, when, options, chosen, sections, final)
 
-        runner = KernelPool.for_sheets(len(project.book_sections(params, when)), project.root)
-    # git answers while the build works; the provenance collects its answer at the end
-    commit = _beside(git_commit, project.root)
-    # the HTML renderer (nbconvert) is the costliest import: on a rebuild it loads beside the
-    # check of the sheets' inputs
-    renderer: Future[Callable[[Book], str]] | None = None
+
+@contextmanager
+def _kernels(plan: BookPlan, runner: Runner | None) -> Iterator[Runner]:
+    """The runner given, or kernels of the build's own (a kernel per core, at most one per
+    sheet), stopped when the build ends."""
+    if runner is not None:
+        yield runner
+        return
+    # jupyter_client only when a kernel may be needed: kernels start only when a sheet
+    # runs, or early when the store is stale
+    from qareport.pipeline.execute import KernelPool
+
+    own = KernelPool.for_sheets(len(plan.sections), plan.project.root)
     try:
-        progress("checking extracts")
-        # the reviewers' files first: a problem there must stop the build before any write
-        sync_narratives(narrative_files(project, params, when))  # or NarrativeConflict
-        notes = check_narrative(project, params, when)
-        if store is None:
-            stale = store_is_stale(project)
-            if force or stale:
-                runner.start()  # sheets will run: warm the kernel while the store is rebuilt
-            else:  # likely a rebuild: load the renderer while the sheets' inputs are checked
-                renderer = _beside(_html_renderer)
-            store = open_store(project, stale=stale, for_area=params.code, strict=options.strict)
-        problems = store.issues_for(params.code)
-        if problems:
-            raise problems[0].error(len(problems))
-        strays = store.stray_rows()
-        if strays and options.strict:
-            raise strays[0].error(len(strays))
-        notes += [stray_warning(strays)] if strays else []
-        if when.is_month and not store.has_periods_of_kind(params.code, "month"):
-            notes.append(
-                f"{params.id} returned no monthly figures, so its monthly book shows each "
-                "measure by its financial years; add month rows "
-                "(period 2025-10) to its extracts"
-            )
-        sections = project.book_sections(params, when)
-        clean_stale(project.output_dir)
-        final = project.book_dir(params.id, when)
-        previous = read_manifest(final).get("sheets", {})
-        staging = project.output_dir / ".staging" / staging_name(params.id, when.label)
-        shutil.rmtree(staging, ignore_errors=True)
-        (staging / "notebooks").mkdir(parents=True)
-        try:
-            sheets = {
-                s: sheet_inputs(project, store, area=params, period=when.label, section=s)
-                for s in sections
-            }
-            reused = [
-                s
-                for s in sections
-                if not force
-                and previous.get(s, {}).get("sheet_hash") == sheets[s]["sheet_hash"]
-                and (final / "notebooks" / f"{s}.ipynb").is_file()
-            ]
-            executed = [s for s in sections if s not in reused]
-            for section in reused:
-                progress(f"reusing {section}")
-                shutil.copy2(
-                    final / "notebooks" / f"{section}.ipynb",
-                    staging / "notebooks" / f"{section}.ipynb",
-                )
-
-            def execute(kernel: SheetRunner, section: str) -> None:
-                progress(f"executing {section}")
-                _execute(
-                    kernel,
-                    project,
-                    staging / "notebooks" / f"{section}.ipynb",
-                    {"area": params.id, "section": section, "period": when.label},
-                )
-
-            # loaded before any sheet starts: a thread importing nbconvert while the kernels'
-            # threads import papermill could find a shared module (jupyter_client) half made
-            render_html = renderer.result() if renderer else _html_renderer()
-            # side by side when the runner has several kernels, the sheets with most measures
-            # first (a sheet's time goes mostly on its charts)
-            runner.each(executed, execute, cost=lambda s: len(project.catalogue.area(s).measures))
-            progress("assembling the book")
-            sheet_data = [read_sheet(staging / "notebooks" / f"{s}.ipynb") for s in sections]
-            check_sheets(sheet_data, params.id, when.label, sections)
-            built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-            record = build_provenance(
-                project,
-                params,
-                when,
-                inputs=store.inputs,
-                built_at=built_at,
-                left_out=[str(i) for i in strays],
-                made=store.derived_periods(params.code),
-                commit=commit.result(),
-            )
-            book = assemble_book(
-                project,
-                params,
-                when,
-                sheet_data,
-                built_at=built_at,
-                provenance=appendix_rows(record),
-            )
-            progress("rendering HTML and PDF")
-            # the PDF engine waits on its compiler (Typst or Quarto) while HTML and the
-            # spreadsheet are written beside it, and the provenance is recorded in each
-            # sheet's notebook; the engine's error, if any, is raised here
-            with ThreadPoolExecutor(1, thread_name_prefix="pdf") as beside:
-                pdf = beside.submit(engine.render, book, staging)
-                html_path = staging / "report-book.html"
-                html_path.write_text(render_html(book), encoding="utf-8")
-                write_figures(book, staging)
-                for section in sections:
-                    stamp_notebook(staging / "notebooks" / f"{section}.ipynb", record)
-                pdf.result()
-            write_manifest(
-                staging,
-                {
-                    "area": params.id,
-                    "period": when.label,
-                    "qareport": __version__,
-                    "engine": engine.name,
-                    "draft": book.draft,
-                    "sheets": sheets,
-                    "inputs": dict(store.inputs),
-                    "provenance": record,
-                },
-            )
-            _swap_into_place(staging, final)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            with contextlib.suppress(OSError):
-                staging.parent.rmdir()  # only when empty
+        yield own
     finally:
-        if own_runner:
-            runner.close()
-    return BookResult(
-        area_id=params.id,
-        period=when.label,
-        html=final / "report-book.html",
-        pdf=final / "report-book.pdf",
-        figures=final / SPREADSHEET_NAME,
-        executed=executed,
-        reused=reused,
-        seconds=time.perf_counter() - started,
-        warnings=tuple(notes),
+        own.close()
+
+
+def _prepare(chosen: list[Output]) -> None:
+    for output in chosen:
+        output.prepare()
+
+
+def _check_inputs(
+    plan: BookPlan, kernels: Runner, store: Store | None, progress: Progress
+) -> CheckedInputs:
+    """The reviewers' files first (a problem there stops the build before any write), then
+    the extracts into the store; kernels warm while a stale store is rebuilt, and on a
+    likely rebuild the outputs' imports load while the sheets' inputs are checked."""
+    project, params, when = plan.project, plan.area, plan.period
+    progress("checking extracts")
+    sync_narratives(narrative_files(project, params, when))  # or NarrativeConflict
+    notes = check_narrative(project, params, when)
+    prepared: Future[None] | None = None
+    if store is None:
+        stale = store_is_stale(project)
+        if plan.options.force or stale:
+            kernels.start()
+        else:
+            prepared = _beside(_prepare, plan.outputs)
+        store = open_store(project, stale=stale, for_area=params.code, strict=plan.options.strict)
+    problems = store.issues_for(params.code)
+    if problems:
+        raise problems[0].error(len(problems))
+    strays = store.stray_rows()
+    if strays and plan.options.strict:
+        raise strays[0].error(len(strays))
+    notes += [stray_warning(strays)] if strays else []
+    if when.is_month and not store.has_periods_of_kind(params.code, "month"):
+        notes.append(
+            f"{params.id} returned no monthly figures, so its monthly book shows each "
+            "measure by its financial years; add month rows "
+            "(period 2025-10) to its extracts"
+        )
+    return CheckedInputs(store, notes, strays, prepared)
+
+
+@contextmanager
+def _staging(plan: BookPlan) -> Iterator[Path]:
+    """A folder of the build's own beside output/, removed when the build ends (once
+    swapped into place, nothing of it is left)."""
+    clean_stale(plan.project.output_dir)
+    staging = plan.project.output_dir / ".staging" / staging_name(plan.area.id, plan.period.label)
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "notebooks").mkdir(parents=True)
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            staging.parent.rmdir()  # only when empty
+
+
+def _execute_changed(
+    plan: BookPlan, checked: CheckedInputs, kernels: Runner, staging: Path, progress: Progress
+) -> SheetRun:
+    """Execute the sheets whose inputs changed since the last build; copy the others."""
+    project, params, when, final = plan.project, plan.area, plan.period, plan.final
+    previous = read_manifest(final).get("sheets", {})
+    inputs = {
+        s: sheet_inputs(project, checked.store, area=params, period=when.label, section=s)
+        for s in plan.sections
+    }
+    reused = [
+        s
+        for s in plan.sections
+        if not plan.options.force
+        and previous.get(s, {}).get("sheet_hash") == inputs[s]["sheet_hash"]
+        and (final / "notebooks" / f"{s}.ipynb").is_file()
+    ]
+    executed = [s for s in plan.sections if s not in reused]
+    for section in reused:
+        progress(f"reusing {section}")
+        shutil.copy2(final / "notebooks" / f"{section}.ipynb", staging / "notebooks")
+
+    def execute(kernel: SheetRunner, section: str) -> None:
+        progress(f"executing {section}")
+        where = {"area": params.id, "section": section, "period": when.label}
+        _execute(kernel, project, staging / "notebooks" / f"{section}.ipynb", where)
+
+    # loaded before any sheet starts: a thread importing nbconvert while the kernels'
+    # threads import papermill could find a shared module (jupyter_client) half made
+    checked.prepared.result() if checked.prepared else _prepare(plan.outputs)
+    # side by side when the runner has several kernels, the sheets with most measures
+    # first (a sheet's time goes mostly on its charts)
+    kernels.each(executed, execute, cost=lambda s: len(project.catalogue.area(s).measures))
+    return SheetRun(staging, inputs, executed, reused)
+
+
+def _provenance(plan: BookPlan, checked: CheckedInputs, commit: str | None) -> dict:
+    """What the book was built from, for its appendix, its notebooks and its manifest."""
+    return build_provenance(
+        plan.project,
+        plan.area,
+        plan.period,
+        inputs=checked.store.inputs,
+        built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        left_out=[str(i) for i in checked.strays],
+        made=checked.store.derived_periods(plan.area.code),
+        commit=commit,
+    )
+
+
+def _assemble(plan: BookPlan, run: SheetRun, record: dict) -> Book:
+    """The executed sheets with the reviewers' words, actions, themes and programme."""
+    sheets = [read_sheet(run.staging / "notebooks" / f"{s}.ipynb") for s in plan.sections]
+    check_sheets(sheets, plan.area.id, plan.period.label, plan.sections)
+    return assemble_book(
+        plan.project,
+        plan.area,
+        plan.period,
+        sheets,
+        built_at=record["built_at"],
+        provenance=appendix_rows(record),
+    )
+
+
+def _write_outputs(plan: BookPlan, book: Book, run: SheetRun, record: dict) -> dict[str, Path]:
+    """Every chosen output into the staging folder, by name. An output that waits on a
+    compiler of its own (Typst, Quarto) is written in a thread while the others are
+    written and the provenance is recorded in each sheet's notebook; its error, if any, is
+    raised here."""
+    waiting = [o for o in plan.outputs if o.waits]
+    with ThreadPoolExecutor(max(1, len(waiting)), thread_name_prefix="output") as beside:
+        pending = {o.name: beside.submit(o.write, book, run.staging) for o in waiting}
+        files = {o.name: o.write(book, run.staging) for o in plan.outputs if not o.waits}
+        for section in plan.sections:
+            stamp_notebook(run.staging / "notebooks" / f"{section}.ipynb", record)
+        files.update({name: done.result() for name, done in pending.items()})
+    for output in plan.outputs:
+        path = files[output.name]
+        if path.parent != run.staging or not path.is_file():
+            raise RenderError(f"output {output.name!r} wrote no file into the book's folder")
+    return {o.name: files[o.name] for o in plan.outputs}
+
+
+def _write_manifest(
+    plan: BookPlan, checked: CheckedInputs, run: SheetRun, book: Book, record: dict
+) -> None:
+    write_manifest(
+        run.staging,
+        {
+            "area": plan.area.id,
+            "period": plan.period.label,
+            "qareport": __version__,
+            "engine": plan.options.engine,
+            "outputs": {o.name: o.file_name for o in plan.outputs},
+            "draft": book.draft,
+            "sheets": run.inputs,
+            "inputs": dict(checked.store.inputs),
+            "provenance": record,
+        },
     )
 
 
@@ -250,13 +360,6 @@ def _beside(work: Callable[..., T], *args: object) -> Future[T]:
     answer = thread.submit(work, *args)
     thread.shutdown(wait=False)
     return answer
-
-
-def _html_renderer() -> Callable[[Book], str]:
-    """The HTML renderer, imported on demand: nbconvert is the build's costliest import."""
-    from qareport.render.html import render_html
-
-    return render_html
 
 
 def stray_warning(strays: list) -> str:

@@ -10,7 +10,6 @@ whatever the parent does next (validating extracts, building the store).
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import sys
@@ -21,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import nbformat
 
@@ -29,7 +28,7 @@ from qareport import errors
 from qareport.errors import ExecutionError
 from qareport.sheet.payload import analyst_cell_number
 
-__all__ = ["KernelPool", "SheetRunner", "cores"]
+__all__ = ["REPORTED_LOGGERS", "KernelPool", "Runner", "SheetRunner", "cores"]
 
 T = TypeVar("T")
 
@@ -37,9 +36,27 @@ T = TypeVar("T")
 # frozen out of the garbage collector's reach (it lives as long as the kernel), which halves
 # the time the sheets spend in collections
 WARM_UP = "import gc, qareport.sheet.build; gc.freeze()"
-# papermill and nbclient log kernel deaths and cell errors; we report each one once, ourselves
-logging.getLogger("papermill").setLevel(logging.CRITICAL)
-logging.getLogger("traitlets").setLevel(logging.CRITICAL)  # "Kernel died ...": we say it once
+# papermill and nbclient ("Kernel died ...", through traitlets) log kernel deaths and cell
+# errors, which qareport reports once itself: a program using it (the CLI does) may silence
+# them; importing the library never does
+REPORTED_LOGGERS = ("papermill", "traitlets")
+
+
+class Runner(Protocol):
+    """What a build runs its sheets on: one kernel (`SheetRunner`) or several
+    (`KernelPool`)."""
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def each(
+        self,
+        items: Sequence[T],
+        work: Callable[[SheetRunner, T], object],
+        *,
+        cost: Callable[[T], float] | None = None,
+    ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qareport.errors import ParameterError, QareportError
-from qareport.render.engines import DEFAULT_ENGINE
+from qareport.render.outputs import DEFAULT_ENGINE
 
 __all__ = ["EXECUTORS", "BuildOptions", "check_executor", "require_dask"]
 
@@ -15,11 +15,13 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """`engine`: a PDF engine's name (qareport.render.engines); `force`: execute every sheet
-    again; `edition`: "annual" or "quarterly", checked against the period when given;
-    `strict`: rows for an area code no area has stop the build instead of a warning."""
+    """`engine`: the PDF engine's output name (qareport.render.outputs); `outputs`: optional
+    outputs to write as well; `force`: execute every sheet again; `edition`: "annual",
+    "quarterly" or "monthly", checked against the period when given; `strict`: rows for an
+    area code no area has stop the build instead of a warning."""
 
     engine: str = DEFAULT_ENGINE
+    outputs: tuple[str, ...] = ()
     force: bool = False
     edition: str | None = None
     strict: bool = False

@@ -1,6 +1,6 @@
 """The render stage: the book as self-contained HTML (nbconvert) and A3-landscape PDF.
 
-engines.py     PDF engines by name (typst built in, quarto where installed)
+outputs.py     the outputs by name (entry points `qareport.outputs`): HTML, PDF engines, spreadsheet
 captions.py    the words under every chart, for both renderers
 board.py       the board summary's rows (icons, band, sparkline), for both renderers
 spreadsheet.py report-book-data.xlsx, the figures as an accessible spreadsheet

@@ -17,9 +17,17 @@ from collections.abc import Sequence
 from qareport.render.captions import Caption
 from qareport.sheet.model import HEIGHT_IN, WIDTH_IN, MeasureView
 
-__all__ = ["FIRST_COLUMNS", "MORE_COLUMNS", "WIDE_MM", "estimate_mm", "measure_pages"]
+__all__ = [
+    "CHARTS_PER_ROW",
+    "FIRST_COLUMNS",
+    "MORE_COLUMNS",
+    "WIDE_MM",
+    "estimate_mm",
+    "measure_pages",
+]
 
 FIRST_COLUMNS = MORE_COLUMNS = 2
+CHARTS_PER_ROW = 2  # a measure's charts side by side, each half the cell's width
 # The height a measures panel may fill on an A3-landscape page: 297 mm less margins,
 # the sheet's header, the panel's title and insets, and the suppression note.
 BUDGET_MM = 240.0
@@ -35,7 +43,10 @@ def _lines(text: str, width_mm: float) -> int:
 
 def estimate_mm(m: MeasureView, caption: Caption, cell_mm: float = CELL_MM) -> float:
     """How tall one measure's cell is on paper, generously, in a cell `cell_mm` wide."""
-    chart_mm = (cell_mm / 2) * HEIGHT_IN / WIDTH_IN + 4.0  # printed to the half cell's width
+    # each row of charts printed to the half cell's width; a measure without data has one
+    # row's space for its "No data yet"
+    rows = max(1, math.ceil(len(m.charts) / CHARTS_PER_ROW))
+    chart_mm = rows * ((cell_mm / CHARTS_PER_ROW) * HEIGHT_IN / WIDTH_IN + 4.0)
     lines = _lines(caption.title, cell_mm * 0.85) + 1  # bold title; type and source
     lines += sum(_lines(line.text, cell_mm) for line in caption.lines)
     lines += 2 if caption.icons else 0  # the icons' line: 9 pt icons beside 7.5 pt words

@@ -18,13 +18,10 @@ from qareport.config.yamlio import dump_yaml
 from qareport.errors import RenderError
 from qareport.render.typst_pdf import typst_source, write_chart_images
 
-__all__ = ["QUARTO_COMMAND", "find_quarto", "render_with_quarto", "write_quarto_project"]
+__all__ = ["QUARTO_COMMAND", "render_with_quarto", "write_quarto_project"]
 
-QUARTO_COMMAND = ("render", "report-book.qmd", "--to", "typst")
-
-
-def find_quarto() -> str | None:
-    return shutil.which("quarto")
+DOCUMENT = "report-book.qmd"
+QUARTO_COMMAND = ("render", DOCUMENT, "--to", "typst")
 
 
 def write_quarto_project(book: Book, folder: Path) -> Path:
@@ -39,25 +36,20 @@ def write_quarto_project(book: Book, folder: Path) -> Path:
     (folder / "_quarto.yml").write_text(dump_yaml(project), encoding="utf-8")
     front = dump_yaml({"pagetitle": f"{book.title}: {book.area_name}, {book.period}"})
     body = typst_source(book, images, standalone=False)
-    qmd = folder / "report-book.qmd"
+    qmd = folder / DOCUMENT
     qmd.write_text(f"---\n{front}---\n\n```{{=typst}}\n{body}\n```\n", encoding="utf-8")
     return qmd
 
 
-def render_with_quarto(book: Book, target: Path) -> Path:
-    """Render the PDF through Quarto into `target`/report-book.pdf."""
-    executable = find_quarto()
-    if executable is None:
-        raise RenderError(
-            "quarto is not on PATH; install Quarto from quarto.org, or use the default "
-            "--engine typst"
-        )
+def render_with_quarto(book: Book, destination: Path) -> Path:
+    """Render the PDF through Quarto to `destination`; the build has checked that `quarto`
+    is on PATH (the output's `missing`)."""
     with tempfile.TemporaryDirectory(prefix="qareport-quarto-") as scratch:
         folder = Path(scratch)
         write_quarto_project(book, folder)
         try:
             result = subprocess.run(
-                [executable, *QUARTO_COMMAND],
+                ["quarto", *QUARTO_COMMAND],
                 cwd=folder,
                 capture_output=True,
                 text=True,
@@ -65,12 +57,11 @@ def render_with_quarto(book: Book, target: Path) -> Path:
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise RenderError(f"quarto could not be run ({exc})") from None
-        produced = folder / "report-book.pdf"
+        produced = folder / Path(DOCUMENT).with_suffix(".pdf")
         if result.returncode != 0 or not produced.is_file():
             detail = (result.stderr or result.stdout).strip().splitlines()
             raise RenderError(
                 "quarto render failed: " + (detail[-1] if detail else f"exit {result.returncode}")
             )
-        destination = target / "report-book.pdf"
         shutil.move(produced, destination)
         return destination

@@ -22,9 +22,7 @@ from qareport.config.markers import MARKER_PATTERN
 from qareport.sheet.icons import icon_text
 from qareport.sheet.model import MeasureView
 
-__all__ = ["HEADER", "SPREADSHEET_NAME", "cell_value", "table_rows", "write_figures"]
-
-SPREADSHEET_NAME = "report-book-data.xlsx"
+__all__ = ["HEADER", "cell_value", "table_rows", "write_figures"]
 HEADER = [
     "Measure id", "Measure", "Type", "Unit", "Period", "Value", "Numerator", "Denominator",
     "Peer mean", "National", "Process mean", "Lower process limit", "Upper process limit",
@@ -102,15 +100,14 @@ def table_rows(m: MeasureView) -> list[list[object]]:
     return rows
 
 
-def write_figures(book: Book, folder: Path) -> Path:
-    """Write `report-book-data.xlsx` into `folder`; returns its path.
+def write_figures(book: Book, path: Path) -> Path:
+    """Write the spreadsheet (a build's `report-book-data.xlsx`) to `path`; returns it.
 
     Written with XlsxWriter, a write-only library (a tenth of openpyxl's import time, which
     a narrative-only rebuild paid on every run); every cell is written as what it is, so a
     text starting with "=" stays text and never becomes a formula."""
     from xlsxwriter import Workbook
 
-    path = folder / SPREADSHEET_NAME
     workbook = Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                     "strings_to_numbers": False})  # fmt: skip
     title_font = workbook.add_format({"bold": True, "font_size": 14})

@@ -25,6 +25,7 @@ from qareport.book.narrative import strip_control_characters
 from qareport.config.markers import MARKER_KEY
 from qareport.errors import RenderError
 from qareport.render.a3_layout import (
+    CHARTS_PER_ROW,
     FIRST_COLUMNS,
     MORE_COLUMNS,
     WIDE_MM,
@@ -226,16 +227,12 @@ def _chart_image(chart: Chart, images: dict[str, Path]) -> str:
 
 
 def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path]) -> str:
-    """One measure: its trend (or agency) chart and its SPC chart or funnel plot side by side,
-    then the caption the HTML says, then any teams table; never split across pages."""
-    main = (
-        f"#kind({lit(m.chart_kind)}) #{_chart_image(m.chart, images)}"
-        if m.chart is not None
-        else f"#notwritten({lit('No data yet for this measure')})"
-    )
-    extra = ""
-    if m.extra is not None:
-        extra = f"#kind({lit(m.extra_kind)}) #{_chart_image(m.extra, images)}"
+    """One measure: its charts two to a row (each at its printed size), then the caption the
+    HTML says, then any teams table; never split across pages."""
+    cells = [f"[#kind({lit(c.kind.label)}) #{_chart_image(c, images)}]" for c in m.charts] or [
+        f"[#notwritten({lit('No data yet for this measure')})]"
+    ]
+    cells += ["[]"] * (len(cells) % CHARTS_PER_ROW)
     title = f'#text(weight: "bold", {lit(caption.title)})'
     icons = " ".join(
         f"#{_icon(i.kind, i.code, images)} #{lit(f'{i.kind.capitalize()}: {i.label}.')}"
@@ -245,7 +242,7 @@ def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path]) -> 
     if icons:
         words = f"{title} \\ #text(size: 7.5pt)[{icons}] \\ #text(size: 7.5pt)[{_caption(caption)}]"
     body = [
-        f"#grid(columns: (1fr, 1fr), gutter: 5pt, [{main}], [{extra}])",
+        f"#grid(columns: (1fr, 1fr), gutter: 5pt, {', '.join(cells)})",
         f"#block(above: 3pt, below: 0pt)[{words}]",
     ]
     if m.teams:
@@ -685,9 +682,8 @@ def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
 
     for page in book.sheets:
         for measure in page.data.measures:
-            for chart in (measure.chart, measure.extra):
-                if chart is not None:
-                    keep(chart.id, "chart", chart.svg)
+            for chart in measure.charts:
+                keep(chart.id, "chart", chart.svg)
         for n, item in enumerate(page.data.further):  # an analyst's own figures
             if item.kind == "figure":
                 keep(f"further:{page.data.section_id}:{n}", "further", item.svg)

@@ -31,7 +31,7 @@ from qareport.sheet.chart_layout import (
     thin_x_labels,
 )
 from qareport.sheet.formatting import format_value
-from qareport.sheet.model import Chart
+from qareport.sheet.model import Chart, ChartKind
 from qareport.sheet.stats import FunnelLimits
 
 __all__ = [
@@ -105,7 +105,7 @@ def trend_chart(measure: Measure, series: TrendSeries, alt: str, chart_id: str) 
             drawn.append(ys)
     _frame(fig, ax, measure, series.labels, top=_top(*drawn), legend_entries=3)
     _data_labels(fig, ax, series.area, series.area_text, colour=PALETTE["area"])
-    return _chart(fig, alt, chart_id)
+    return _chart(fig, ChartKind.TREND, alt, chart_id)
 
 
 def agency_chart(
@@ -133,7 +133,7 @@ def agency_chart(
         drawn.append(ys)
     _frame(fig, ax, measure, labels, top=_top(*drawn), legend_entries=3, right_in=0.42)
     _end_labels(fig, ax, ends)
-    return _chart(fig, alt, chart_id)
+    return _chart(fig, ChartKind.AGENCIES, alt, chart_id)
 
 
 def _end_labels(fig, ax, ends: list[tuple[int, float, str, str]]) -> None:
@@ -195,7 +195,7 @@ def spc_chart(
     # a long series: only the latest value is said (the data table has every one)
     texts = ["" for _ in series.area_text[:-1]] + series.area_text[-1:]
     _data_labels(fig, ax, series.area, texts, colour=PALETTE["area"])
-    return _chart(fig, alt, chart_id)
+    return _chart(fig, ChartKind.SPC, alt, chart_id)
 
 
 def _segments(mean: list[float]) -> list[tuple[int, int]]:
@@ -250,7 +250,7 @@ def funnel_chart(
     _y_axis(ax, measure, centre + spread_ * 1.3, bottom=max(0.0, centre - spread_ * 1.3))
     layout(fig, ax, legend_entries=3)
     thin_x_labels(fig, ax)
-    return _chart(fig, alt, chart_id)
+    return _chart(fig, ChartKind.FUNNEL, alt, chart_id)
 
 
 def _plain_log_ticks(low: float, high: float) -> list[float]:
@@ -361,10 +361,11 @@ def _data_labels(fig, ax, values: list[float | None], texts: list[str], *, colou
     place_labels(fig, ax, candidates, colour=colour)
 
 
-def _chart(fig, alt: str, chart_id: str) -> Chart:
+def _chart(fig, kind: ChartKind, alt: str, chart_id: str) -> Chart:
     svg = finish(fig, chart_id)
     return Chart(
         id=chart_id,
+        kind=kind,
         svg=svg,
         alt=alt,
         width_px=round(WIDTH_IN * 96),

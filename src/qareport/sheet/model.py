@@ -8,8 +8,11 @@ can show a number the disclosure rules withheld.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import Field
 
+from qareport.config.catalogue import MeasureType, Polarity, Source, Unit
 from qareport.config.models import StrictModel
 
 # A chart's printed size: half of a measure's cell on the A3 sheet (two charts side by
@@ -21,6 +24,7 @@ __all__ = [
     "SHEET_MIMETYPE",
     "AgencyLine",
     "Chart",
+    "ChartKind",
     "FurtherItem",
     "Limits",
     "MeasureView",
@@ -44,10 +48,33 @@ class Point(StrictModel):
     note: str = ""  # e.g. "joint return with West Northamptonshire"
 
 
+class ChartKind(StrEnum):
+    """What a chart shows; `sheet.chart_kinds` decides which a measure gets and draws each."""
+
+    TREND = "trend"
+    AGENCIES = "agencies"
+    SPC = "spc"
+    FUNNEL = "funnel"
+
+    @property
+    def label(self) -> str:
+        """The words above the chart on the page."""
+        return _CHART_LABELS[self]
+
+
+_CHART_LABELS = {
+    ChartKind.TREND: "Trend",
+    ChartKind.AGENCIES: "By member agency",
+    ChartKind.SPC: "SPC chart",
+    ChartKind.FUNNEL: "Funnel plot",
+}
+
+
 class Chart(StrictModel):
     """A chart (an SVG drawing) with the text alternative that must accompany it everywhere."""
 
     id: str
+    kind: ChartKind
     svg: str
     alt: str
     width_px: int
@@ -87,11 +114,11 @@ class Limits(StrictModel):
 class MeasureView(StrictModel):
     id: str
     title: str
-    type: str
-    source: str
+    type: MeasureType
+    source: Source
     source_label: str
-    unit: str
-    polarity: str
+    unit: Unit
+    polarity: Polarity
     latest_period: str
     latest: str
     numerator: str
@@ -117,17 +144,18 @@ class MeasureView(StrictModel):
     funnel: str = ""  # where the area lies against all areas' funnel limits, in words
     joint: str = ""  # which periods' figures are a joint return with another area, in words
     derived: str = ""  # which periods' figures were made from monthly returns, and how
-    extra: Chart | None = None  # the SPC chart (quarterly) or the funnel plot (annual)
-    extra_kind: str = ""
-    chart: Chart | None = None
-    chart_kind: str = ""  # "Trend" or "By member agency": what the main chart shows
-    agencies: list[AgencyLine] = Field(
-        default_factory=list
-    )  # partnership books: each member agency's figures
-    teams: list[TeamRow] = Field(
-        default_factory=list
-    )  # quarterly edition: variation between teams or localities
+    # in the order they are laid out: the trend (or by member agency), then the SPC chart
+    # (quarterly, monthly) or the funnel plot (annual); none without data
+    charts: list[Chart] = Field(default_factory=list)
+    # partnership books: each member agency's figures
+    agencies: list[AgencyLine] = Field(default_factory=list)
+    # quarterly and monthly editions: variation between teams or localities
+    teams: list[TeamRow] = Field(default_factory=list)
     team_summary: str = ""
+
+    def chart(self, kind: ChartKind) -> Chart | None:
+        """The measure's chart of that kind, if it has one."""
+        return next((c for c in self.charts if c.kind is kind), None)
 
 
 class FurtherItem(StrictModel):
@@ -156,9 +184,8 @@ class SheetData(StrictModel):
     good_outcome: list[str]
     good_quality: list[str]
     questions: list[str]
-    methods: list[tuple[str, str]] = Field(
-        default_factory=list
-    )  # (source label, how information of that kind is gathered)
+    # (source label, how information of that kind is gathered)
+    methods: list[tuple[str, str]] = Field(default_factory=list)
     peer_label: str
     national_label: str
     synthetic: bool

@@ -10,15 +10,19 @@ outputs in the executed notebook and puts the images back.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
+
+from pydantic import ValidationError
 
 from qareport.errors import RenderError
 from qareport.sheet.further import FURTHER_KEY
 from qareport.sheet.model import SHEET_MIMETYPE, Chart, FurtherItem, SheetData
 
 __all__ = [
+    "DisplayOutput",
     "analyst_cell_number",
     "chart_output",
     "further_items",
@@ -33,8 +37,19 @@ BOOK_TAG = "book"  # an analyst's cell whose outputs go onto the sheet
 INJECTED_TAG = "injected-parameters"  # papermill's own cell: not in the analyst's notebook
 SVG = "image/svg+xml"
 
+# A notebook's JSON as read from a file: every value is narrowed where it is used
+Json = Mapping[str, object]
 
-def chart_output(chart: Chart) -> dict[str, Any]:
+
+class DisplayOutput(TypedDict):
+    """A display_data output as nbformat writes it."""
+
+    output_type: str
+    data: dict[str, object]
+    metadata: dict[str, object]
+
+
+def chart_output(chart: Chart) -> DisplayOutput:
     """One chart as a display output: the image, its alt text and its id."""
     return {
         "output_type": "display_data",
@@ -56,30 +71,30 @@ def _summary_html(sheet: SheetData) -> str:
     )
 
 
-def payload_outputs(sheet: SheetData) -> list[dict[str, Any]]:
-    """The outputs a section notebook displays: a summary, each chart, then the payload."""
-    outputs: list[dict[str, Any]] = [
-        {
-            "output_type": "display_data",
-            "data": {"text/html": _summary_html(sheet), "text/plain": sheet.section_title},
-            "metadata": {},
-        }
-    ]
-    payload = json.loads(sheet.model_dump_json())
-    for view, measure in zip(sheet.measures, payload["measures"], strict=True):
-        for key in ("chart", "extra"):
-            chart = getattr(view, key)
-            if chart is not None:
-                outputs.append(chart_output(chart))
-                measure[key]["svg"] = ""  # stored once, in the image output above
-    outputs.append(
-        {
-            "output_type": "display_data",
-            "data": {SHEET_MIMETYPE: payload, "text/plain": "qareport sheet data"},
-            "metadata": {},
-        }
+def payload_outputs(sheet: SheetData) -> list[DisplayOutput]:
+    """The outputs a section notebook displays: a summary, each chart, then the payload
+    (whose charts carry no image: each is stored once, in its own output)."""
+    summary: DisplayOutput = {
+        "output_type": "display_data",
+        "data": {"text/html": _summary_html(sheet), "text/plain": sheet.section_title},
+        "metadata": {},
+    }
+    charts = [chart_output(c) for m in sheet.measures for c in m.charts]
+    imageless = sheet.replace(
+        measures=[
+            m.replace(charts=[c.replace(svg="") for c in m.charts]) if m.charts else m
+            for m in sheet.measures
+        ]
     )
-    return outputs
+    payload: DisplayOutput = {
+        "output_type": "display_data",
+        "data": {
+            SHEET_MIMETYPE: json.loads(imageless.model_dump_json()),
+            "text/plain": "qareport sheet data",
+        },
+        "metadata": {},
+    }
+    return [summary, *charts, payload]
 
 
 def show(sheet: SheetData) -> None:
@@ -90,32 +105,65 @@ def show(sheet: SheetData) -> None:
         display(output["data"], metadata=output["metadata"], raw=True)
 
 
-def sheet_from_outputs(outputs: list[dict[str, Any]], source: str) -> SheetData:
-    """The sheet in a list of notebook outputs; `source` names them in errors."""
+def _mapping(value: object) -> Json:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _text(value: object) -> str:
+    """A notebook's text: a string, or the list of lines nbformat may store it as."""
+    if isinstance(value, list):
+        return "".join(str(part) for part in value)
+    return value if isinstance(value, str) else ""
+
+
+def sheet_from_outputs(outputs: Sequence[Json], source: str) -> SheetData:
+    """The sheet in a list of notebook outputs, its charts' images put back; `source`
+    names them in errors."""
     images: dict[str, str] = {}
     for output in outputs:
-        chart_id = output.get("metadata", {}).get(CHART_KEY)
-        data = output.get("data", {})
-        if chart_id and SVG in data:
-            drawing = data[SVG]
-            images[chart_id] = "".join(drawing) if isinstance(drawing, list) else drawing
-        payload = data.get(SHEET_MIMETYPE)
-        if payload is None:
+        chart_id = _mapping(output.get("metadata")).get(CHART_KEY)
+        data = _mapping(output.get("data"))
+        if isinstance(chart_id, str) and SVG in data:
+            images[chart_id] = _text(data[SVG])
+        if SHEET_MIMETYPE not in data:
             continue
-        for measure in payload["measures"]:
-            for chart in (measure.get("chart"), measure.get("extra")):
-                if chart and not chart["svg"]:
-                    if chart["id"] not in images:
-                        raise RenderError(
-                            f"{source}: chart {chart['id']} is missing; rebuild with --force",
-                            file=source,
-                            measure=measure.get("id"),
-                        )
-                    chart["svg"] = images[chart["id"]]
-        return SheetData.model_validate(payload)
+        try:
+            sheet = SheetData.model_validate(data[SHEET_MIMETYPE])
+        except ValidationError as exc:  # a notebook executed by another qareport version
+            raise RenderError(
+                f"{source}: the sheet data cannot be read ({exc.error_count()} problems, the "
+                "first at "
+                + ".".join(map(str, exc.errors()[0]["loc"]))
+                + "); rebuild with --force",
+                file=source,
+            ) from None
+        return sheet.replace(
+            measures=[
+                m.replace(charts=[_with_image(c, images, source, m.id) for c in m.charts])
+                if m.charts
+                else m
+                for m in sheet.measures
+            ]
+        )
     raise RenderError(
         f"{source}: no sheet data in the executed notebook; rebuild with --force", file=source
     )
+
+
+def _with_image(chart: Chart, images: dict[str, str], source: str, measure: str) -> Chart:
+    if chart.svg:
+        return chart
+    if chart.id not in images:
+        raise RenderError(
+            f"{source}: chart {chart.id} is missing; rebuild with --force",
+            file=source,
+            measure=measure,
+        )
+    return chart.replace(svg=images[chart.id])
 
 
 def read_sheet(path: Path) -> SheetData:
@@ -127,57 +175,58 @@ def read_sheet(path: Path) -> SheetData:
             f"{path}: cannot read the executed notebook ({exc}); rebuild with --force",
             file=str(path),
         ) from None
-    cells = notebook.get("cells", [])
-    outputs = [o for cell in cells for o in cell.get("outputs", [])]
+    cells = [_mapping(c) for c in _list(_mapping(notebook).get("cells"))]
+    outputs = [_mapping(o) for cell in cells for o in _list(cell.get("outputs"))]
     sheet = sheet_from_outputs(outputs, str(path))
-    further = further_items(cells, notebook.get("metadata", {}).get("qareport_source", path.name))
-    return sheet.model_copy(update={"further": further}) if further else sheet
+    named = _mapping(_mapping(notebook).get("metadata")).get("qareport_source")
+    further = further_items(cells, named if isinstance(named, str) else path.name)
+    return sheet.replace(further=further) if further else sheet
 
 
-def analyst_cell_number(cells: list[dict[str, Any]], index: int) -> int:
+def _tags(cell: Json) -> list[object]:
+    return _list(_mapping(cell.get("metadata")).get("tags"))
+
+
+def analyst_cell_number(cells: Sequence[Json], index: int) -> int:
     """Cell `index` of an executed notebook, numbered from 1 as the analyst's own notebook
     (which has no injected-parameters cell) numbers it in JupyterLab."""
-    injected = sum(INJECTED_TAG in c.get("metadata", {}).get("tags", []) for c in cells[:index])
+    injected = sum(INJECTED_TAG in _tags(c) for c in cells[:index])
     return index + 1 - injected
 
 
-def further_items(cells: list[dict[str, Any]], source: str) -> list[FurtherItem]:
+def further_items(cells: Sequence[Json], source: str) -> list[FurtherItem]:
     """The outputs of cells tagged `book`, in order: figures, tables and Markdown text."""
     items: list[FurtherItem] = []
     for index, cell in enumerate(cells):
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell.get("cell_type") != "code" or BOOK_TAG not in tags:
+        if cell.get("cell_type") != "code" or BOOK_TAG not in _tags(cell):
             continue
         where = f"{source}, cell {analyst_cell_number(cells, index)}"
-        for output in cell.get("outputs", []):
-            data, meta = output.get("data", {}), output.get("metadata", {}).get(FURTHER_KEY, {})
-            if meta.get("kind") == "figure" and SVG in data:
-                svg = data[SVG]
-                items.append(
-                    FurtherItem(
-                        kind="figure",
-                        svg="".join(svg) if isinstance(svg, list) else svg,
-                        alt=meta.get("alt", ""),
-                        source=where,
-                    )
-                )
-            elif meta.get("kind") == "table":
-                items.append(
-                    FurtherItem(
-                        kind="table",
-                        caption=meta.get("caption", ""),
-                        columns=meta.get("columns", []),
-                        rows=meta.get("rows", []),
-                        source=where,
-                    )
-                )
-            elif "text/markdown" in data:
-                text = data["text/markdown"]
-                items.append(
-                    FurtherItem(
-                        kind="text",
-                        markdown="".join(text) if isinstance(text, list) else text,
-                        source=where,
-                    )
-                )
+        for output in map(_mapping, _list(cell.get("outputs"))):
+            item = _further_item(output, where)
+            if item is not None:
+                items.append(item)
     return items
+
+
+def _further_item(output: Json, where: str) -> FurtherItem | None:
+    """One output of an analyst's cell as a sheet item: what `sheet.figure` and
+    `sheet.table` marked, or Markdown text; None for anything else."""
+    data = _mapping(output.get("data"))
+    meta = _mapping(_mapping(output.get("metadata")).get(FURTHER_KEY))
+    kind = meta.get("kind")
+    if kind == "figure" and SVG in data:
+        alt = _text(meta.get("alt"))
+        return FurtherItem(kind="figure", svg=_text(data[SVG]), alt=alt, source=where)
+    if kind == "table":
+        return FurtherItem.model_validate(
+            {
+                "kind": "table",
+                "caption": _text(meta.get("caption")),
+                "columns": _list(meta.get("columns")),
+                "rows": _list(meta.get("rows")),
+                "source": where,
+            }
+        )
+    if "text/markdown" in data:
+        return FurtherItem(kind="text", markdown=_text(data["text/markdown"]), source=where)
+    return None

@@ -15,7 +15,7 @@ from qareport.config.periods import Period, period_kind
 from qareport.ingest.months import DERIVED_HOW
 from qareport.sheet.formatting import format_change
 from qareport.sheet.icons import icon_text
-from qareport.sheet.model import Point
+from qareport.sheet.model import MeasureView, Point
 from qareport.sheet.stats import XmR
 
 __all__ = [
@@ -120,7 +120,7 @@ def _points(labels: list[str]) -> str:
 
 def trend_alt(
     measure: Measure,
-    view: dict,
+    view: MeasureView,
     *,
     area: str,
     peer_label: str,
@@ -131,22 +131,22 @@ def trend_alt(
     kind = "Line chart" if len(periods) > 1 else "Chart"
     parts = [
         f"{kind} of {measure.title.lower()} for {area}, {periods[0].label} to {periods[-1].label}.",
-        f"Latest ({view['latest_period']}): {view['latest']}, {view['change']}"
-        + (f" ({view['judgement']})." if view["judgement"] not in ("not comparable",) else "."),
+        f"Latest ({view.latest_period}): {view.latest}, {view.change}"
+        + (f" ({view.judgement})." if view.judgement not in ("not comparable",) else "."),
     ]
-    if measure.unit is not Unit.COUNT and (view["peer"] or view["national"]):
+    if measure.unit is not Unit.COUNT and (view.peer or view.national):
         comparison = []
-        if view["peer"]:
-            comparison.append(f"{peer_label} mean {view['peer']}")
-        if view.get("region"):
-            comparison.append(view["region"])
-        if view["national"]:
-            comparison.append(f"{national_label} {view['national']}")
+        if view.peer:
+            comparison.append(f"{peer_label} mean {view.peer}")
+        if view.region:
+            comparison.append(view.region)
+        if view.national:
+            comparison.append(f"{national_label} {view.national}")
         parts.append("Compared with " + " and ".join(comparison) + ".")
-    if view.get("interval"):
-        parts.append(view["interval"][0].upper() + view["interval"][1:] + ".")
-    if view.get("spc"):
-        parts.append(view["spc"])
+    if view.interval:
+        parts.append(view.interval[0].upper() + view.interval[1:] + ".")
+    if view.spc:
+        parts.append(view.spc)
     return " ".join(parts)
 
 
