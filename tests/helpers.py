@@ -180,3 +180,18 @@ def figures_with_alt(reader) -> list[str]:
             if kids is not None:
                 stack.extend(kids if isinstance(kids, list) else [kids])
     return found
+
+
+def assembled_book(root: Path, area_id: str, period: str, *, built_at: str = "test"):
+    """A book put together in-process from sheets built without a kernel: what the renderers
+    are handed, for tests that call them directly."""
+    from qareport import Project
+    from qareport.book.assemble import assemble_book
+    from qareport.config.periods import parse_period
+    from qareport.sheet.build import build_sheet
+
+    project = Project.open(root)
+    area = project.area(area_id)
+    when = parse_period(period)
+    sheets = [build_sheet(root, area.id, when.label, s) for s in project.book_sections(area, when)]
+    return assemble_book(project, area, when, sheets, built_at=built_at)

@@ -99,3 +99,30 @@ def test_no_function_outside_the_cli_takes_more_than_six_positional_parameters()
                 if len(positional) > 6:
                     long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
     assert not long, "\n".join(long)
+
+
+MAX_FUNCTION_LINES = 80
+
+
+def test_no_function_in_the_package_is_longer_than_80_lines():
+    """Long jobs read as named steps (build_book, measure_view): the CLI included."""
+    long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} {lines}")
+    assert not long, "\n".join(long)
+
+
+def test_the_sheet_stage_passes_typed_records_and_changes_views_only_through_a_checked_replace():
+    """No loose dict[str, Any] between the sheet's functions, and no model_copy(update=...),
+    which accepts a misspelt field or a wrong type without a word."""
+    found = []
+    for path in sorted((PACKAGE / "sheet").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for needle in ("model_copy(update", "dict[str, Any]"):
+            if needle in text:
+                found.append(f"{path.relative_to(PACKAGE)}: {needle}")
+    assert not found, "\n".join(found)

@@ -21,3 +21,17 @@ def test_the_sheet_module_does_not_import_the_build_machinery():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_importing_the_library_leaves_the_process_logging_as_it_was():
+    """Only the CLI quiets papermill's and traitlets' loggers; a program importing the
+    library keeps its own logging."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, qareport.pipeline.build, qareport.pipeline.execute, qareport.cli; "
+        "print(logging.getLogger('papermill').level, logging.getLogger('traitlets').level)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "0"]

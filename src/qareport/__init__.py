@@ -6,9 +6,9 @@ The package reads in the order data flow through it:
     ingest/     extracts validated into the DuckDB store
     sheet/      what runs in a section notebook's kernel: one sheet's figures and charts
     book/       a book put together from executed sheets and the reviewers' files
-    render/     the book as HTML and PDF (engine registry, captions, templates)
+    render/     the book as HTML and PDF (the outputs registry, captions, templates)
     pipeline/   execution, incremental rebuilds, provenance, single and batch builds
-    importers/  published statistics turned into ordinary extracts
+    importers/  published statistics and returns turned into ordinary extracts (a registry)
     demo/       the synthetic demo workbook
 
 The public names below are imported on first use, so `import qareport.sheet` in a

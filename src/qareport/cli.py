@@ -11,14 +11,35 @@ import gc
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from qareport.errors import QareportError, from_os_error
 from qareport.render import outputs
+
+if TYPE_CHECKING:  # typer's own click (it carries one), for the import commands' types
+    from typer._click.core import Command
+
+
+class _ImportGroup(TyperGroup):
+    """`qareport import <name>`: one command per importer in the registry (entry points
+    `qareport.importers`), made when it is asked for, so other commands never load them."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        from qareport.importers.registry import available
+
+        return list(available())
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Command | None:  # type: ignore[override]
+        from qareport.importers.registry import available
+
+        importer = available().get(cmd_name)
+        return _import_command(importer) if importer else None
+
 
 app = typer.Typer(
     add_completion=False,
@@ -32,7 +53,9 @@ app.add_typer(narrative_app, name="narrative")
 notebook_app = typer.Typer(no_args_is_help=True, help="Analysts' own notebooks for a sheet.")
 app.add_typer(notebook_app, name="notebook")
 import_app = typer.Typer(
-    no_args_is_help=True, help="Import published statistics into data/imported/."
+    cls=_ImportGroup,
+    no_args_is_help=True,
+    help="Import published statistics and your own returns into the workbook.",
 )
 app.add_typer(import_app, name="import")
 
@@ -283,69 +306,54 @@ def demo(
         out.print(f"wrote {path}")
 
 
-ExistingFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The file.")]
+def _annotated(kind: object, parameter: object) -> object:
+    """`Annotated[kind, parameter]` for a type known only at run time."""
+    return Annotated.__class_getitem__((kind, parameter))  # type: ignore[attr-defined]
 
 
-def _import_project(folder: Path):
-    """The project to import into; a new folder becomes one (imports can start a project)."""
-    from qareport.config.project import Project
+def _import_command(importer) -> Command:
+    """A command for one importer: its sources as the argument, each field of its options
+    model as an option (a Path must exist), and --project."""
+    from inspect import Parameter, Signature
 
-    (folder / "parameters").mkdir(parents=True, exist_ok=True)
-    return Project.open(folder)
+    from pydantic_core import PydanticUndefined
 
-
-def _import_report(summary, hint: str | None) -> None:
-    for line in summary.lines():
-        out.print(line, markup=False)
-    if hint:
-        out.print(hint, markup=False)
-
-
-@import_app.command("dfe-ees")
-def import_dfe_ees_cmd(
-    path: ExistingFile,
-    mapping: Annotated[str, typer.Option(help="Mapping name (e.g. dfe-cin-c1) or .yml path.")],
-    project: ProjectOpt = Path("."),
-) -> None:
-    """An Explore Education Statistics tidy CSV, through a mapping to catalogue measures."""
-    from qareport.importers.run import import_dfe_ees
-
-    _import_report(*import_dfe_ees(_import_project(project), path, mapping))
-
-
-@import_app.command("police-outcomes")
-def import_police_cmd(
-    path: ExistingFile,
-    forces: Annotated[
-        Path, typer.Option(exists=True, help="ONS district to police force area lookup (CSV).")
-    ],
-    project: ProjectOpt = Path("."),
-) -> None:
-    """Home Office crime outcomes by force and quarter: offences against children."""
-    from qareport.importers.run import import_police
-
-    _import_report(*import_police(_import_project(project), path, forces))
-
-
-@import_app.command("la-areas")
-def import_la_areas_cmd(
-    paths: Annotated[
-        list[Path], typer.Argument(exists=True, dir_okay=False, help="EES CSV files.")
-    ],
-    neighbours: Annotated[Path, typer.Option(exists=True, help="DfE statistical neighbours CSV.")],
-    districts: Annotated[Path, typer.Option(exists=True, help="ONS LTLA to UTLA lookup CSV.")],
-    forces: Annotated[
-        Path, typer.Option(exists=True, help="ONS district to police force area lookup CSV.")
-    ],
-    project: ProjectOpt = Path("."),
-) -> None:
-    """Every local authority in EES files as an area, with statistical neighbours."""
-    from qareport.importers.run import import_la_areas
-
-    message = import_la_areas(
-        _import_project(project), paths, neighbours=neighbours, districts=districts, lad_pfa=forces
+    sources = importer.sources
+    kind = list[Path] if sources.many else Path
+    argument = typer.Argument(
+        exists=True,
+        dir_okay=sources.folders,
+        help=sources.help,
+        metavar="SOURCE..." if sources.many else "SOURCE",
     )
-    out.print(message, markup=False)
+    params = [Parameter("sources", Parameter.KEYWORD_ONLY, annotation=_annotated(kind, argument))]
+    for name, info in importer.options.model_fields.items():
+        option = typer.Option(
+            f"--{name.replace('_', '-')}", help=info.description, exists=info.annotation is Path
+        )
+        default = Parameter.empty if info.default is PydanticUndefined else info.default
+        annotation = _annotated(info.annotation, option)
+        params.append(
+            Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+        )
+    params.append(
+        Parameter("project", Parameter.KEYWORD_ONLY, annotation=ProjectOpt, default=Path("."))
+    )
+
+    def command(**values: Any) -> None:
+        from qareport.importers.registry import run_import
+
+        project, given = values.pop("project"), values.pop("sources")
+        paths = list(given) if isinstance(given, list) else [given]
+        summary = run_import(importer.name, project, paths, values)
+        for line in summary.lines():
+            out.print(line, markup=False)
+
+    command.__signature__ = Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    one = typer.Typer(add_completion=False)
+    one.command(importer.name, help=importer.help)(command)
+    return typer.main.get_command(one)
 
 
 @notebook_app.command("new")

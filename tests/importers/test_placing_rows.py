@@ -142,3 +142,18 @@ def test_hand_made_joint_and_former_codes_are_read_as_the_register_says(imported
     assert checked.returncode == 0, checked.stdout + checked.stderr
     warnings = [line for line in checked.stdout.splitlines() if line.startswith("warning")]
     assert len(warnings) == 1 and "hand.csv row 4" in warnings[0] and "E06000998" in warnings[0]
+
+
+def test_rejected_rows_are_counted_by_reason_code_through_the_library(tmp_path):
+    """The same import through the registry: every row's fate by its Reason code."""
+    from qareport.importers.common import Reason
+    from qareport.importers.registry import run_import
+
+    root = workbook(tmp_path)
+    source = write_csv(tmp_path / "workforce.csv", WORKFORCE, workforce_rows())
+    summary = run_import("dfe-ees", root, [source], {"mapping": "workforce.yml"})
+    rejected = summary.rejected.by_reason()
+    assert sum(rejected.values()) == summary.rejected.total() == 2
+    assert set(rejected) <= set(Reason) and Reason.UNKNOWN_AREA in rejected
+    assert summary.not_in_scope.by_reason() == {Reason.OTHER_LEVEL: 1}
+    assert summary.rows_read == summary.rows_used + 1 + 2

@@ -15,35 +15,28 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from helpers import data_table
+from helpers import assembled_book, data_table
 from qareport import Project
-from qareport.book.assemble import assemble_book
 from qareport.config.catalogue import Measure
-from qareport.config.periods import parse_period
 from qareport.render.board import board_summary
 from qareport.render.html import render_html
 from qareport.render.spreadsheet import HEADER, write_figures
-from qareport.sheet.build import build_sheet
 from qareport.sheet.icons import ASSURANCE_TEXT, VARIATION_TEXT, icon_svg
 from qareport.sheet.measures import quartile_band
 
 
-def _book(root, area_id: str, period: str):
-    project = Project.open(root)
-    area = project.area(area_id)
-    when = parse_period(period)
-    sheets = [build_sheet(root, area.id, when.label, s) for s in project.book_sections(area, when)]
-    return assemble_book(project, area, when, sheets, built_at="2026-11-24 09:00 UTC")
+def _book_at(root, area_id, period):
+    return assembled_book(root, area_id, period, built_at="2026-11-24 09:00 UTC")
 
 
 @pytest.fixture(scope="module")
 def quarterly(demo_store):
-    return _book(demo_store, "amberleigh", "2025-26-Q4")
+    return _book_at(demo_store, "amberleigh", "2025-26-Q4")
 
 
 @pytest.fixture(scope="module")
 def annual(demo_store):
-    return _book(demo_store, "amberleigh", "2025-26")
+    return _book_at(demo_store, "amberleigh", "2025-26")
 
 
 def test_every_icon_is_an_svg_with_its_words_as_title_and_label() -> None:
@@ -185,7 +178,7 @@ def _same(cell, shown: str) -> bool:
 
 def test_no_count_under_the_threshold_reaches_the_spreadsheet(demo_store, tmp_path):
     """larkhaven is the smallest demo area: its books have small numbers to withhold."""
-    book = _book(demo_store, "larkhaven", "2025-26-Q4")
+    book = _book_at(demo_store, "larkhaven", "2025-26-Q4")
     threshold = Project.open(demo_store).defaults.suppression.threshold
     workbook = load_workbook(write_figures(book, tmp_path / "book.xlsx"))
     column = {name: n for n, name in enumerate(HEADER)}

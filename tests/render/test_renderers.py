@@ -7,27 +7,16 @@ from io import BytesIO
 import pypdf
 import pytest
 
-from qareport import Project
-from qareport.book.assemble import assemble_book
-from qareport.config.periods import parse_period
+from helpers import assembled_book
 from qareport.demo.partnership import PARTNERSHIP_ID
 from qareport.render.captions import measure_caption
 from qareport.render.html import render_html
 from qareport.render.typst_pdf import render_pdf, typst_source, write_chart_images
-from qareport.sheet.build import build_sheet
-
-
-def _book(root, area_id, period):
-    project = Project.open(root)
-    area = project.area(area_id)
-    when = parse_period(period)
-    sheets = [build_sheet(root, area.id, when.label, s) for s in project.book_sections(area, when)]
-    return assemble_book(project, area, when, sheets, built_at="test")
 
 
 @pytest.fixture(scope="module", params=[("amberleigh", "2025-26"), (PARTNERSHIP_ID, "2025-26")])
 def book(request, demo_store):
-    return _book(demo_store, *request.param)
+    return assembled_book(demo_store, *request.param)
 
 
 class _Captions(HTMLParser):
@@ -128,10 +117,8 @@ def test_every_image_file_holds_its_own_chart_when_a_measure_is_on_two_sheets(de
     """The police book shows some measures on more than one sheet (one chart id each):
     every chart id still has a file of its own holding exactly its drawing. (Files named
     by a count that a repeated id did not move once wrote an SPC chart over a trend.)"""
-    book = _book(demo_store, "northmarch-police", "2025-26-Q4")
-    charts = {
-        c.id: c for p in book.sheets for m in p.data.measures for c in m.charts
-    }
+    book = assembled_book(demo_store, "northmarch-police", "2025-26-Q4")
+    charts = {c.id: c for p in book.sheets for m in p.data.measures for c in m.charts}
     shown = [c.id for p in book.sheets for m in p.data.measures for c in m.charts]
     assert len(shown) > len(charts)  # some chart is shown twice
     images = write_chart_images(book, tmp_path)

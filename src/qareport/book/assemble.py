@@ -9,14 +9,13 @@ and returns the `Book` both renderers draw.
 from __future__ import annotations
 
 import difflib
-from dataclasses import replace
 from pathlib import Path
 
 from qareport import __version__
-from qareport.book.actions import load_actions
+from qareport.book.actions import Action, ActionsRegister, load_actions
 from qareport.book.model import ActionView, Book, SheetPage, StoryPage, ThemeView
 from qareport.book.narrative import STORY_PARTS, cited_measures, fill_placeholders, read_narrative
-from qareport.book.programme import informed, load_programme, programme_rows
+from qareport.book.programme import ProgrammeRow, informed, load_programme, programme_rows
 from qareport.book.review import figures_fingerprint
 from qareport.book.themes import load_themes
 from qareport.config.parameters import AreaParameters
@@ -94,52 +93,26 @@ def assemble_book(
     provenance: list[tuple[str, str]] | None = None,
 ) -> Book:
     folder = project.narrative_area_dir(area.id) / period.label
-    register = load_actions(folder / "actions.yml")
     sections = project.book_sections(area, period)
-    stray = [a for a in register.actions if a.section not in sections]
-    if stray:
-        raise NarrativeError(
-            f"{folder / 'actions.yml'}: action {stray[0].id}: section {stray[0].section!r} is "
-            f"not a sheet of this book ({', '.join(sections)})"
-        )
+    register = _actions_register(folder, sections)
     figures = {m.id: m.latest for sheet in sheets for m in sheet.measures}
     names = {m.id: m.name for m in area.members}
     programme = programme_rows(
         load_programme(project.programme_path(area.id), project.catalogue, area), area, period
     )
-    pages = []
-    for data in sheets:
-        narrative = read_narrative(folder / f"{data.section_id}.md")
-        rereview = narrative.status == "approved" and narrative.approved_figures != (
-            figures_fingerprint(cited_measures(narrative), sheets)
+    pages = [
+        _sheet_page(
+            project,
+            data,
+            folder=folder,
+            sheets=sheets,
+            figures=figures,
+            period=period,
+            actions=[_action_view(a, names, period) for a in register.for_section(data.section_id)],
+            informed_by=informed(programme, data.section_id, period),
         )
-        actions = [
-            ActionView(
-                a.id,
-                a.text,
-                names.get(a.owner, a.owner),  # an owner may be a member agency's id
-                a.due,
-                a.status,
-                a.raised,
-                a.closed or "",
-                a.overdue(period),
-            )
-            for a in register.for_section(data.section_id)
-        ]
-        pages.append(
-            SheetPage(
-                data=data,
-                narrative_label=_relative(narrative.path, project.root),
-                analysis=fill_placeholders(narrative, narrative.part("analysis"), figures),
-                actions_text=fill_placeholders(narrative, narrative.part("actions"), figures),
-                actions=actions,
-                status=narrative.status,
-                reviewer=narrative.reviewer,
-                reviewed_on=narrative.reviewed_on,
-                rereview=rereview,
-                informed_by=informed(programme, data.section_id, period),
-            )
-        )
+        for data in sheets
+    ]
     titles = {d.section_id: d.section_title for d in sheets}
     themes = [
         ThemeView(
@@ -151,27 +124,6 @@ def assemble_book(
         )
         for t in load_themes(folder / "themes.yml", set(names), sections)
     ]
-    story = _story(project, folder / "story.md", figures)
-    pages = [
-        replace(
-            page,
-            story=_story(
-                project,
-                folder / f"{page.data.section_id}.story.md",
-                figures,
-                anchor=f"story-{page.data.section_id}",
-                title=f"Story sheet: {page.data.section_title}",
-            ),
-        )
-        for page in pages
-    ]
-    suppression = sheets[0].suppression if sheets else ""
-    if provenance is None:
-        provenance = [
-            ("Area", f"{area.name} ({area.code})"),
-            ("Period", period.label),
-            ("qareport version", __version__),
-        ]
     return Book(
         title=project.defaults.title,
         area_name=area.name,
@@ -182,16 +134,86 @@ def assemble_book(
         synthetic=area.synthetic,
         peer_label=area.peer_group_label,
         national_label=area.national_label or project.defaults.national_label,
-        suppression=suppression,
+        suppression=sheets[0].suppression if sheets else "",
         sheets=pages,
-        provenance=provenance,
+        provenance=provenance if provenance is not None else _bare_provenance(area, period),
         built_at=built_at,
-        story=story,
+        story=_story(project, folder / "story.md", figures),
         members=[(m.name, m.kind) for m in area.members],
         programme=programme,
         themes=themes,
         edition=period.edition,
     )
+
+
+def _actions_register(folder: Path, sections: list[str]) -> ActionsRegister:
+    """The period's actions register, every action on a sheet of this book."""
+    register = load_actions(folder / "actions.yml")
+    stray = [a for a in register.actions if a.section not in sections]
+    if stray:
+        raise NarrativeError(
+            f"{folder / 'actions.yml'}: action {stray[0].id}: section {stray[0].section!r} is "
+            f"not a sheet of this book ({', '.join(sections)})"
+        )
+    return register
+
+
+def _action_view(action: Action, names: dict[str, str], period: Period) -> ActionView:
+    return ActionView(
+        action.id,
+        action.text,
+        names.get(action.owner, action.owner),  # an owner may be a member agency's id
+        action.due,
+        action.status,
+        action.raised,
+        action.closed or "",
+        action.overdue(period),
+    )
+
+
+def _sheet_page(
+    project: Project,
+    data: SheetData,
+    *,
+    folder: Path,
+    sheets: list[SheetData],
+    figures: dict[str, str],
+    period: Period,
+    actions: list[ActionView],
+    informed_by: list[ProgrammeRow],
+) -> SheetPage:
+    """One sheet with its reviewers' words, its review status, actions and story sheet."""
+    narrative = read_narrative(folder / f"{data.section_id}.md")
+    rereview = narrative.status == "approved" and narrative.approved_figures != (
+        figures_fingerprint(cited_measures(narrative), sheets)
+    )
+    return SheetPage(
+        data=data,
+        narrative_label=_relative(narrative.path, project.root),
+        analysis=fill_placeholders(narrative, narrative.part("analysis"), figures),
+        actions_text=fill_placeholders(narrative, narrative.part("actions"), figures),
+        actions=actions,
+        status=narrative.status,
+        reviewer=narrative.reviewer,
+        reviewed_on=narrative.reviewed_on,
+        rereview=rereview,
+        informed_by=informed_by,
+        story=_story(
+            project,
+            folder / f"{data.section_id}.story.md",
+            figures,
+            anchor=f"story-{data.section_id}",
+            title=f"Story sheet: {data.section_title}",
+        ),
+    )
+
+
+def _bare_provenance(area: AreaParameters, period: Period) -> list[tuple[str, str]]:
+    return [
+        ("Area", f"{area.name} ({area.code})"),
+        ("Period", period.label),
+        ("qareport version", __version__),
+    ]
 
 
 def _story(

@@ -13,8 +13,16 @@ __all__ = ["AGENCY_FIELDS", "DEMO_YEARS", "SEED", "csv_text", "generic_level"]
 
 SEED = 20251
 # the columns of a returns file whose rows name an agency and a team
-AGENCY_FIELDS = ["area_code", "period", "measure_id", "agency", "team", "numerator",
-                 "denominator", "note"]  # fmt: skip
+AGENCY_FIELDS = [
+    "area_code",
+    "period",
+    "measure_id",
+    "agency",
+    "team",
+    "numerator",
+    "denominator",
+    "note",
+]
 DEMO_YEARS = [Period(y) for y in range(2021, 2026)]
 
 

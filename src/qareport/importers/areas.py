@@ -124,9 +124,6 @@ def la_parameters(
     return result
 
 
-CODE_KEYS = ("code", "former_codes", "old_la_code")
-
-
 def _existing_files(folder: Path) -> dict[str, Path]:
     """Every code and older key an area file states (any case) -> that file."""
     from qareport.config.yamlio import load_yaml

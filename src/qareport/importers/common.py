@@ -8,16 +8,21 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from qareport.config.catalogue import Catalogue
 from qareport.config.geography import Geography, is_joint
 from qareport.config.markers import MARKER_PATTERN
 from qareport.errors import ExtractError
+from qareport.ingest.sources import COLUMNS, ExtractIssue
 
 __all__ = [
     "Candidate",
     "ImportSummary",
+    "Reason",
+    "Refusal",
     "Row",
     "check_returns",
     "finish_import",
@@ -26,10 +31,40 @@ __all__ = [
     "write_extract",
 ]
 
-EXTRACT_FIELDS = ["area_code", "period", "measure_id", "numerator", "denominator", "value", "note"]
-
-
 EXAMPLES = 5  # rows shown for each reason
+
+
+class Reason(StrEnum):
+    """Why a record is not used, as a code (counts are kept by code), beside the words
+    that say it to a person, as pandera's SchemaErrorReason."""
+
+    # not in scope: rows the import is not about
+    OTHER_LEVEL = "other-level"  # a geographic level the mapping does not take
+    FILTERED_OUT = "filtered-out"  # outside a filter (`where:`, offences against children)
+    OUTSIDE_PERIODS = "outside-periods"  # records of no period the import makes
+    # rejected: rows the import is about but cannot use
+    NO_AREA_CODE = "no-area-code"
+    UNKNOWN_AREA = "unknown-area"  # no area in parameters/ has the code
+    NOT_A_COMPARATOR = "not-a-comparator"  # a national or regional code not set up as one
+    BAD_PERIOD = "bad-period"
+    NOT_A_NUMBER = "not-a-number"
+    EMPTY_CELL = "empty-cell"
+    NO_DENOMINATOR = "no-denominator"
+    DUPLICATE = "duplicate"  # the same area, period and measure (or record) twice
+    REFUSED = "refused"  # a value the build's checks refuse (a numerator over its denominator)
+    NO_FIGURE = "no-figure"
+    # case-level records (statutory returns)
+    MISSING_DATE = "missing-date"
+    END_BEFORE_START = "end-before-start"
+    FUTURE_DATE = "future-date"
+    CODE_NOT_ALLOWED = "code-not-allowed"
+
+
+class Refusal(NamedTuple):
+    """A reason's code and its words for this case (values are left to the examples)."""
+
+    reason: Reason
+    words: str
 
 
 class Row(dict):
@@ -40,24 +75,31 @@ class Row(dict):
 
 @dataclass
 class Tally:
-    """Rows (or returns) counted by reason, with the first few as examples to look at."""
+    """Records counted by reason, with the first few as examples to look at."""
 
-    counts: Counter = field(default_factory=Counter)
-    examples: dict[str, list[str]] = field(default_factory=dict)
+    counts: Counter[Refusal] = field(default_factory=Counter)
+    examples: dict[Refusal, list[str]] = field(default_factory=dict)
 
-    def add(self, reason: str, example: str, n: int = 1) -> None:
-        self.counts[reason] += n
-        shown = self.examples.setdefault(reason, [])
+    def add(self, why: Refusal, example: str, n: int = 1) -> None:
+        self.counts[why] += n
+        shown = self.examples.setdefault(why, [])
         if len(shown) < EXAMPLES:
             shown.append(example)
 
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def by_reason(self) -> Counter[Reason]:
+        """The counts by reason code, whatever the words."""
+        codes: Counter[Reason] = Counter()
+        for why, n in self.counts.items():
+            codes[why.reason] += n
+        return codes
+
     def lines(self, indent: str = "    ") -> list[str]:
         return [
-            f"{indent}{n:,} {reason}; e.g. {'; '.join(self.examples.get(reason, []))}"
-            for reason, n in self.counts.most_common()
+            f"{indent}{n:,} {why.words}; e.g. {'; '.join(self.examples.get(why, []))}"
+            for why, n in self.counts.most_common()
         ]
 
 
@@ -73,13 +115,17 @@ class Candidate:
 @dataclass
 class ImportSummary:
     """What an import read, wrote and left out, counted so the numbers add up:
-    rows read = rows used + rows not in scope + rows rejected, each by reason."""
+    records read = used + not in scope + rejected, each by reason. `records` names what
+    is counted (rows of a published file; local authorities), `written` what is written
+    (returns; parameter files); `notes` are said after the counts."""
 
     source: str
     output: Path | None = None
     rows_read: int = 0
     rows_used: int = 0
     rows_written: int = 0  # returns written (one row may give several, several one)
+    records: str = "rows"
+    written: str = "returns"
     measures: Counter = field(default_factory=Counter)
     areas: set[str] = field(default_factory=set)
     joint: set[str] = field(default_factory=set)  # joint returns' codes
@@ -89,46 +135,62 @@ class ImportSummary:
     not_in_scope: Tally = field(default_factory=Tally)
     rejected: Tally = field(default_factory=Tally)  # rows: nothing of them written
     left_out: Tally = field(default_factory=Tally)  # returns refused from rows otherwise used
+    notes: list[str] = field(default_factory=list)
     _groups: dict[object, list[str]] = field(default_factory=dict, repr=False)
 
-    def skip(self, reason: str, example: str) -> None:
+    def skip(self, why: Refusal, example: str) -> None:
         """A row the import is not about (another level, a filtered category)."""
-        self.not_in_scope.add(reason, example)
+        self.not_in_scope.add(why, example)
 
-    def reject(self, reason: str, example: str) -> None:
+    def reject(self, why: Refusal, example: str) -> None:
         """A row the import is about but cannot use."""
-        self.rejected.add(reason, example)
+        self.rejected.add(why, example)
 
     def use(self, group: object, example: str) -> None:
         """A row that gives returns, with the group of rows they are made from."""
         self._groups.setdefault(group, []).append(example)
 
-    def settle(self, written: list[Candidate], refused: list[tuple[Candidate, str]]) -> None:
+    def settle(self, written: list[Candidate], refused: list[tuple[Candidate, Refusal]]) -> None:
         """Rows whose returns were all refused become rejected rows (with the first
         reason); returns refused from rows otherwise used are counted as left out."""
         kept = {c.group for c in written}
-        first: dict[object, str] = {}
-        for candidate, reason in refused:
-            first.setdefault(candidate.group, reason)
+        first: dict[object, Refusal] = {}
+        for candidate, why in refused:
+            first.setdefault(candidate.group, why)
             if candidate.group in kept or candidate.group not in self._groups:
                 rows = self._groups.get(candidate.group, [""])
-                self.left_out.add(reason, candidate.example or rows[0])
+                self.left_out.add(why, candidate.example or rows[0])
         for group, examples in self._groups.items():
             if group in kept:
                 self.rows_used += len(examples)
             else:
-                reason = first.get(group, "no figure in the row")
+                why = first.get(group, Refusal(Reason.NO_FIGURE, "no figure in the row"))
                 for example in examples:
-                    self.rejected.add(reason, example)
+                    self.rejected.add(why, example)
         self._groups.clear()
 
     def lines(self) -> list[str]:
         scope, rejected = self.not_in_scope.total(), self.rejected.total()
         out = [
-            f"{self.source}: {self.rows_read:,} rows read = {self.rows_used:,} used + "
+            f"{self.source}: {self.rows_read:,} {self.records} read = {self.rows_used:,} used + "
             f"{scope:,} not in scope + {rejected:,} rejected",
-            f"  {self.rows_written:,} returns written"
+            f"  {self.rows_written:,} {self.written} written"
             + (f" to {self.output}" if self.output else ""),
+        ]
+        if self.written == "returns":
+            out += self._returns_lines()
+        for title, tally in (
+            (f"{self.records} not in scope", self.not_in_scope),
+            (f"{self.records} rejected", self.rejected),
+            ("returns left out of rows used", self.left_out),
+        ):
+            out += [f"  {title}: {tally.total():,}", *tally.lines()] if tally.counts else []
+        if not self.rejected.counts:
+            out.append(f"  {self.records} rejected: none")
+        return out + self.notes
+
+    def _returns_lines(self) -> list[str]:
+        return [
             f"  measures: {', '.join(f'{m} ({n:,})' for m, n in sorted(self.measures.items()))}",
             f"  areas: {len(self.areas)}"
             + (f", plus {len(self.joint)} joint returns" if self.joint else "")
@@ -136,21 +198,12 @@ class ImportSummary:
             "  markers kept: "
             + (", ".join(f"{m} {n:,}" for m, n in sorted(self.markers.items())) or "none"),
         ]
-        for title, tally in (
-            ("rows not in scope", self.not_in_scope),
-            ("rows rejected", self.rejected),
-            ("returns left out of rows used", self.left_out),
-        ):
-            out += [f"  {title}: {tally.total():,}", *tally.lines()] if tally.counts else []
-        if not self.rejected.counts:
-            out.append("  rows rejected: none")
-        return out
 
 
 def finish_import(
     summary: ImportSummary,
     candidates: list[Candidate],
-    refused: list[tuple[Candidate, str]],
+    refused: list[tuple[Candidate, Refusal]],
     *,
     geography: Geography,
     catalogue: Catalogue,
@@ -177,35 +230,36 @@ def finish_import(
 
 def check_returns(
     candidates: list[Candidate], geography: Geography, catalogue: Catalogue, label: str
-) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
+) -> tuple[list[Candidate], list[tuple[Candidate, Refusal]]]:
     """Split returns into those the build accepts and those it would refuse (with why),
     by the build's own checks: an importer never writes a row the build refuses."""
     import pandas as pd
 
-    from qareport.ingest.extracts import COLUMNS, _validate_table
+    from qareport.ingest.extracts import check_table
 
     if not candidates:
         return [], []
     frame = pd.DataFrame(
         [{c: str(x.fields.get(c, "")) for c in COLUMNS} for x in candidates], dtype=object
     )
-    _, issues = _validate_table(frame, label, catalogue, geography)
-    reasons: dict[int, str] = {}
+    _, issues = check_table(frame, label, catalogue, geography)
+    reasons: dict[int, Refusal] = {}
     for issue in issues:
         if issue.row is None:  # the whole table: every return refused for one reason
-            return [], [(c, issue.message) for c in candidates]
-        reasons.setdefault(issue.row - 2, _reason(issue))
+            return [], [(c, Refusal(Reason.REFUSED, issue.message)) for c in candidates]
+        reasons.setdefault(issue.row - 2, _refusal(issue))
     written = [c for i, c in enumerate(candidates) if i not in reasons]
     return written, [(candidates[i], r) for i, r in sorted(reasons.items())]
 
 
-def _reason(issue) -> str:
+def _refusal(issue: ExtractIssue) -> Refusal:
     """A validation issue as a reason shared by rows alike (values are in the examples)."""
     if issue.is_stray:
-        return "no area in parameters/ has the code"
+        return Refusal(Reason.UNKNOWN_AREA, "no area in parameters/ has the code")
     if issue.column is None:
-        return "the same area, year and measure twice"
-    return f"{issue.column}: " + re.sub(r"'[^']*'|-?\d[\d.]*", "…", issue.message)
+        return Refusal(Reason.DUPLICATE, "the same area, year and measure twice")
+    words = f"{issue.column}: " + re.sub(r"'[^']*'|-?\d[\d.]*", "…", issue.message)
+    return Refusal(Reason.REFUSED, words)
 
 
 def read_csv_rows(path: Path) -> tuple[list[str], list[Row]]:
@@ -261,7 +315,7 @@ def write_extract(rows: list[dict[str, str]], path: Path) -> None:
     ordered = sorted(rows, key=lambda r: (r["measure_id"], r["area_code"], r["period"]))
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXTRACT_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: r.get(k, "") for k in EXTRACT_FIELDS} for r in ordered)
+    writer.writerows({k: r.get(k, "") for k in COLUMNS} for r in ordered)
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="\n")

@@ -33,6 +33,8 @@ from qareport.errors import CatalogueError, ExtractError
 from qareport.importers.common import (
     Candidate,
     ImportSummary,
+    Reason,
+    Refusal,
     Row,
     finish_import,
     read_csv_rows,
@@ -217,8 +219,8 @@ NO_AREA = (
 
 def _area_code(
     row: Row, level: str, geography: Geography, siblings: dict[str, set[str]]
-) -> tuple[str, str]:
-    """(the code the row's figures are kept under, '') or ('', why the row is refused).
+) -> tuple[str, Refusal | None]:
+    """(the code the row's figures are kept under, None) or ('', why the row is refused).
 
     An authority is found by its code, its old 3-digit code, or another code the file
     gives the same old code in another year, whichever the workbook's register knows; a
@@ -226,18 +228,19 @@ def _area_code(
     if level in LEVEL_CODES:
         code = row.get(LEVEL_CODES[level], "")
         if not code:
-            return "", f"{level} row without an area code"
+            return "", Refusal(Reason.NO_AREA_CODE, f"{level} row without an area code")
         found = geography.resolve(code)
         if found not in geography.comparator_codes:
-            return "", (
+            return "", Refusal(
+                Reason.NOT_A_COMPARATOR,
                 f"{level.lower()} code not under `comparator_codes` (or `national_code`) in "
-                "parameters/defaults.yml; add it there to compare with it"
+                "parameters/defaults.yml; add it there to compare with it",
             )
-        return found, ""
+        return found, None
     news = joint_members(row.get("new_la_code", ""))
     olds = joint_members(row.get("old_la_code", ""))
     if not news and not olds:
-        return "", "local authority row without an area code"
+        return "", Refusal(Reason.NO_AREA_CODE, "local authority row without an area code")
     if len(news) == len(olds):
         pairs = list(zip(news, olds, strict=True))
     else:
@@ -245,8 +248,8 @@ def _area_code(
     keys = [(new, old, *sorted(siblings.get(old, ()))) for new, old in pairs]
     members = [m for k in keys if (m := geography.area_of(*k)) is not None]
     if len(members) < len(keys):
-        return "", NO_AREA
-    return joint_code(members), ""
+        return "", Refusal(Reason.UNKNOWN_AREA, NO_AREA)
+    return joint_code(members), None
 
 
 def _example(row: Row) -> str:
@@ -301,22 +304,23 @@ def _check_columns(source: Path, header: list[str], mapping: EesMapping) -> None
 
 def _figures(
     row: Row, item: MeasureMap, measure, denominators: dict[tuple[str, str], str], key
-) -> tuple[dict[str, str], str]:
+) -> tuple[dict[str, str], Refusal | None]:
     """(numerator, denominator, value) of one measure in a row, or why there are none."""
     try:
         numerator = _cell(row, item.numerator)
         denominator = _cell(row, item.denominator) if item.denominator else ""
         value = _cell(row, item.value) if item.value else ""
     except _NotANumber as exc:
-        return {}, f"{item.measure}: {exc}"
+        return {}, Refusal(Reason.NOT_A_NUMBER, f"{item.measure}: {exc}")
     if numerator == "":
-        return {}, f"{item.measure}: empty numerator cell"
+        return {}, Refusal(Reason.EMPTY_CELL, f"{item.measure}: empty numerator cell")
     if item.denominator_from:
         denominator = denominators.get(key, "")
         if denominator == "":
-            return {}, (
+            return {}, Refusal(
+                Reason.NO_DENOMINATOR,
                 f"{item.measure}: no {item.denominator_from} for the area and year "
-                "(import its mapping first)"
+                "(import its mapping first)",
             )
     if MARKER_PATTERN.match(numerator) or (
         measure.needs_denominator and MARKER_PATTERN.match(denominator)
@@ -326,12 +330,12 @@ def _figures(
     elif MARKER_PATTERN.match(value):
         value = ""  # the counts are published; the percentage is computed from them
     elif measure.needs_denominator and denominator == "" and value == "":
-        return {}, f"{item.measure}: empty denominator cell"
+        return {}, Refusal(Reason.EMPTY_CELL, f"{item.measure}: empty denominator cell")
     return {
         "numerator": numerator,
         "denominator": denominator if measure.needs_denominator else "",
         "value": value,
-    }, ""
+    }, None
 
 
 def import_ees(
@@ -349,26 +353,33 @@ def import_ees(
         if m.denominator_from
     }
     candidates: list[Candidate] = []
-    refused: list[tuple[Candidate, str]] = []
+    refused: list[tuple[Candidate, Refusal]] = []
     for row in rows:
         level = row.get("geographic_level", "")
         example = _example(row)
         if level not in mapping.levels:
-            summary.skip(f"geographic level {level!r} not mapped", example)
+            summary.skip(
+                Refusal(Reason.OTHER_LEVEL, f"geographic level {level!r} not mapped"), example
+            )
             continue
         if not _keep(row, mapping.where):
-            summary.skip("outside the mapping's `where` filter", example)
+            summary.skip(
+                Refusal(Reason.FILTERED_OUT, "outside the mapping's `where` filter"), example
+            )
             continue
         items = [item for item in mapping.measures if _keep(row, item.where)]
         if not items:
-            summary.skip("no mapped measure's `where` filter takes the row", example)
+            summary.skip(
+                Refusal(Reason.FILTERED_OUT, "no mapped measure's `where` filter takes the row"),
+                example,
+            )
             continue
         try:
             period = _period(
                 row.get("time_period", ""), mapping.time_period, row.get("time_identifier", "")
             ).label
         except ValueError as exc:
-            summary.reject(str(exc), example)
+            summary.reject(Refusal(Reason.BAD_PERIOD, str(exc)), example)
             continue
         code, problem = _area_code(row, level, geography, siblings)
         if problem:

@@ -18,7 +18,15 @@ from pathlib import Path
 from qareport.config.periods import Period
 from qareport.errors import ExtractError
 from qareport.importers.areas import force_key, slug
-from qareport.importers.common import Candidate, ImportSummary, iter_csv_rows, read_csv_rows
+from qareport.importers.common import (
+    Candidate,
+    ImportSummary,
+    Reason,
+    Refusal,
+    Row,
+    iter_csv_rows,
+    read_csv_rows,
+)
 
 __all__ = ["CHILD_OFFENCES", "force_parameters", "read_police_outcomes"]
 
@@ -69,39 +77,57 @@ def read_police_outcomes(source: Path, lad_pfa: Path) -> tuple[ImportSummary, li
         example = (
             f"line {row.line}: {row['force_name']} {row['financial_year']} {row['offence_code']}"
         )
-        if row["offence_code"] not in CHILD_OFFENCES:
-            summary.skip("not an offence against children", example)
+        fate = _fate(row, forces)
+        if isinstance(fate, Refusal):
+            out_of_scope = fate.reason is Reason.FILTERED_OUT
+            (summary.skip if out_of_scope else summary.reject)(fate, example)
             continue
-        key = force_key(row["force_name"])
-        if key in NOT_TERRITORIAL:
-            summary.skip("not one of the 43 territorial forces", example)
-            continue
-        if key not in forces:
-            summary.reject("force not in the force area lookup", example)
-            continue
-        cell = row[OUTCOMES]
-        if not re.fullmatch(r"-?\d+", cell):  # negative: a later reclassification, kept
-            summary.reject(f"outcomes recorded is {cell[:20]!r}, not a count", example)
-            continue
-        try:
-            start = int(row["financial_year"].split("/")[0])
-            quarter = int(row["financial_quarter"])
-            period = Period(start).quarters()[quarter - 1].label
-        except (ValueError, IndexError):
-            summary.reject("financial year or quarter not understood", example)
-            continue
-        group = (forces[key][0], period)
-        summary.use(group, example)
-        counts = totals[group]
-        counts[0] += int(cell)
-        counts[1] += int(cell) if row["outcome_group"] == CHARGED else 0
-        counts[2] += int(cell) if row["outcome_group"].startswith(EVIDENTIAL) else 0
+        summary.use(fate, example)
+        cell, counts = int(row[OUTCOMES]), totals[fate]
+        counts[0] += cell
+        counts[1] += cell if row["outcome_group"] == CHARGED else 0
+        counts[2] += cell if row["outcome_group"].startswith(EVIDENTIAL) else 0
+    _add_years(totals)
+    summary.years.update(period[:7] for _, period in totals)
+    return summary, _candidates(totals, forces)
+
+
+def _fate(row: Row, forces: dict[str, tuple[str, str]]) -> tuple[str, str] | Refusal:
+    """The (force code, quarter) a row counts towards, or why it does not."""
+    if row["offence_code"] not in CHILD_OFFENCES:
+        return Refusal(Reason.FILTERED_OUT, "not an offence against children")
+    key = force_key(row["force_name"])
+    if key in NOT_TERRITORIAL:
+        return Refusal(Reason.FILTERED_OUT, "not one of the 43 territorial forces")
+    if key not in forces:
+        return Refusal(Reason.UNKNOWN_AREA, "force not in the force area lookup")
+    cell = row[OUTCOMES]
+    if not re.fullmatch(r"-?\d+", cell):  # negative: a later reclassification, kept
+        return Refusal(Reason.NOT_A_NUMBER, f"outcomes recorded is {cell[:20]!r}, not a count")
+    try:
+        start = int(row["financial_year"].split("/")[0])
+        quarter = int(row["financial_quarter"])
+        period = Period(start).quarters()[quarter - 1].label
+    except (ValueError, IndexError):
+        return Refusal(Reason.BAD_PERIOD, "financial year or quarter not understood")
+    return forces[key][0], period
+
+
+def _add_years(totals: dict[tuple[str, str], list[int]]) -> None:
+    """A force's year, only where all four of its quarters are there."""
     years: dict[tuple[str, str], list[list[int]]] = defaultdict(list)
     for (code, period), counts in totals.items():
         years[(code, period[:7])].append(counts)
     for (code, year), quarters in years.items():
-        if len(quarters) == 4:  # a year only when all four quarters are there
+        if len(quarters) == 4:
             totals[(code, year)] = [sum(q[i] for q in quarters) for i in range(3)]
+
+
+def _candidates(
+    totals: dict[tuple[str, str], list[int]], forces: dict[str, tuple[str, str]]
+) -> list[Candidate]:
+    """Three returns for each force and period: outcomes recorded, and the shares charged
+    and closed for evidential difficulties."""
     out = []
     names = {code: name for code, name in forces.values()}
     for (code, period), (total, charged, evidential) in totals.items():
@@ -122,8 +148,7 @@ def read_police_outcomes(source: Path, lad_pfa: Path) -> tuple[ImportSummary, li
             out.append(
                 Candidate({**fields, "measure_id": measure_id, **figures}, (code, period), made)
             )
-        summary.years.add(period[:7])
-    return summary, out
+    return out
 
 
 def force_parameters(codes: set[str], years: set[str], lad_pfa: Path) -> dict[str, dict]:

@@ -6,14 +6,27 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
+from qareport.config.models import StrictModel
 from qareport.config.project import Project
 from qareport.config.yamlio import dump_yaml, load_yaml
 from qareport.importers.areas import la_parameters, write_area_files
 from qareport.importers.common import ImportSummary, finish_import
 from qareport.importers.ees import import_ees, load_mapping, published_comparators
 from qareport.importers.police import force_parameters, read_police_outcomes
+from qareport.importers.registry import Importer, Sources
 
-__all__ = ["IMPORTED", "import_dfe_ees", "import_la_areas", "import_police", "setup_hint"]
+__all__ = [
+    "DFE_EES",
+    "IMPORTED",
+    "LA_AREAS",
+    "POLICE_OUTCOMES",
+    "import_dfe_ees",
+    "import_la_areas",
+    "import_police",
+    "setup_hint",
+]
 
 IMPORTED = "data/imported"
 REAL_DEFAULTS = {
@@ -33,23 +46,27 @@ REAL_DEFAULTS = {
 GENERATED = "# Settings for books from published statistics (written by `qareport import`)."
 
 
-def _ensure_defaults(project: Project, comparators: AbstractSet[str] = frozenset()) -> str | None:
+def _ensure_defaults(
+    project: Project, comparators: AbstractSet[str] = frozenset()
+) -> tuple[Project, str | None]:
     """A project with no defaults gets ones for published data. Defaults written that way
     gain the comparator codes (regions) each import finds, with every other setting kept
-    as the user left it; defaults someone wrote themselves are never edited."""
+    as the user left it; defaults someone wrote themselves are never edited. Returns the
+    project (opened again only when its defaults changed) and a note for the user."""
     path = project.parameters_dir / "defaults.yml"
     if path.is_file() and not path.read_text(encoding="utf-8").startswith(GENERATED):
-        return setup_hint(project, comparators)
+        return project, setup_hint(project, comparators)
     settings: dict[str, Any] = load_yaml(path) if path.is_file() else dict(REAL_DEFAULTS)
     known = set(settings.get("comparator_codes", []))
     wanted = sorted((known | set(comparators)) - {settings.get("national_code")})
     if path.is_file() and wanted == sorted(known):
-        return None
+        return project, None
     settings["comparator_codes"] = wanted
     path.parent.mkdir(parents=True, exist_ok=True)
     text = GENERATED + " Delete this line to stop imports adding to it.\n" + dump_yaml(settings)
     path.write_text(text, encoding="utf-8", newline="\n")
-    return f"updated {path}: comparator codes {', '.join(wanted) or 'none'}"
+    note = f"updated {path}: comparator codes {', '.join(wanted) or 'none'}"
+    return Project.open(project.root), note
 
 
 def setup_hint(project: Project, comparators: AbstractSet[str] = frozenset()) -> str | None:
@@ -64,28 +81,35 @@ def setup_hint(project: Project, comparators: AbstractSet[str] = frozenset()) ->
     return None
 
 
-def import_dfe_ees(
-    project: Project, source: Path, mapping_ref: str
-) -> tuple[ImportSummary, str | None]:
+class DfeEesOptions(StrictModel):
+    mapping: str = Field(description="Mapping name (e.g. dfe-cin-c1) or .yml path.")
+
+
+def import_dfe_ees(project: Project, sources: list[Path], options: DfeEesOptions) -> ImportSummary:
     """Rows are placed by the workbook's register of areas, so areas come first
     (`import la-areas`); national and regional rows need their codes as comparators."""
-    _ensure_defaults(project)
-    project = Project.open(project.root)  # defaults may be new
-    mapping, _ = load_mapping(mapping_ref, project.root, project.catalogue)
-    hint = _ensure_defaults(project, published_comparators(source, mapping))
-    project = Project.open(project.root)  # comparator codes may be new
+    (source,) = sources
+    project, _ = _ensure_defaults(project)
+    mapping, _ = load_mapping(options.mapping, project.root, project.catalogue)
+    project, hint = _ensure_defaults(project, published_comparators(source, mapping))
     summary = import_ees(
         source, mapping, project.catalogue, project.root / IMPORTED, project.geography
     )
-    return summary, hint
+    summary.notes += [hint] if hint else []
+    return summary
 
 
-def import_police(project: Project, source: Path, lad_pfa: Path) -> tuple[ImportSummary, str]:
-    hint = _ensure_defaults(project)
-    summary, candidates = read_police_outcomes(source, lad_pfa)
+class PoliceOptions(StrictModel):
+    forces: Path = Field(description="ONS district to police force area lookup (CSV).")
+
+
+def import_police(project: Project, sources: list[Path], options: PoliceOptions) -> ImportSummary:
+    (source,) = sources
+    project, hint = _ensure_defaults(project)
+    summary, candidates = read_police_outcomes(source, options.forces)
     codes = {c.fields["area_code"] for c in candidates}
     written, kept, _ = write_area_files(
-        project.parameters_dir, force_parameters(codes, summary.years, lad_pfa), source.name
+        project.parameters_dir, force_parameters(codes, summary.years, options.forces), source.name
     )
     project = Project.open(project.root)  # the forces are areas now
     finish_import(
@@ -96,19 +120,60 @@ def import_police(project: Project, source: Path, lad_pfa: Path) -> tuple[Import
         catalogue=project.catalogue,
         output=project.root / IMPORTED / "police-outcomes.csv",
     )
-    note = f"{written} force parameter files written, {kept} edited ones kept"
-    return summary, "\n".join(x for x in (hint, note) if x)
+    summary.notes += [
+        x for x in (hint, f"{written} force parameter files written, {kept} edited ones kept") if x
+    ]
+    return summary
+
+
+class LaAreasOptions(StrictModel):
+    neighbours: Path = Field(description="DfE statistical neighbours CSV.")
+    districts: Path = Field(description="ONS LTLA to UTLA lookup CSV.")
+    forces: Path = Field(description="ONS district to police force area lookup CSV.")
 
 
 def import_la_areas(
-    project: Project, ees: list[Path], *, neighbours: Path, districts: Path, lad_pfa: Path
-) -> str:
-    hint = _ensure_defaults(project)
-    areas = la_parameters(ees, neighbours, districts, lad_pfa)
-    names = ", ".join(p.name for p in ees)
+    project: Project, sources: list[Path], options: LaAreasOptions
+) -> ImportSummary:
+    project, hint = _ensure_defaults(project)
+    areas = la_parameters(sources, options.neighbours, options.districts, options.forces)
+    names = ", ".join(p.name for p in sources)
     written, kept, recoded = write_area_files(project.parameters_dir, areas, names)
-    note = (
+    summary = ImportSummary(
+        source=names,
+        output=project.parameters_dir,
+        rows_read=len(areas),
+        rows_used=len(areas),
+        rows_written=written,
+        records="local authorities",
+        written="parameter files",
+    )
+    summary.notes += [hint] if hint else []
+    summary.notes.append(
         f"{len(areas)} local authorities: {written} parameter files written, {kept} edited kept"
         + (f" ({recoded} given the code the newest file uses)" if recoded else "")
     )
-    return "\n".join(x for x in (hint, note) if x)
+    return summary
+
+
+DFE_EES = Importer(
+    "dfe-ees",
+    "An Explore Education Statistics tidy CSV, through a mapping to catalogue measures.",
+    Sources("The EES CSV file."),
+    DfeEesOptions,
+    import_dfe_ees,
+)
+POLICE_OUTCOMES = Importer(
+    "police-outcomes",
+    "Home Office crime outcomes by force and quarter: offences against children.",
+    Sources("The crime outcomes CSV (or .csv.gz)."),
+    PoliceOptions,
+    import_police,
+)
+LA_AREAS = Importer(
+    "la-areas",
+    "Every local authority in EES files as an area, with statistical neighbours.",
+    Sources("EES CSV files.", many=True),
+    LaAreasOptions,
+    import_la_areas,
+)

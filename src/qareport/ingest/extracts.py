@@ -32,18 +32,24 @@ from qareport.config.markers import MARKER_PATTERN, MARKERS
 from qareport.config.periods import is_period
 from qareport.errors import ExtractError
 from qareport.ingest.readers import read_tables
-from qareport.ingest.sources import ExtractIssue, extract_files, unknown_area_message
+from qareport.ingest.sources import (
+    COLUMNS,
+    REQUIRED,
+    ExtractIssue,
+    extract_files,
+    is_case_file,
+    unknown_area_message,
+)
 
 __all__ = [
     "COLUMNS",
     "ExtractIssue",
     "ValidatedExtracts",
+    "check_table",
     "extract_files",
     "validate_extracts",
 ]
 
-REQUIRED = ("area_code", "period", "measure_id")
-COLUMNS = (*REQUIRED, "numerator", "denominator", "value", "agency", "team", "note")
 NUMBER_COLUMNS = ("numerator", "denominator", "value")
 ROW_KEY = ("area_code", "period", "measure_id", "agency", "team")  # one row each
 _NUMBER_RE = r"^-?\d+(\.\d+)?$"
@@ -278,7 +284,7 @@ def _resolve_codes(frame: pd.DataFrame, geography: Geography) -> pd.DataFrame:
     return frame
 
 
-def _validate_table(
+def check_table(
     frame: pd.DataFrame, label: str, catalogue: Catalogue, geography: Geography
 ) -> tuple[pd.DataFrame, list[ExtractIssue]]:
     missing = [c for c in REQUIRED if c not in frame.columns]
@@ -351,14 +357,14 @@ def validate_extracts(
     for path in files:
         label = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
         try:
-            if path.name.lower().endswith((".cases.csv", ".cases.parquet")):
+            if is_case_file(path):
                 from qareport.ingest.caselevel import aggregate_cases
 
                 frame, found = aggregate_cases(path, label, catalogue, geography.codes)
                 tables = [(label, frame, found)]
             else:
                 tables = [
-                    (name, *_validate_table(table, name, catalogue, geography))
+                    (name, *check_table(table, name, catalogue, geography))
                     for name, table in read_tables(path, label)
                 ]
         except ExtractError as exc:

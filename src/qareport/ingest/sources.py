@@ -11,9 +11,20 @@ from pathlib import Path
 
 from qareport.errors import ExtractError, with_more
 
-__all__ = ["SUFFIXES", "ExtractIssue", "extract_files", "unknown_area_message"]
+__all__ = [
+    "COLUMNS",
+    "REQUIRED",
+    "SUFFIXES",
+    "ExtractIssue",
+    "extract_files",
+    "is_case_file",
+    "unknown_area_message",
+]
 
 SUFFIXES = (".csv", ".xlsx", ".parquet")
+# an extract's columns, in the order an importer writes them
+REQUIRED = ("area_code", "period", "measure_id")
+COLUMNS = (*REQUIRED, "numerator", "denominator", "value", "agency", "team", "note")
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,11 @@ class ExtractIssue:
         return ExtractError(
             with_more(str(self), total), file=self.file, row=self.row, column=self.column
         )
+
+
+def is_case_file(path: Path) -> bool:
+    """A case-level file (one row per case), which DuckDB aggregates to returns."""
+    return path.name.lower().endswith((".cases.csv", ".cases.parquet"))
 
 
 def _is_lock_file(path: Path) -> bool:

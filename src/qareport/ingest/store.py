@@ -111,8 +111,16 @@ class Store:
         """A hash of each measure's rows (every area, every period, every column a sheet can
         read), worked out in one pass inside DuckDB (no row travels to Python) and kept for
         every book built from this store: a sheet depends on its measures' rows."""
-        columns = ("area_code", "period", "agency", "team", "numerator", "denominator",
-                   "value", "marker")  # fmt: skip
+        columns = (
+            "area_code",
+            "period",
+            "agency",
+            "team",
+            "numerator",
+            "denominator",
+            "value",
+            "marker",
+        )
         # every column, an empty one written as NULL, so (NULL, 5) and (5, NULL) differ
         cells = ", ".join(f"coalesce(CAST({c} AS VARCHAR), 'NULL')" for c in columns)
         with self.connect() as con:

@@ -128,8 +128,9 @@ def book_notebook(book: Book) -> nbformat.NotebookNode:
         }
         for index, html in enumerate(_pages(book))
     ]
-    metadata = {"qareport": {"title": f"{book.title}: {book.area_name}, {book.period}",
-                             "draft": book.draft}}  # fmt: skip
+    metadata = {
+        "qareport": {"title": f"{book.title}: {book.area_name}, {book.period}", "draft": book.draft}
+    }
     return nbformat.from_dict(
         {"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells}
     )

@@ -108,8 +108,10 @@ def write_figures(book: Book, path: Path) -> Path:
     text starting with "=" stays text and never becomes a formula."""
     from xlsxwriter import Workbook
 
-    workbook = Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                    "strings_to_numbers": False})  # fmt: skip
+    workbook = Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     title_font = workbook.add_format({"bold": True, "font_size": 14})
     bold = workbook.add_format({"bold": True})
     link = workbook.add_format({"font_color": "#1D70B8", "underline": 1})

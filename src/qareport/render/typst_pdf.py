@@ -430,10 +430,15 @@ def _themes(book: Book) -> str:
     if not book.themes:
         return ""
     rows = [
-        [t.theme, t.risk.capitalize(), "; ".join(t.agencies), "; ".join(x for _, x in t.sheets),
-         t.summary]
+        [
+            t.theme,
+            t.risk.capitalize(),
+            "; ".join(t.agencies),
+            "; ".join(x for _, x in t.sheets),
+            t.summary,
+        ]
         for t in book.themes
-    ]  # fmt: skip
+    ]
     return _table_page(
         "Cross-cutting themes and risks",
         "Themes and risks the partnership has flagged across its member agencies, highest first.",
@@ -448,11 +453,21 @@ def _programme(book: Book) -> str:
         return ""
     count = {s: sum(a.status == s for a in book.programme) for s in ("done", "overdue", "due")}
     rows = [
-        [a.planned, a.title, a.kind, ", ".join(a.content_areas), a.lead,
-         f"Done {a.done}" if a.status == "done" else a.status.upper() if a.status == "overdue"
-         else a.status.capitalize(), a.findings]
+        [
+            a.planned,
+            a.title,
+            a.kind,
+            ", ".join(a.content_areas),
+            a.lead,
+            f"Done {a.done}"
+            if a.status == "done"
+            else a.status.upper()
+            if a.status == "overdue"
+            else a.status.capitalize(),
+            a.findings,
+        ]
         for a in book.programme
-    ]  # fmt: skip
+    ]
     return _table_page(
         "Quality assurance programme",
         f"Three financial years of activities, as at the end of {book.period_title}: "

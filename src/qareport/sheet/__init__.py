@@ -1,6 +1,9 @@
 """The sheet stage: everything that runs in a section notebook's kernel.
 
     build.py        build_sheet: one content area's figures, charts and sentences
+    view.py         one measure as the page shows it, in named steps
+    variation.py    SPC over the area's series, a funnel among all areas
+    chart_kinds.py  which charts a measure gets, and the function drawing each kind
     context.py      what every measure of a sheet is computed against
     measures.py     values, disclosure control applied, and comparators
     suppression.py  disclosure control

@@ -56,8 +56,13 @@ TEXT = "#0b0c0c"
 FONT_PT = 7.0  # the smallest text on the A3 sheet
 LEGEND_WRAP = 26  # characters: a longer legend label is wrapped
 # a legend's spacing, in font sizes (one place: `layout` makes legends and estimates them)
-LEGEND_SPACING = {"handlelength": 1.8, "columnspacing": 0.8, "handletextpad": 0.4,
-                  "borderpad": 0.1, "labelspacing": 0.5}  # fmt: skip
+LEGEND_SPACING = {
+    "handlelength": 1.8,
+    "columnspacing": 0.8,
+    "handletextpad": 0.4,
+    "borderpad": 0.1,
+    "labelspacing": 0.5,
+}
 LINE_SPACING = 1.2  # a two-line legend label's lines apart, in font sizes
 LEGEND_AXES_PAD = 0.1  # font sizes between the legend and the chart's foot
 
@@ -173,8 +178,16 @@ def _draw_legend(fig: Figure, handles: list, labels: list[str], columns: int) ->
             middle = top - (line_height - descent) + 0.35 * pixels  # mid x-height, line one
             _sample(fig, handle, to_figure((left, middle)), to_figure((left + handle_px, middle)))
             x, y = to_figure((left + label_px, top))
-            fig.text(x, y, label, va="top", ha="left", fontsize=FONT_PT, color=TEXT,
-                     linespacing=LINE_SPACING)  # fmt: skip
+            fig.text(
+                x,
+                y,
+                label,
+                va="top",
+                ha="left",
+                fontsize=FONT_PT,
+                color=TEXT,
+                linespacing=LINE_SPACING,
+            )
             top -= heights[i] + gap_below
         left += label_px + max(text_width(renderer, labels[i]) for i in chunk)
         left += LEGEND_SPACING["columnspacing"] * pixels
@@ -186,18 +199,32 @@ def _sample(fig: Figure, handle, start, end) -> None:
     or the marker alone for points (a scatter)."""
     middle = ((start[0] + end[0]) / 2, start[1])
     if isinstance(handle, Line2D):
-        fig.add_artist(Line2D([start[0], middle[0], end[0]], [start[1]] * 3,
-                              transform=fig.transFigure, color=handle.get_color(),
-                              linestyle=handle.get_linestyle(),
-                              linewidth=handle.get_linewidth(), marker=handle.get_marker(),
-                              markersize=handle.get_markersize(), markevery=[1]))  # fmt: skip
+        fig.add_artist(
+            Line2D(
+                [start[0], middle[0], end[0]],
+                [start[1]] * 3,
+                transform=fig.transFigure,
+                color=handle.get_color(),
+                linestyle=handle.get_linestyle(),
+                linewidth=handle.get_linewidth(),
+                marker=handle.get_marker(),
+                markersize=handle.get_markersize(),
+                markevery=[1],
+            )
+        )
         return
     sizes = handle.get_sizes()
-    fig.add_artist(PathCollection(handle.get_paths(), sizes=sizes[:1] if len(sizes) else None,
-                                  offsets=[middle], offset_transform=fig.transFigure,
-                                  facecolors=handle.get_facecolor()[:1],
-                                  edgecolors=handle.get_edgecolor()[:1],
-                                  transform=IdentityTransform()))  # fmt: skip
+    fig.add_artist(
+        PathCollection(
+            handle.get_paths(),
+            sizes=sizes[:1] if len(sizes) else None,
+            offsets=[middle],
+            offset_transform=fig.transFigure,
+            facecolors=handle.get_facecolor()[:1],
+            edgecolors=handle.get_edgecolor()[:1],
+            transform=IdentityTransform(),
+        )
+    )
 
 
 def legend_width(renderer, labels: list[str], columns: int) -> float:
@@ -327,8 +354,15 @@ _LABEL_PLACES = (("center", 5), ("center", -11), ("right", 5), ("right", -11))
 
 def _annotate(ax, x: float, y: float, text: str, colour: str):
     """A data label for the point (x, y), not yet placed (see `_move`)."""
-    return ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points",
-                       fontsize=FONT_PT, color=colour, annotation_clip=False)  # fmt: skip
+    return ax.annotate(
+        text,
+        (x, y),
+        xytext=(0, 0),
+        textcoords="offset points",
+        fontsize=FONT_PT,
+        color=colour,
+        annotation_clip=False,
+    )
 
 
 def _move(label, dy: float, ha: str) -> None:

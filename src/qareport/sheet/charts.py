@@ -100,8 +100,16 @@ def trend_chart(measure: Measure, series: TrendSeries, alt: str, chart_id: str) 
     for key, values, label, style, marker, width in lines:
         if _has(values):
             ys = _clean(values)
-            ax.plot(x, ys, linestyle=style, marker=marker, color=PALETTE[key],
-                    linewidth=width, markersize=3, label=label)  # fmt: skip
+            ax.plot(
+                x,
+                ys,
+                linestyle=style,
+                marker=marker,
+                color=PALETTE[key],
+                linewidth=width,
+                markersize=3,
+                label=label,
+            )
             drawn.append(ys)
     _frame(fig, ax, measure, series.labels, top=_top(*drawn), legend_entries=3)
     _data_labels(fig, ax, series.area, series.area_text, colour=PALETTE["area"])
@@ -126,8 +134,16 @@ def agency_chart(
             continue
         ys = _clean(values)
         k = n % len(CATEGORICAL)
-        ax.plot(x, ys, linestyle=DASHES[k], marker=MARKERS[k], color=CATEGORICAL[k],
-                linewidth=1.4, markersize=3, label=name)  # fmt: skip
+        ax.plot(
+            x,
+            ys,
+            linestyle=DASHES[k],
+            marker=MARKERS[k],
+            color=CATEGORICAL[k],
+            linewidth=1.4,
+            markersize=3,
+            label=name,
+        )
         last = max(i for i, v in enumerate(ys) if not math.isnan(v))
         ends.append((last, ys[last], format_value(measure, ys[last], short=True), CATEGORICAL[k]))
         drawn.append(ys)
@@ -143,9 +159,16 @@ def _end_labels(fig, ax, ends: list[tuple[int, float, str, str]]) -> None:
     gap = FONT_PT * 1.15 * fig.dpi / 72
     moved = spread(heights, gap, ax.bbox.y0 + gap / 2, ax.bbox.y1 - gap / 2)
     for (x, y, text, colour), before, after in zip(ends, heights, moved, strict=True):
-        ax.annotate(text, (x, y), xytext=(4, (after - before) * 72 / fig.dpi),
-                    textcoords="offset points", fontsize=FONT_PT, color=colour,
-                    va="center", annotation_clip=False)  # fmt: skip
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(4, (after - before) * 72 / fig.dpi),
+            textcoords="offset points",
+            fontsize=FONT_PT,
+            color=colour,
+            va="center",
+            annotation_clip=False,
+        )
 
 
 @dataclass(frozen=True)
@@ -169,22 +192,47 @@ def spc_chart(
     ys = _clean(series.area)
     for n, (start, end) in enumerate(_segments(spc.mean)):
         part = x[start:end]
-        ax.plot(part, spc.mean[start:end], color=GREY, linewidth=1.0,
-                label="Mean" if n == 0 else None)  # fmt: skip
+        ax.plot(
+            part, spc.mean[start:end], color=GREY, linewidth=1.0, label="Mean" if n == 0 else None
+        )
         for edge, label in ((spc.upper, "Process limits"), (spc.lower, None)):
-            ax.plot(part, edge[start:end], color=GREY, linewidth=0.9, linestyle="--",
-                    label=label if n == 0 else None)  # fmt: skip
+            ax.plot(
+                part,
+                edge[start:end],
+                color=GREY,
+                linewidth=0.9,
+                linestyle="--",
+                label=label if n == 0 else None,
+            )
     if spc.target is not None:
-        ax.axhline(spc.target, color=PALETTE["extra"], linewidth=1.1, linestyle="-.",
-                   label="Target")  # fmt: skip
-    ax.plot(x, ys, color=PALETTE["area"], linewidth=1.6, marker="o", markersize=2.5,
-            label=series.area_name)  # fmt: skip
+        ax.axhline(
+            spc.target, color=PALETTE["extra"], linewidth=1.1, linestyle="-.", label="Target"
+        )
+    ax.plot(
+        x,
+        ys,
+        color=PALETTE["area"],
+        linewidth=1.6,
+        marker="o",
+        markersize=2.5,
+        label=series.area_name,
+    )
     for kind, (colour, marker, label) in SPECIAL.items():
-        found = [(i, v) for i, v in enumerate(ys) if spc.special[i] and not math.isnan(v)
-                 and _direction(measure, v, spc.mean[i]) == kind]  # fmt: skip
+        found = [
+            (i, v)
+            for i, v in enumerate(ys)
+            if spc.special[i] and not math.isnan(v) and _direction(measure, v, spc.mean[i]) == kind
+        ]
         if found:
-            ax.scatter([i for i, _ in found], [v for _, v in found], s=22, marker=marker,
-                       color=colour, zorder=5, label=label)  # fmt: skip
+            ax.scatter(
+                [i for i, _ in found],
+                [v for _, v in found],
+                s=22,
+                marker=marker,
+                color=colour,
+                zorder=5,
+                label=label,
+            )
     targets = [spc.target] if spc.target is not None else []
     top = _top(ys, spc.upper, targets)
     # the axis spans the process, not zero to the top: limits and points fill the chart
@@ -224,19 +272,27 @@ def funnel_chart(
     """Every area's value against the size of its base, with 95% and 99.8% limits."""
     scale = measure.scale
     fig, ax = new_figure()
-    ax.scatter([p[0] for p in points], [p[1] for p in points], s=6, color="#8a8f93",
-               label="Other areas")  # fmt: skip
+    ax.scatter(
+        [p[0] for p in points], [p[1] for p in points], s=6, color="#8a8f93", label="Other areas"
+    )
     bands = [
         (limits.lower95, limits.upper95, "--", 0.9, "95% limits"),
         (limits.lower998, limits.upper998, ":", 1.1, "99.8% limits"),
     ]
     for lower, upper, style, width, label in bands:
         for edge, name in ((upper, label), (lower, None)):
-            ax.plot(limits.sizes, [v * scale for v in edge], color=GREY, linestyle=style,
-                    linewidth=width, label=name)  # fmt: skip
+            ax.plot(
+                limits.sizes,
+                [v * scale for v in edge],
+                color=GREY,
+                linestyle=style,
+                linewidth=width,
+                label=name,
+            )
     ax.axhline(limits.centre * scale, color=GREY, linewidth=0.9, label="Overall")
-    ax.scatter([mine[0]], [mine[1]], s=30, marker="D", color=PALETTE["area"], zorder=5,
-               label=area_name)  # fmt: skip
+    ax.scatter(
+        [mine[0]], [mine[1]], s=30, marker="D", color=PALETTE["area"], zorder=5, label=area_name
+    )
     ax.set_xscale("log")
     low, high = min(limits.sizes), max(limits.sizes)
     ax.set_xlim(low, high)

@@ -7,13 +7,7 @@ import math
 from qareport.config.catalogue import Measure, Unit
 from qareport.config.markers import NOT_AVAILABLE
 
-__all__ = ["format_change", "format_count", "format_number", "format_value"]
-
-
-def format_number(value: float | None, decimals: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:,.{decimals}f}"
+__all__ = ["format_change", "format_count", "format_value"]
 
 
 def format_count(value: float | None) -> str:

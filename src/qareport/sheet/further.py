@@ -122,10 +122,14 @@ def table(frame: Any, caption: str) -> None:
     display(
         HTML(html),
         metadata={
-            FURTHER_KEY: {"kind": "table", "caption": caption.strip(), "columns": columns,
-                          "rows": rows}
+            FURTHER_KEY: {
+                "kind": "table",
+                "caption": caption.strip(),
+                "columns": columns,
+                "rows": rows,
+            }
         },
-    )  # fmt: skip
+    )
 
 
 def returns(measures: list[str] | None = None, periods: list[str] | None = None):
