@@ -78,55 +78,66 @@ def _bar() -> Progress:
     )
 
 
+PeriodOpt = Annotated[
+    str,
+    typer.Option(
+        "--period",
+        "--periods",
+        help="2025-26 (financial year), 2025-26-Q3 (quarter) or 2025-10 (month); "
+        "several: 2024-25,2025-26 or 2021-22..2025-26.",
+    ),
+]
+AreaOpt = Annotated[str | None, typer.Option("--area", "-a", help="One area: id, code or name.")]
+AreasOpt = Annotated[str | None, typer.Option("--areas", help="Several areas, comma-separated.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every area in parameters/.")]
+JobsOpt = Annotated[
+    int | None, typer.Option(min=1, help="Parallel workers for --all/--areas (default: cores).")
+]
+ExecutorOpt = Annotated[
+    str, typer.Option(help="local (this machine's cores) or dask (needs the [dask] extra).")
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="A Dask scheduler's address (tcp://host:8786) for --executor dask; "
+        "default: a local cluster of --jobs workers."
+    ),
+]
+EngineOpt = Annotated[
+    str, typer.Option(help="PDF engine: typst, or quarto where installed (`qareport outputs`).")
+]
+OutputOpt = Annotated[
+    list[str] | None,
+    typer.Option("--output", help="An optional output to write as well (`qareport outputs`)."),
+]
+ForceOpt = Annotated[bool, typer.Option(help="Re-execute every sheet.")]
+StrictOpt = Annotated[bool, typer.Option(help="Refuse extract rows whose area code no area has.")]
+AllowEmptyOpt = Annotated[
+    bool, typer.Option(help="Build a book for a period with no figures (said on its cover).")
+]
+EditionOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="annual (period 2025-26), quarterly (2025-26-Q3) or monthly (2025-10); checked."
+    ),
+]
+
+
 @app.command()
 def build(
-    period: Annotated[
-        str,
-        typer.Option(
-            "--period",
-            "--periods",
-            help="2025-26 (financial year), 2025-26-Q3 (quarter) or 2025-10 (month); "
-            "several: 2024-25,2025-26 or 2021-22..2025-26.",
-        ),
-    ],
-    area: Annotated[
-        str | None, typer.Option("--area", "-a", help="One area: id, code or name.")
-    ] = None,
-    areas: Annotated[
-        str | None, typer.Option("--areas", help="Several areas, comma-separated.")
-    ] = None,
-    all_areas: Annotated[bool, typer.Option("--all", help="Every area in parameters/.")] = False,
-    jobs: Annotated[
-        int | None, typer.Option(min=1, help="Parallel workers for --all/--areas (default: cores).")
-    ] = None,
-    executor: Annotated[
-        str,
-        typer.Option(help="local (this machine's cores) or dask (needs the [dask] extra)."),
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="A Dask scheduler's address (tcp://host:8786) for --executor dask; "
-            "default: a local cluster of --jobs workers."
-        ),
-    ] = None,
-    engine: Annotated[
-        str, typer.Option(help="PDF engine: typst, or quarto where installed (`qareport outputs`).")
-    ] = outputs.DEFAULT_ENGINE,
-    output: Annotated[
-        list[str] | None,
-        typer.Option("--output", help="An optional output to write as well (`qareport outputs`)."),
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Re-execute every sheet.")] = False,
-    strict: Annotated[
-        bool, typer.Option(help="Refuse extract rows whose area code no area has.")
-    ] = False,
-    edition: Annotated[
-        str | None,
-        typer.Option(
-            help="annual (period 2025-26), quarterly (2025-26-Q3) or monthly (2025-10); checked."
-        ),
-    ] = None,
+    period: PeriodOpt,
+    area: AreaOpt = None,
+    areas: AreasOpt = None,
+    all_areas: AllOpt = False,
+    jobs: JobsOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    engine: EngineOpt = outputs.DEFAULT_ENGINE,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    strict: StrictOpt = False,
+    allow_empty: AllowEmptyOpt = False,
+    edition: EditionOpt = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Build books: output/<area>/<period>/report-book.html and .pdf."""
@@ -145,8 +156,16 @@ def build(
         check_edition(when, edition)
     periods = [p.label for p in chosen_periods]
     proj = Project.open(project)
+    from qareport.pipeline.housekeeping import put_back_books
+
+    put_back_books(proj.output_dir)  # before anything can fail: a swap a kill cut short
     options = BuildOptions(
-        engine=engine, outputs=extra, force=force, edition=edition, strict=strict
+        engine=engine,
+        outputs=extra,
+        force=force,
+        edition=edition,
+        strict=strict,
+        allow_empty=allow_empty,
     )
     if area and len(periods) == 1 and executor == "local":
         _build_single(proj, area, periods[0], options)
@@ -278,10 +297,16 @@ def validate(
         members=proj.member_agencies(),
     )
     strays = [i for i in checked.issues if i.is_stray]
+    warned = [i for i in checked.issues if i.warning]
     for issue in checked.issues:
-        prefix = "warning: " if issue in strays and not strict else ""
+        prefix = "warning: " if issue.warning or (issue in strays and not strict) else ""
         out.print(f"{prefix}{issue}", markup=False)
-    problems = len(proj.register.problems) + len(checked.issues) - (0 if strict else len(strays))
+    problems = (
+        len(proj.register.problems)
+        + len(checked.issues)
+        - len(warned)
+        - (0 if strict else len(strays))
+    )
     summary = (
         f"{len(catalogue.content_areas)} content areas, {len(catalogue.measures)} measures, "
         f"{len(params)} areas, {len(checked.files)} extract files, {len(checked.frame)} rows: "
@@ -424,8 +449,13 @@ def new_period_command(
 
     proj = Project.open(project)
     for area_id in [area] if area else proj.area_ids():
-        for path in new_period(proj, area_id, old, new):
+        done = new_period(proj, area_id, old, new)
+        for path in done.created:
             out.print(f"created {path}", markup=False)
+        if done.carried:
+            out.print(f"{area_id}: carried {', '.join(done.carried)} to {new}", markup=False)
+        for note in done.notes:
+            out.print(note, markup=False)
 
 
 @catalogue_app.command("list")

@@ -28,6 +28,7 @@ __all__ = [
     "QareportError",
     "RenderError",
     "from_os_error",
+    "one_line",
     "with_more",
 ]
 
@@ -89,6 +90,13 @@ class ExecutionError(QareportError):
 
 class RenderError(QareportError):
     """The HTML or PDF book could not be produced."""
+
+
+def one_line(value: object) -> str:
+    """A value (a path, a typed setting) as it prints on one line: a newline or other
+    control character in it shown escaped, so a message is never split."""
+    text = str(value)
+    return text if text.isprintable() else repr(text)
 
 
 def with_more(first: str, total: int) -> str:

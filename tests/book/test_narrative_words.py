@@ -160,3 +160,95 @@ def test_control_characters_are_stripped_from_narrative_and_typesetting(tmp_path
     path.write_text("## Analysis\n\nPasted\x7f text\x00 here.\n")
     assert read_narrative(path).part("analysis") == "Pasted text here."
     assert lit("a\x1bb\x7f") == '"ab"'
+
+
+# --- the property: the shapes that lose words elsewhere (rules, deep nesting, front
+# matter with comments, HTML), every word arrives or the file is refused naming a line ----
+
+RULE = st.sampled_from(["---", "***", "___", "- - -"])
+
+
+def _nested(words: list[str], depth: int, marker: str) -> list[str]:
+    """A list `depth` levels deep, a word on each level (markers indented under the last)."""
+    lines, indent = [], ""
+    for level in range(depth):
+        lines.append(f"{indent}{marker} {words[level % len(words)]}")
+        indent += " " * (len(marker) + 1)
+    return lines
+
+
+SHAPE = st.one_of(
+    st.tuples(st.just("paragraph"), st.lists(WORD, min_size=1, max_size=4)),
+    st.tuples(st.just("rule"), RULE),
+    st.tuples(
+        st.just("list"),
+        st.lists(WORD, min_size=1, max_size=3),
+        st.integers(1, 70),
+        st.sampled_from(["-", "*", "1."]),
+    ),
+    st.tuples(st.just("quote"), st.lists(WORD, min_size=1, max_size=3), st.integers(1, 60)),
+    st.tuples(
+        st.just("html"),
+        st.lists(WORD, min_size=1, max_size=3),
+        st.sampled_from(["<div>{}</div>", "<script>{}</script>", "<b>{}</b>", "<p\n{}>"]),
+    ),  # an HTML comment is a note to oneself, never printed: not typed text
+    st.tuples(
+        st.just("link"),
+        WORD,
+        st.sampled_from(["[{}](https://example.org)", "<{}>", "![{}](chart.png)"]),
+    ),
+)
+TOP = st.sampled_from(
+    [
+        "",  # no front matter
+        "---\nstatus: draft   # Jo reads it on Friday\nreviewer: ''\n---\n",
+        "---\n# a comment only\nstatus: reviewed\n---\n",
+        "---\n{words}\n---\n",  # a summary framed by rules: the reviewer's text
+        "---\nSummary: {words}\n---\n",  # looks like YAML, but not the review's keys
+    ]
+)
+
+
+def _block(shape: tuple) -> tuple[list[str], list[str]]:
+    """The lines of one block and the words typed in it."""
+    kind = shape[0]
+    if kind == "paragraph":
+        return [" ".join(shape[1])], list(shape[1])
+    if kind == "rule":
+        return [shape[1]], []
+    if kind == "list":
+        words, depth, marker = shape[1:]
+        lines = _nested(words, depth, marker)
+        return lines, [line.split()[-1] for line in lines]
+    if kind == "quote":
+        words, depth = shape[1:]
+        return [">" * depth + " " + " ".join(words)], list(words)
+    if kind == "html":
+        return [shape[2].format(" ".join(shape[1]))], list(shape[1])
+    return [shape[2].format(shape[1])], [shape[1]]
+
+
+@settings(max_examples=250, deadline=None)
+@given(top=TOP, top_words=st.lists(WORD, min_size=1, max_size=3), shapes=st.lists(SHAPE))
+def test_every_word_reaches_the_book_or_the_file_is_refused_naming_a_line(
+    tmp_path_factory, top, top_words, shapes
+):
+    from qareport.book.narrative import read_narrative
+
+    typed = list(top_words) if "{words}" in top else []
+    lines = [top.format(words=" ".join(top_words)) + "## Analysis", ""]
+    for shape in shapes:
+        block, words = _block(shape)
+        lines += [*block, ""]
+        typed += words
+    path = tmp_path_factory.mktemp("n") / "front-door.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        narrative = read_narrative(path)
+    except NarrativeError as exc:  # refused: only for nesting, and naming the line
+        assert re.search(r"front-door\.md line [1-9]\d*: the text is nested more than", str(exc))
+        return
+    html = " ".join(markdown_to_html(t) for t in narrative.parts.values())
+    typst = " ".join(markdown_to_typst(t) for t in narrative.parts.values())
+    missing = [w for w in typed if w not in html or w not in typst]
+    assert not missing, "\n".join(lines)

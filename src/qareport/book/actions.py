@@ -14,6 +14,7 @@ same inputs always give the same book).
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -21,12 +22,20 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 
+from qareport.config.boundary import write_atomically
 from qareport.config.models import StrictModel
 from qareport.config.periods import Period, parse_period
 from qareport.config.yamlio import dump_yaml, load_yaml
 from qareport.errors import NarrativeError, ParameterError
 
-__all__ = ["Action", "ActionsRegister", "carry_forward", "load_actions", "save_actions"]
+__all__ = [
+    "Action",
+    "ActionsRegister",
+    "add_actions",
+    "carry_forward",
+    "load_actions",
+    "save_actions",
+]
 
 Status = Literal["open", "in progress", "done", "dropped"]
 FINISHED = ("done", "dropped")
@@ -99,8 +108,26 @@ def load_actions(path: Path) -> ActionsRegister:
 def save_actions(path: Path, register: ActionsRegister) -> None:
     data = {"actions": [a.model_dump(exclude_none=True) for a in register.actions]}
     header = "# Actions register. Status: open, in progress, done or dropped. Dates YYYY-MM-DD.\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header + dump_yaml(data), encoding="utf-8")
+    write_atomically(path, header + dump_yaml(data))
+
+
+def add_actions(path: Path, actions: list[Action]) -> None:
+    """Add actions to the end of an existing register, every other line of it (comments,
+    drafted actions in comments) kept as its author left it; written in one rename."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    data = yaml.load(path.read_text(encoding="utf-8-sig")) or CommentedMap()
+    listed = data.get("actions")
+    if listed is None:
+        listed = data["actions"] = CommentedSeq()
+    for action in actions:
+        listed.append(CommentedMap(action.model_dump(exclude_none=True)))
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    write_atomically(path, buffer.getvalue())
 
 
 def carry_forward(register: ActionsRegister, old: Period) -> ActionsRegister:
@@ -110,5 +137,5 @@ def carry_forward(register: ActionsRegister, old: Period) -> ActionsRegister:
         if action.status not in FINISHED:
             carried.append(action)
         elif action.closed in (None, old.label):
-            carried.append(action.model_copy(update={"closed": old.label}))
+            carried.append(action.replace(closed=old.label))
     return ActionsRegister(actions=carried)

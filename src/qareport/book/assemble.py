@@ -18,6 +18,7 @@ from qareport.book.narrative import STORY_PARTS, cited_measures, fill_placeholde
 from qareport.book.programme import ProgrammeRow, informed, load_programme, programme_rows
 from qareport.book.review import figures_fingerprint
 from qareport.book.themes import load_themes
+from qareport.config.boundary import inside
 from qareport.config.parameters import AreaParameters
 from qareport.config.periods import Period
 from qareport.config.project import Project
@@ -46,6 +47,13 @@ def check_narrative(project: Project, area: AreaParameters, period: Period) -> l
     problem in them stops a build before it writes anything. Returns warnings: a file
     named for no sheet of the book, and a narrative long enough to swamp the PDF."""
     folder = project.narrative_area_dir(area.id) / period.label
+    for path in [
+        *narrative_files(project, area, period),
+        folder / "actions.yml",
+        folder / "themes.yml",
+        project.programme_path(area.id),
+    ]:  # a link out of the workbook is refused, naming it, before anything is read
+        inside(project.root, path, "a reviewer's file", NarrativeError)
     load_actions(folder / "actions.yml")
     load_themes(
         folder / "themes.yml", {m.id for m in area.members}, project.book_sections(area, period)
@@ -91,6 +99,7 @@ def assemble_book(
     *,
     built_at: str,
     provenance: list[tuple[str, str]] | None = None,
+    notice: str = "",
 ) -> Book:
     folder = project.narrative_area_dir(area.id) / period.label
     sections = project.book_sections(area, period)
@@ -143,6 +152,7 @@ def assemble_book(
         programme=programme,
         themes=themes,
         edition=period.edition,
+        notice=notice,
     )
 
 

@@ -143,6 +143,7 @@ class Book:
     programme: list[ProgrammeRow] = field(default_factory=list)
     themes: list[ThemeView] = field(default_factory=list)
     edition: str = "annual"
+    notice: str = ""  # said on the cover: a book built for a period with no figures
 
     @property
     def draft(self) -> bool:

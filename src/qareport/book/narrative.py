@@ -23,11 +23,14 @@ from pathlib import Path
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 from qareport.config.yamlio import dump_yaml, load_yaml_text
 from qareport.errors import NarrativeError
 
 __all__ = [
+    "FRONT_MATTER",
+    "MARKDOWN",
     "PARTS",
     "STORY_PARTS",
     "Narrative",
@@ -44,7 +47,9 @@ PARTS = ("analysis", "actions")
 STORY_PARTS = ("children and young people", "parents and carers", "frontline staff")
 STATUSES = ("draft", "reviewed", "approved")
 _ATX = re.compile(r"^(#{1,2})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")  # `# Title`, `## Part`, `## `
-_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+# front matter: `---` lines around it; the closing line's own line break ends it, so the
+# text after it is every byte that follows
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _FENCE_OPEN = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 # the stub's own code cell that shows the reviewer the sheet's figures: not narrative
 _FIGURE_CELL = re.compile(
@@ -62,7 +67,23 @@ def measure_id_of(written: str) -> str:
     return written.strip().lower().replace("_", "-")
 
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# Deep enough for any list a reviewer writes (each level of a list is two); deeper is
+# refused naming the line (markdown-it would silently stop reading there)
+MAX_NESTING = 100
+MARKDOWN = MarkdownIt(
+    "commonmark",
+    {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING},
+)
+_md = MARKDOWN
+
+
+def _image_as_words(self, tokens, idx, options, env) -> str:
+    """A picture pasted into narrative is shown as its words (the book embeds no outside
+    files): the same words the PDF prints, none dropped by the sanitiser."""
+    return escapeHtml(self.renderInlineAsText(tokens[idx].children or [], options, env))
+
+
+MARKDOWN.add_render_rule("image", _image_as_words)
 
 JUPYTEXT_HEADER = {
     "jupytext": {
@@ -110,12 +131,22 @@ class Narrative:
 
 def read_narrative(path: Path) -> Narrative:
     """Read a narrative file; a missing file is simply a narrative not yet written."""
-    if not path.is_file():
+    if not path.exists():
         return Narrative(path)
+    if not path.is_file():
+        raise NarrativeError(
+            f"{path} is a folder, not a narrative file; move what is in it aside and keep "
+            f"the sheet's words in a file named {path.name}"
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise NarrativeError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except PermissionError:
+        raise NarrativeError(
+            f"{path} cannot be read (permission denied); give yourself read access to it "
+            "(on Linux or macOS: chmod u+r) and build again"
+        ) from None
     text = strip_control_characters(text)
     front, parts = parse_narrative(text, path)
     status = str(front.get("status") or "draft").strip().lower()
@@ -124,7 +155,25 @@ def read_narrative(path: Path) -> Narrative:
             f"{path} line {_line(text, 'status')}: status {status!r} is not one of "
             + ", ".join(STATUSES)
         )
-    return Narrative(path, parts, front, text)
+    narrative = Narrative(path, parts, front, text)
+    for part in parts.values():
+        _check_nesting(narrative, part)
+    return narrative
+
+
+def _check_nesting(narrative: Narrative, part: str) -> None:
+    """Markdown nested deeper than the parser reads (lists inside lists inside lists ...):
+    an error naming the line, never text silently cut off."""
+    deepest = next((t for t in MARKDOWN.parse(part) if t.level >= MAX_NESTING - 2), None)
+    if deepest is None:
+        return
+    start = deepest.map[0] if deepest.map else 0
+    line = part.splitlines()[start] if start < len(part.splitlines()) else part[:40]
+    raise NarrativeError(
+        f"{narrative.path} line {narrative.line_of(line.strip())}: the text is nested more "
+        f"than {MAX_NESTING // 2} levels deep (lists or quotes inside each other); flatten it "
+        "so every word can be shown"
+    )
 
 
 def parts_of(path: Path) -> tuple[str, ...]:
@@ -189,17 +238,40 @@ def _part_name(heading: str) -> str:
     return " ".join(heading.strip().rstrip(":.-–— ").split()).lower()
 
 
+FRONT_MATTER = _FRONT
+FRONT_KEYS = frozenset({"status", "reviewer", "reviewed_on", "approved_figures", "jupyter"})
+_FRONT_KEY_LINE = re.compile(r"^(" + "|".join(sorted(FRONT_KEYS)) + r")\s*:", re.MULTILINE)
+
+
+def front_matter_span(text: str) -> tuple[int, int] | None:
+    """Where the front matter is (its `---` lines included), or None: text between rules
+    at the top is front matter only when it is the review's own keys; anything else (a
+    summary a reviewer framed with rules) is the reviewer's text."""
+    match = _FRONT.match(text)
+    if not match or not _FRONT_KEY_LINE.search(match.group(1)):
+        return None
+    try:
+        loaded = load_yaml_text("\n" + match.group(1), "")
+    except ValueError:
+        return 0, match.end()  # the review's keys, written wrongly: an error, said below
+    if not isinstance(loaded, dict) or not set(map(str, loaded)) <= FRONT_KEYS:
+        return None
+    return 0, match.end()
+
+
 def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     """YAML front matter (jupytext's `jupyter:` key included) and the body after it."""
-    match = _FRONT.match(text)
-    if not match:
+    span = front_matter_span(text)
+    if span is None:
         return {}, text
+    block = _FRONT.match(text)
+    assert block is not None
     try:
         # one line break first: the front matter starts on line 2, and errors give file lines
-        loaded = load_yaml_text("\n" + match.group(1), str(path))
+        loaded = load_yaml_text("\n" + block.group(1), str(path))
     except ValueError as exc:
         raise NarrativeError(str(exc)) from None
-    return (loaded if isinstance(loaded, dict) else {}), text[match.end() :]
+    return (loaded if isinstance(loaded, dict) else {}), text[span[1] :]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

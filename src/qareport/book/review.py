@@ -11,18 +11,33 @@ so a later change to those figures flags the sheet for re-review.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from datetime import date
 from pathlib import Path
 
-from qareport.book.narrative import STATUSES, cited_measures, read_narrative, split_front_matter
-from qareport.config.periods import parse_period
+from qareport.book.narrative import (
+    FRONT_MATTER,
+    STATUSES,
+    cited_measures,
+    front_matter_span,
+    read_narrative,
+    split_front_matter,
+)
+from qareport.config.boundary import inside, write_atomically
+from qareport.config.periods import Period, parse_period
 from qareport.config.project import Project
-from qareport.config.yamlio import dump_yaml
 from qareport.errors import NarrativeError, ParameterError
 from qareport.sheet.model import MeasureView, SheetData
 
-__all__ = ["figures_fingerprint", "find_project", "set_review", "show_figures"]
+__all__ = [
+    "figures_fingerprint",
+    "find_project",
+    "narrative_path",
+    "set_review",
+    "show_figures",
+    "with_front_matter",
+]
 
 
 def find_project(start: Path | None = None) -> Project:
@@ -110,29 +125,29 @@ def set_review(
     status: str,
     on: date | None = None,
 ) -> Path:
-    """Record a review in the narrative file's front matter; the text is left exactly as it is."""
+    """Record a review in the narrative file's front matter. Only the front matter's
+    review keys change (edited in place, the reviewer's comments kept); the text after it is
+    left byte for byte as it is; the file is replaced in one rename."""
     if status not in STATUSES:
         raise ParameterError(f"status {status!r} is not one of {', '.join(STATUSES)}")
     if not reviewer.strip():
         raise ParameterError("give the reviewer's name with --reviewer")
     params = project.area(area)
     when = parse_period(period)
-    path = project.narrative_area_dir(params.id) / when.label / f"{section}.md"
+    path = narrative_path(project, params.id, when, section)
     if not path.is_file():
         raise NarrativeError(
             f"{path} does not exist; run `qareport narrative init --area {params.id} "
             f"--period {when.label}` first"
         )
     text = path.read_text(encoding="utf-8-sig")
-    front, body = split_front_matter(text, path)
-    front.update(
-        {
-            "status": status,
-            "reviewer": reviewer.strip(),
-            "reviewed_on": (on or date.today()).isoformat(),
-        }
-    )
-    front.pop("approved_figures", None)
+    split_front_matter(text, path)  # front matter written wrongly: stop, naming the line
+    changes: dict[str, str | None] = {
+        "status": status,
+        "reviewer": reviewer.strip(),
+        "reviewed_on": (on or date.today()).isoformat(),
+        "approved_figures": None,
+    }
     if status == "approved":
         sheets = _built_sheets(project, params.id, when.label)
         if not sheets:
@@ -141,6 +156,47 @@ def set_review(
                 f"--period {when.label}"
             )
         cited = cited_measures(read_narrative(path))
-        front["approved_figures"] = figures_fingerprint(cited, sheets)
-    path.write_text("---\n" + dump_yaml(front) + "---\n" + body, encoding="utf-8")
+        changes["approved_figures"] = figures_fingerprint(cited, sheets)
+    write_atomically(path, with_front_matter(text, changes))
     return path
+
+
+def narrative_path(project: Project, area_id: str, period: Period, section: str) -> Path:
+    """The narrative file of one of the book's sheets (`front-door`), of its story sheet
+    (`front-door.story`) or of the book's story sheet (`story`): never a path a typed
+    section could lead anywhere else, and never through a link out of the workbook."""
+    sections = project.book_sections(project.area(area_id), period)
+    allowed = {*sections, *(f"{s}.story" for s in sections), "story"}
+    if section not in allowed:
+        shown = section if section.isprintable() else repr(section)
+        raise ParameterError(
+            f"--section {shown} is not a sheet of {area_id}'s {period.label} book; give one "
+            f"of {', '.join(sections)} (add .story for its story sheet, or story for the book's)"
+        )
+    path = project.narrative_area_dir(area_id) / period.label / f"{section}.md"
+    return inside(project.root, path, "the narrative file", NarrativeError)
+
+
+def with_front_matter(text: str, changes: dict[str, str | None]) -> str:
+    """`text` with its front matter's keys set (None: removed), every other line of it (its
+    comments too) and all the text after it unchanged; a file without front matter gets it."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round trip: comments, order and quoting kept
+    yaml.preserve_quotes = True
+    span = front_matter_span(text)
+    found = FRONT_MATTER.match(text) if span else None
+    block, body = (found.group(1), text[found.end() :]) if found else ("", text)
+    data = yaml.load(block) if block.strip() else None
+    if data is None:
+        from ruamel.yaml.comments import CommentedMap
+
+        data = CommentedMap()
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return "---\n" + buffer.getvalue() + "---\n" + ("" if span else "\n") + body

@@ -6,15 +6,23 @@ overwritten, so running them twice is harmless.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from qareport.book.actions import carry_forward, load_actions, save_actions
+from qareport.book.actions import (
+    ActionsRegister,
+    add_actions,
+    carry_forward,
+    load_actions,
+    save_actions,
+)
 from qareport.book.narrative import story_stub, stub_text
+from qareport.config.boundary import inside
 from qareport.config.periods import parse_period
 from qareport.config.project import Project
-from qareport.errors import NarrativeError, ParameterError
+from qareport.errors import ParameterError
 
-__all__ = ["init_narrative", "new_period"]
+__all__ = ["NewPeriod", "init_narrative", "new_period"]
 
 JUPYTEXT_CONFIG = (
     "# Reviewers open narrative/*.md as notebooks in JupyterLab through jupytext.\n"
@@ -50,21 +58,43 @@ def init_narrative(project: Project, area: str, period: str) -> list[Path]:
     return created
 
 
-def new_period(project: Project, area: str, old: str, new: str) -> list[Path]:
-    """Start `new` from `old`: open actions carried forward, narrative stubs created."""
+@dataclass(frozen=True)
+class NewPeriod:
+    """What starting a period did: files created, actions carried, and what to know."""
+
+    created: list[Path] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def new_period(project: Project, area: str, old: str, new: str) -> NewPeriod:
+    """Start `new` from `old`: open actions carried forward, narrative stubs created. A
+    register the new period already has is never overwritten: the carried actions are
+    added to it (an id it holds already is left as it is there), its comments kept."""
     params = project.area(area)
     before, after = parse_period(old), parse_period(new)
     if after <= before:
         raise ParameterError(f"--to {after} must come after --from {before}")
-    source = project.narrative_area_dir(params.id) / before.label / "actions.yml"
-    target = project.narrative_area_dir(params.id) / after.label / "actions.yml"
-    if target.exists() and load_actions(target).actions:
-        raise NarrativeError(
-            f"{target} already has actions; carrying forward would overwrite them. "
-            "Move them aside or edit the register by hand."
+    folder = project.narrative_area_dir(params.id)
+    source = inside(project.root, folder / before.label / "actions.yml", "the register")
+    target = inside(project.root, folder / after.label / "actions.yml", "the register")
+    done = NewPeriod()
+    if not source.is_file():
+        done.notes.append(
+            f"{params.id}: {before.label} has no actions register ({source}), so no actions "
+            "were carried"
         )
-    created = []
-    save_actions(target, carry_forward(load_actions(source), before))
-    created.append(target)
-    created += [p for p in init_narrative(project, params.id, after.label) if p != target]
-    return created
+    carried = carry_forward(load_actions(source), before).actions
+    if target.is_file():
+        have = {a.id for a in load_actions(target).actions}
+        kept = [a for a in carried if a.id in have]
+        carried = [a for a in carried if a.id not in have]
+        if carried:
+            add_actions(target, carried)
+        done.notes.extend(f"{target} already holds {a.id}: left as it is there" for a in kept)
+    else:
+        save_actions(target, ActionsRegister(actions=carried))
+        done.created.append(target)
+    done.carried.extend(a.id for a in carried)
+    done.created.extend(p for p in init_narrative(project, params.id, after.label) if p != target)
+    return done

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
+from qareport.config.boundary import inside
 from qareport.config.models import StrictModel
 from qareport.config.yamlio import load_yaml
 from qareport.errors import CatalogueError
@@ -232,11 +233,20 @@ def _builtin_path(name: str) -> Path:
     return builtin_catalogue_dir() / f"{name}.yml"
 
 
-def resolve_catalogue(ref: str, project_dir: Path | None) -> Path:
-    """A catalogue reference is a built-in name (`core`) or a path relative to the project."""
+def _builtin_file(path: Path) -> bool:
+    return path.resolve().is_relative_to(builtin_catalogue_dir().resolve())
+
+
+def resolve_catalogue(ref: str, project_dir: Path | None, root: Path | None = None) -> Path:
+    """A catalogue reference is a built-in name (`core`) or a path relative to
+    `project_dir` (the workbook, or the file that includes it); a path must lie inside the
+    workbook `root` (the project folder when not given)."""
     candidate = Path(ref)
     if candidate.suffix in (".yml", ".yaml"):
         path = candidate if candidate.is_absolute() or project_dir is None else project_dir / ref
+        workbook = root or project_dir
+        if workbook is not None and not _builtin_file(path):
+            path = inside(workbook, path, f"catalogue {ref!r}", CatalogueError)
         if not path.is_file():
             raise CatalogueError(
                 f"catalogue file {path} does not exist; check the name in parameters"
@@ -286,7 +296,7 @@ def _expand(refs, project_dir: Path | None, chain: tuple[Path, ...] = ()) -> lis
     ordered: list[Path] = []
     for ref in refs:
         base = chain[-1].parent if chain else project_dir
-        path = resolve_catalogue(ref, base).resolve()
+        path = resolve_catalogue(ref, base, project_dir).resolve()
         if path in chain:
             raise CatalogueError(f"{chain[-1]}: include: {ref!r} includes itself in a loop")
         for included in _expand(_read_file(path).include, project_dir, (*chain, path)):

@@ -27,4 +27,5 @@ class StrictModel(BaseModel):
                 f"{type(self).__name__} has no field {', '.join(map(repr, unknown))}; "
                 f"its fields are {', '.join(type(self).model_fields)}"
             )
-        return type(self).model_validate({**dict(self), **changes})
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**fields, **changes})

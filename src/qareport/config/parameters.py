@@ -13,7 +13,7 @@ from pydantic import Field, ValidationError
 from qareport.config.catalogue import ID_PATTERN
 from qareport.config.models import StrictModel
 from qareport.config.yamlio import load_yaml
-from qareport.errors import ParameterError
+from qareport.errors import ParameterError, one_line
 
 __all__ = ["AreaParameters", "Defaults", "Member", "Suppression", "load_area", "load_defaults"]
 
@@ -100,13 +100,33 @@ class AreaParameters(StrictModel):
         return [self.code, *self.former_codes, *([self.old_la_code] if self.old_la_code else [])]
 
 
+PATTERN_WORDS = {
+    "id": "the area id is its file name: lower-case letters, digits and hyphens, starting "
+    "with a letter or digit (rename the file)",
+    "code": "an area code is letters, digits, _ and - only, up to 20 characters",
+    "old_la_code": "an older code is letters, digits, _ and - only, up to 20 characters",
+}
+
+
 def _first_error(exc: ValidationError, path: Path) -> ParameterError:
+    """The first problem in plain words, naming the file and the key."""
     first = exc.errors()[0]
     key = ".".join(str(p) for p in first["loc"]) or "(top level)"
     message = first["msg"]
+    given = first.get("input")
     if first["type"] == "extra_forbidden":
         message = "unknown key; check its spelling against the README's parameters table"
-    return ParameterError(f"{path}: {key}: {message}")
+    elif first["type"] == "string_type" and isinstance(given, int | float):
+        message = (
+            "this is read as a number, not text; put the value in quotes "
+            f'({key.split(".")[-1]}: "0123") so it is kept exactly as written '
+            "(a number loses a leading 0)"
+        )
+    elif first["type"] == "string_pattern_mismatch":
+        field = str(first["loc"][-1]) if first["loc"] else ""
+        message = PATTERN_WORDS.get(field, "the value has characters this setting does not take")
+        message = f"{one_line(given)} is not valid: {message}"
+    return ParameterError(f"{one_line(str(path))}: {key}: {message}")
 
 
 def _read_mapping(path: Path) -> dict:

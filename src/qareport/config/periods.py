@@ -163,6 +163,13 @@ class Period:
             return [first.shift(k) for k in range(12)]
         return [first.shift(3 * (self.quarter - 1) + k) for k in range(3)]
 
+    def parts(self) -> list[Period]:
+        """The quarters and months a period holds: a year's four quarters and twelve
+        months, a quarter's three months, none for a month."""
+        if self.month is not None:
+            return []
+        return [*(self.quarters() if self.quarter is None else []), *self.months()]
+
     @classmethod
     def from_year_ending_march(cls, year: int) -> Period:
         """DfE 'year ending 31 March' (time_period 2025) is financial year 2024-25."""

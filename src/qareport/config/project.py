@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from qareport.config.boundary import inside
 from qareport.config.catalogue import Catalogue, load_catalogue, resolve_catalogue
 from qareport.config.geography import Geography
 from qareport.config.parameters import AreaParameters, Defaults, load_defaults
@@ -121,7 +122,10 @@ class Project:
         return _cached_catalogue(refs, self.root, _stamp(refs, self.root))
 
     def data_paths(self) -> list[Path]:
-        return [self.root / entry for entry in self.defaults.data]
+        """The data folders and files the defaults name, each inside the workbook (`/`, a
+        folder above it, or a link out of it is refused, naming the entry)."""
+        where = "parameters/defaults.yml: data:"
+        return [inside(self.root, Path(entry), where) for entry in self.defaults.data]
 
     def area_ids(self) -> list[str]:
         return sorted(p.stem for p in self.parameters_dir.glob("*.yml") if p.stem != "defaults")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from qareport.config.parameters import AreaParameters, load_area
 from qareport.config.periods import parse_period
-from qareport.errors import ParameterError
+from qareport.errors import ParameterError, one_line
 
 if TYPE_CHECKING:
     from qareport.config.project import Project
@@ -45,8 +45,9 @@ class AreaRegister:
                 if not AREA_ID.match(area_id):
                     suggestion = re.sub(r"[^a-z0-9-]+", "-", area_id.lower()).strip("-") or "area"
                     raise ParameterError(
-                        f"{path}: the file name is the area id and may hold only lower-case "
-                        f"letters, digits and hyphens; rename the file (e.g. {suggestion}.yml)",
+                        f"{one_line(path)}: the file name is the area id and may hold only "
+                        "lower-case letters, digits and hyphens; rename the file "
+                        f"(e.g. {suggestion}.yml)",
                         file=str(path),
                     )
                 area = load_area(path)
@@ -127,7 +128,7 @@ class AreaRegister:
                 peers.append(found)
             else:
                 if peers != area.peer_group:
-                    self.areas[area_id] = area.model_copy(update={"peer_group": peers})
+                    self.areas[area_id] = area.replace(peer_group=peers)
 
 
 def _claimed_codes(path) -> list[str]:

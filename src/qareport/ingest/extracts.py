@@ -66,7 +66,8 @@ class ValidatedExtracts:
     issues: tuple[ExtractIssue, ...]
 
     def issues_for(self, area_code: str) -> list[ExtractIssue]:
-        return [i for i in self.issues if i.area_code in (None, area_code)]
+        """The problems that block this area's book (warnings are said, never blocking)."""
+        return [i for i in self.issues if i.area_code in (None, area_code) and not i.warning]
 
     def raise_for(self, area_code: str, *, strict: bool = False) -> None:
         """Raise an ExtractError if anything blocks this area's book (with `strict`, rows
@@ -189,6 +190,7 @@ def _suspect_rows(
         | ((denominator < numerator) & percent)
         | ((denominator == 0) & (numerator > 0))
     )
+    suspect |= unmarked & percent & (value > 100)
     return suspect
 
 
@@ -250,7 +252,13 @@ def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[E
         if row["marker"]:
             continue
         numerator, denominator = numbers["numerator"], numbers["denominator"]
-        if math.isnan(numerator) and math.isnan(numbers["value"]):
+        if measure.unit.value == "percent" and numbers["value"] > 100:
+            add(
+                "value",
+                f"{row['value']} is over 100, but {measure.id} is a percentage (0 to 100); "
+                "give the percentage itself (15.4 for 15.4%)",
+            )
+        elif math.isnan(numerator) and math.isnan(numbers["value"]):
             add("numerator", "empty; give the numerator (or a value, or a marker such as x)")
         elif measure.needs_denominator and math.isnan(numbers["value"]):
             if math.isnan(denominator):
@@ -329,12 +337,42 @@ def check_table(
     clean = frame.drop(index=list(bad_rows))
     clean = clean.assign(marker=_markers(clean))
     issues += _row_issues(clean, catalogue, label)
-    bad_rows |= {i.row - 2 for i in issues if i.row is not None}
+    bad_rows |= {i.row - 2 for i in issues if i.row is not None and not i.warning}
     clean = clean.drop(index=[i for i in bad_rows if i in clean.index])
     for column in NUMBER_COLUMNS:
         clean[column] = _numbers(clean[column])
     clean = clean.assign(source_file=label, source_row=clean.index + 2)
-    return clean, issues
+    return clean, issues + _implausible_percentages(clean, catalogue, label)
+
+
+def _implausible_percentages(
+    frame: pd.DataFrame, catalogue: Catalogue, label: str
+) -> list[ExtractIssue]:
+    """A published percentage under 1 where the area's other periods of the measure are
+    all over 10 (0.154 written for 15.4%): a warning naming the row, never a silent 0.2%."""
+    percent = [m.id for m in catalogue.measures.values() if m.unit.value == "percent"]
+    shown = frame[frame["measure_id"].isin(percent) & frame["value"].notna()]
+    warnings = []
+    for (area, measure), rows in shown.groupby(["area_code", "measure_id"], sort=False):
+        small = rows[rows["value"] < 1]
+        others = rows[rows["value"] >= 1]["value"]
+        if small.empty or len(others) < 2 or others.min() <= 10:
+            continue
+        for index, row in small.iterrows():
+            warnings.append(
+                ExtractIssue(
+                    label,
+                    int(index) + 2,
+                    "value",
+                    f"{row['value']:g} for {measure} {row['period']} reads as "
+                    f"{row['value']:g}%, but the area's other periods are "
+                    f"{others.min():g}% to {others.max():g}%; if it is a share (0.154 for "
+                    "15.4%), write the percentage",
+                    str(area),
+                    warning=True,
+                )
+            )
+    return warnings
 
 
 def validate_extracts(
@@ -347,7 +385,7 @@ def validate_extracts(
 ) -> ValidatedExtracts:
     """Read and validate every extract; never raises for row problems, only collects them."""
     frames, issues = [], []
-    files = extract_files(paths)
+    files = extract_files(paths, root)
     if not files:
         raise ExtractError(
             "no extracts found in "

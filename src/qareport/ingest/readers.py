@@ -12,6 +12,7 @@ Parquet is read through DuckDB (already the store), so no Arrow library is neede
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def read_tables(path: Path, label: str) -> list[tuple[str, pd.DataFrame]]:
     except Exception as exc:  # openpyxl and duckdb raise many types for corrupt files
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise ExtractError(f"{label}: cannot be read as {suffix} ({detail})") from None
-    return [(name, _tidy_header(frame, name)) for name, frame in tables]
+    return [(name, _normalised(_tidy_header(frame, name))) for name, frame in tables]
 
 
 def _read_csv(path: Path, label: str) -> pd.DataFrame:
@@ -92,12 +93,35 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), "").astype(str)
 
 
-def _cell_text(value: object) -> str:
+def _cell_text(value: object, number_format: str = "") -> str:
+    """A cell as text. A number formatted as a percentage is the percentage Excel shows
+    (0.154 formatted 0.0% is 15.4), as the person who typed it meant it."""
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        value = round(float(value) * 100, 10)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _row_text(cells: tuple) -> list[str]:
+    return [_cell_text(c.value, getattr(c, "number_format", "") or "") for c in cells]
+
+
+def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells in Unicode's compatibility form (NFKC): full-width or other non-ASCII digits
+    read as the digits they are (２０２５-２６ is 2025-26), for every check alike."""
+    for column in frame.columns:
+        cells = frame[column].astype(str)
+        odd = ~cells.str.isascii()
+        if odd.any():
+            frame[column] = cells.where(~odd, cells[odd].map(_nfkc))
+    return frame
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 def _is_header(row: tuple) -> bool:
@@ -116,7 +140,7 @@ def _read_workbook(path: Path, label: str) -> list[tuple[str, pd.DataFrame]]:
     tables = []
     try:
         for sheet in values.worksheets:
-            rows = list(sheet.iter_rows(values_only=True))
+            rows = [tuple(_row_text(cells)) for cells in sheet.iter_rows()]
             header_at = next(
                 (i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if _is_header(row)), None
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from qareport.config.boundary import walk_inside
 from qareport.errors import ExtractError, with_more
 
 __all__ = [
@@ -36,11 +37,12 @@ class ExtractIssue:
     column: str | None
     message: str
     area_code: str | None = None
+    warning: bool = False  # said, but the row is used and no book is blocked
 
     @property
     def is_stray(self) -> bool:
         """A row for an area code no area has: left out of every book, blocking none."""
-        return self.column == "area_code"
+        return self.column == "area_code" and not self.warning
 
     def __str__(self) -> str:
         where = self.file
@@ -67,23 +69,46 @@ def _is_lock_file(path: Path) -> bool:
     return path.name.startswith(("~$", ".~lock."))
 
 
-def extract_files(paths: list[Path]) -> list[Path]:
-    """Every extract under the given files and folders, in a stable order."""
+def extract_files(paths: list[Path], root: Path | None = None) -> list[Path]:
+    """Every extract under the given files and folders, in a stable order. Inside a
+    workbook (`root`), a link that leads out of it is refused naming the link, never
+    followed; its output/ folder and hidden folders (.venv, .git) are not extracts."""
     files: list[Path] = []
     for path in paths:
         if path.is_file():
             files.append(path)
         elif path.is_dir():
+            found, outside = walk_inside(path, root) if root else (sorted(path.rglob("*")), [])
+            if outside:
+                link = outside[0]
+                raise ExtractError(
+                    f"{link} is a link to {link.resolve()}, outside the workbook; copy the "
+                    "extract into the workbook instead of linking to it"
+                    + (f" (and {len(outside) - 1} more such links)" if len(outside) > 1 else ""),
+                    file=str(link),
+                )
             files.extend(
                 p
-                for p in sorted(path.rglob("*"))
-                if p.suffix.lower() in SUFFIXES and p.is_file() and not _is_lock_file(p)
+                for p in sorted(found)
+                if p.suffix.lower() in SUFFIXES
+                and p.is_file()
+                and not _is_lock_file(p)
+                and not (root and _generated(p, root))
             )
         else:
             raise ExtractError(
                 f"{path}: data folder or file not found; check `data:` in parameters/defaults.yml"
             )
     return files
+
+
+def _generated(path: Path, root: Path) -> bool:
+    """A file under the workbook's output/ (books, the store) or a hidden folder."""
+    try:
+        parts = path.resolve().relative_to(root.resolve()).parts
+    except ValueError:
+        return False
+    return bool(parts) and (parts[0] == "output" or any(p.startswith(".") for p in parts[:-1]))
 
 
 def unknown_area_message(code: str, area_codes: set[str]) -> str:

@@ -32,7 +32,8 @@ __all__ = ["Store", "file_sha256", "open_built_store", "open_store", "store_is_s
 
 # an area's own rows and the joint returns it made (a joint code names its members)
 AREA_ROWS = "(area_code = ? OR contains(area_code, ?))"
-SCHEMA_VERSION = "2"  # 2: quarters and years made from monthly returns (`derived`)
+# 2: quarters and years made from monthly returns (`derived`); 3: issues that only warn
+SCHEMA_VERSION = "3"
 
 
 def file_sha256(path: Path) -> str:
@@ -137,8 +138,20 @@ class Store:
             "".join(f"{m}:{digests.get(m, '')}\n" for m in measure_ids).encode()
         ).hexdigest()
 
+    def periods_with_figures(self, area_code: str) -> list[str]:
+        """Every period the area has a return for (a figure or a marker), in order."""
+        rows = self.fetch(
+            "SELECT DISTINCT period FROM returns WHERE area_code = ? ORDER BY period", [area_code]
+        )
+        return [str(p) for (p,) in rows]
+
     def issues_for(self, area_code: str) -> list[ExtractIssue]:
-        return [i for i in self.issues if i.area_code in (None, area_code)]
+        """The problems that block the area's book."""
+        return [i for i in self.issues if i.area_code in (None, area_code) and not i.warning]
+
+    def warnings_for(self, area_code: str) -> list[ExtractIssue]:
+        """What the area's book says but does not stop for (an implausible percentage)."""
+        return [i for i in self.issues if i.area_code == area_code and i.warning]
 
     def stray_rows(self) -> list[ExtractIssue]:
         """Rows for an area code no area has: left out of every book, and said so."""
@@ -146,7 +159,7 @@ class Store:
 
 
 def _inputs(project: Project) -> tuple[tuple[str, str], ...]:
-    files = extract_files(project.data_paths())
+    files = extract_files(project.data_paths(), project.root)
     parameter_files = sorted(project.parameters_dir.glob("*.yml"))
     entries = [(_relative(p, project.root), file_sha256(p)) for p in [*files, *parameter_files]]
     builtin = builtin_catalogue_dir()
@@ -186,9 +199,9 @@ def _stored_inputs(path: Path) -> tuple[tuple[str, str], ...] | None:
 def _load_issues(path: Path) -> tuple[ExtractIssue, ...]:
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute(
-            "SELECT file, row, column_name, message, area_code FROM issues ORDER BY seq"
+            "SELECT file, row, column_name, message, area_code, warning FROM issues ORDER BY seq"
         ).fetchall()
-    return tuple(ExtractIssue(f, r, c, m, a) for f, r, c, m, a in rows)
+    return tuple(ExtractIssue(f, r, c, m, a, bool(w)) for f, r, c, m, a, w in rows)
 
 
 def _write(path: Path, validated: ValidatedExtracts, inputs, measures: dict[str, Measure]) -> None:
@@ -204,10 +217,10 @@ def _write(path: Path, validated: ValidatedExtracts, inputs, measures: dict[str,
     frame = validated.frame.copy()
     issues = pd.DataFrame(
         [
-            (n, i.file, i.row, i.column, i.message, i.area_code)
+            (n, i.file, i.row, i.column, i.message, i.area_code, i.warning)
             for n, i in enumerate(validated.issues)
         ],
-        columns=["seq", "file", "row", "column_name", "message", "area_code"],
+        columns=["seq", "file", "row", "column_name", "message", "area_code", "warning"],
     ).astype({"row": "Int64"})
     inputs_frame = pd.DataFrame(list(inputs), columns=["path", "sha256"])
     try:

@@ -23,14 +23,15 @@ from qareport import __version__
 from qareport.book.assemble import assemble_book, check_narrative, narrative_files
 from qareport.book.sync import sync_narratives
 from qareport.config.parameters import AreaParameters
-from qareport.config.periods import Period, check_edition, parse_period
+from qareport.config.periods import Period, check_edition, parse_period, period_kind
 from qareport.config.project import Project
-from qareport.errors import ExecutionError, RenderError
+from qareport.errors import ExecutionError, ParameterError, RenderError
 from qareport.ingest.store import Store, open_store, store_is_stale
 from qareport.pipeline.housekeeping import (
     check_section_notebook,
     check_sheets,
     clean_stale,
+    put_back_books,
     staging_name,
 )
 from qareport.pipeline.manifest import read_manifest, sheet_inputs, write_manifest
@@ -113,6 +114,7 @@ class CheckedInputs:
     notes: list[str]
     strays: list
     prepared: Future[None] | None  # the outputs' imports, loading beside the checks
+    notice: str = ""  # for the cover: a book asked for a period with no figures
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def build_book(
     monthly); `options.edition`, when given, is checked against it. The book is made in a
     staging folder and moved into place only when every step has succeeded."""
     started = time.perf_counter()
+    put_back_books(Project.open(project_dir).output_dir)  # a swap a kill cut short
     plan = plan_book(project_dir, area, period, options or BuildOptions())
     commit = _beside(git_commit, plan.project.root)  # answered while the build works
     with _kernels(plan, runner) as kernels:
@@ -150,7 +153,7 @@ def build_book(
             run = _execute_changed(plan, checked, kernels, staging, progress)
             progress("assembling the book")
             record = _provenance(plan, checked, commit.result())
-            book = _assemble(plan, run, record)
+            book = _assemble(plan, run, record, checked.notice)
             progress("rendering HTML and PDF")
             files = _write_outputs(plan, book, run, record)
             _write_manifest(plan, checked, run, book, record)
@@ -227,13 +230,48 @@ def _check_inputs(
     if strays and plan.options.strict:
         raise strays[0].error(len(strays))
     notes += [stray_warning(strays)] if strays else []
+    notes += [str(w) for w in store.warnings_for(params.code)]
+    notice = _figures_for_the_period(plan, store)
+    notes += [notice] if notice else []
     if when.is_month and not store.has_periods_of_kind(params.code, "month"):
         notes.append(
             f"{params.id} returned no monthly figures, so its monthly book shows each "
             "measure by its financial years; add month rows "
             "(period 2025-10) to its extracts"
         )
-    return CheckedInputs(store, notes, strays, prepared)
+    return CheckedInputs(store, notes, strays, prepared, notice)
+
+
+def _figures_for_the_period(plan: BookPlan, store: Store) -> str:
+    """A book for a period the area returned nothing for (a year, its quarters or months)
+    would be every sheet marked not available: refused, saying which periods have
+    figures, unless asked for with --allow-empty (then said on its cover too)."""
+    params, when = plan.area, plan.period
+    inside = {when.label, *(p.label for p in when.parts())}
+    have = store.periods_with_figures(params.code)
+    if inside & set(have):
+        return ""
+    shown = _spans(have)
+    if not plan.options.allow_empty:
+        raise ParameterError(
+            f"{params.id} has no figures for {when.label} on any sheet (periods with figures: "
+            f"{shown}); build one of those, or add --allow-empty to build it all the same"
+        )
+    return (
+        f"No figures for {when.label}: {params.name} has no returns for this period on any "
+        f"sheet (periods with figures: {shown}); every figure shows as not available."
+    )
+
+
+def _spans(labels: list[str]) -> str:
+    """Periods said by kind, first to last: 'years 2021-22 to 2025-26; quarters 2021-22-Q1
+    to 2025-26-Q4'."""
+    said = []
+    for kind in ("year", "quarter", "month"):
+        found = sorted(label for label in labels if period_kind(label) == kind)
+        if found:
+            said.append(f"{kind}s {found[0]}" + (f" to {found[-1]}" if len(found) > 1 else ""))
+    return "; ".join(said) or "none"
 
 
 @contextmanager
@@ -302,7 +340,7 @@ def _provenance(plan: BookPlan, checked: CheckedInputs, commit: str | None) -> d
     )
 
 
-def _assemble(plan: BookPlan, run: SheetRun, record: dict) -> Book:
+def _assemble(plan: BookPlan, run: SheetRun, record: dict, notice: str) -> Book:
     """The executed sheets with the reviewers' words, actions, themes and programme."""
     sheets = [read_sheet(run.staging / "notebooks" / f"{s}.ipynb") for s in plan.sections]
     check_sheets(sheets, plan.area.id, plan.period.label, plan.sections)
@@ -313,6 +351,7 @@ def _assemble(plan: BookPlan, run: SheetRun, record: dict) -> Book:
         sheets,
         built_at=record["built_at"],
         provenance=appendix_rows(record),
+        notice=notice,
     )
 
 

@@ -16,10 +16,18 @@ import socket
 from functools import lru_cache
 from pathlib import Path
 
+from qareport.config.periods import is_period
+from qareport.config.project import MANIFEST_NAME
 from qareport.errors import ExecutionError
 from qareport.sheet.model import SheetData
 
-__all__ = ["check_section_notebook", "check_sheets", "clean_stale", "staging_name"]
+__all__ = [
+    "check_section_notebook",
+    "check_sheets",
+    "clean_stale",
+    "put_back_books",
+    "staging_name",
+]
 
 _PID_SUFFIX = re.compile(r"-(\d+)$")
 _HOST_PID_SUFFIX = re.compile(r"@([^@/]+)-(\d+)$")
@@ -80,6 +88,32 @@ def check_sheets(sheets: list[SheetData], area_id: str, period: str, sections: l
             )
 
 
+def _put_back(old: Path, output_dir: Path) -> bool:
+    """A previous book a killed build had moved aside to swap its new one in: put back in
+    its place when no book is there (the kill fell between the swap's two renames)."""
+    try:
+        manifest = json.loads((old / MANIFEST_NAME).read_text(encoding="utf-8"))
+        area, period = str(manifest["area"]), str(manifest["period"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if not (re.fullmatch(r"[a-z0-9][a-z0-9-]*", area) and is_period(period)):
+        return False
+    final = output_dir / area / period
+    if final.exists():
+        return False
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(old, final)
+    return True
+
+
+def put_back_books(output_dir: Path) -> list[Path]:
+    """Previous books a killed build left aside mid-swap, put back where no book is: done
+    first by every build, so a build that then fails still leaves the previous book."""
+    staging = output_dir / ".staging"
+    aside = sorted(staging.glob("old-*")) if staging.is_dir() else []
+    return [p for p in aside if _is_debris(p.name) and _put_back(p, output_dir)]
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -124,6 +158,8 @@ def clean_stale(output_dir: Path) -> list[Path]:
     candidates += list(output_dir.glob(".store.duckdb.*.tmp"))
     for path in candidates:
         if not _is_debris(path.name):
+            continue
+        if path.name.startswith("old-") and _put_back(path, output_dir):
             continue
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

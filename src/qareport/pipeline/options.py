@@ -25,6 +25,7 @@ class BuildOptions:
     force: bool = False
     edition: str | None = None
     strict: bool = False
+    allow_empty: bool = False  # build a book for a period with no figures, said on its cover
 
 
 def check_executor(executor: str, scheduler: str | None) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 
+from qareport.config.boundary import inside
 from qareport.config.project import Project
 from qareport.errors import ParameterError
 from qareport.pipeline.housekeeping import check_section_notebook
@@ -54,7 +55,7 @@ def new_notebook(project: Project, section: str, area: str | None = None) -> Pat
     folder = project.root / "notebooks"
     if area is not None:
         folder /= project.area(area).id
-    target = folder / f"{section}.ipynb"
+    target = inside(project.root, folder / f"{section}.ipynb", "the notebook")
     if target.exists():
         raise ParameterError(f"{target} already exists; edit it, or delete it to start again")
     check_section_notebook(project.section_notebook)

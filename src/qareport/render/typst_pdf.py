@@ -17,11 +17,10 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from qareport.book.model import NOT_WRITTEN, Book, SheetPage, StoryPage
-from qareport.book.narrative import strip_control_characters
+from qareport.book.narrative import MARKDOWN, strip_control_characters
 from qareport.config.markers import MARKER_KEY
 from qareport.errors import RenderError
 from qareport.render.a3_layout import (
@@ -43,7 +42,7 @@ __all__ = ["render_pdf", "typst_source", "write_chart_images"]
 _MPL = importlib.util.find_spec("matplotlib")
 _MPL_DIRS = (_MPL.submodule_search_locations or []) if _MPL is not None else []
 FONT_DIR = Path(next(iter(_MPL_DIRS), ".")) / "mpl-data" / "fonts" / "ttf"
-_md = MarkdownIt("commonmark", {"html": False})
+_md = MARKDOWN  # the one Markdown reading, as the HTML has it
 
 
 def lit(text: object) -> str:
@@ -160,11 +159,18 @@ def _document(book: Book) -> str:
     return f'#set document(title: {lit(title)}, author: "qareport", date: none)\n'
 
 
+def _notice(book: Book) -> str:
+    if not book.notice:
+        return ""
+    return f"#v(4mm)\n#block(fill: warnbg, inset: 6pt, text(fill: warn, {lit(book.notice)}))"
+
+
 def _cover(book: Book) -> str:
     return f"""
 #v(30mm)
 #heading(level: 1, {lit(book.title)})
 #text(size: 16pt, {lit(book.area_name + " · " + book.period_title)})
+{_notice(book)}
 #v(8mm)
 #text(size: 12pt, {
         lit(

@@ -55,6 +55,7 @@ __all__ = [
 TEXT = "#0b0c0c"
 FONT_PT = 7.0  # the smallest text on the A3 sheet
 LEGEND_WRAP = 26  # characters: a longer legend label is wrapped
+LEGEND_LINES = 2  # and cut after this many lines
 # a legend's spacing, in font sizes (one place: `layout` makes legends and estimates them)
 LEGEND_SPACING = {
     "handlelength": 1.8,
@@ -128,7 +129,12 @@ def layout(fig: Figure, ax, *, legend_entries: int, right_in: float = 0.08) -> N
     renderer = renderer_of(fig)
     width_px = fig.bbox.width
     handles, labels = ax.get_legend_handles_labels()
-    labels = [textwrap.fill(label, LEGEND_WRAP) for label in labels]  # long names on two lines
+    # long names on two lines at most, cut with an ellipsis (a web address for an area name
+    # has no spaces to wrap at); the full name is in the chart's alt text and data table
+    labels = [
+        "\n".join(textwrap.wrap(label, LEGEND_WRAP, max_lines=LEGEND_LINES, placeholder="…"))
+        for label in labels
+    ]
     rows_in = 0.0
     if handles:
         columns = min(legend_entries or len(handles), len(handles))

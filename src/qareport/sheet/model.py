@@ -143,6 +143,7 @@ class MeasureView(StrictModel):
     limits: list[Limits] = Field(default_factory=list)  # SPC over the whole series
     funnel: str = ""  # where the area lies against all areas' funnel limits, in words
     joint: str = ""  # which periods' figures are a joint return with another area, in words
+    notes: str = ""  # the notes the returns on show carry, by period, in words
     derived: str = ""  # which periods' figures were made from monthly returns, and how
     # in the order they are laid out: the trend (or by member agency), then the SPC chart
     # (quarterly, monthly) or the funnel plot (annual); none without data

@@ -38,6 +38,7 @@ from qareport.sheet.wording import (
     interval_text,
     joint_sentence,
     judge,
+    notes_sentence,
     rank_text,
 )
 
@@ -74,6 +75,8 @@ class _OnShow:
     table: dict[str, Comparison]
     points: list[Point]
     trend: TrendSeries
+    joint: dict[str, str]  # period on show -> the joint return's note
+    notes: dict[str, str]  # period on show -> the notes on the extracts' rows
 
 
 def _on_show(measure: Measure, context: SheetContext, frames: SheetFrames) -> _OnShow:
@@ -85,9 +88,15 @@ def _on_show(measure: Measure, context: SheetContext, frames: SheetFrames) -> _O
     periods = list(context.window if (periodic or when.is_year) else context.annual_window)
     mine = here[here["area_code"] == context.area.code]
     table = comparator_table(measure, frames.values, frames.raw, list(context.comparators.peers))
-    points, trend = _series(measure, mine, context=context, table=table, periods=periods)
+    joint = {p.label: context.joint_notes.get((measure.id, p.label), "") for p in periods}
+    written = _extract_notes(frames.raw, measure.id, context.area.code)
+    notes = {p.label: written.get(p.label, "") for p in periods}
+    said = {p.label: "; ".join(n for n in (joint[p.label], notes[p.label]) if n) for p in periods}
+    points, trend = _series(
+        measure, mine, context=context, table=table, periods=periods, notes=said
+    )
     frequency = when.edition if periodic else "annual"
-    return _OnShow(measure, periods, frequency, mine, table, points, trend)
+    return _OnShow(measure, periods, frequency, mine, table, points, trend, joint, notes)
 
 
 def _series(
@@ -97,6 +106,7 @@ def _series(
     context: SheetContext,
     table: dict[str, Comparison],
     periods: list[Period],
+    notes: dict[str, str],
 ) -> tuple[list[Point], TrendSeries]:
     compared = context.comparators
     points: list[Point] = []
@@ -120,7 +130,7 @@ def _series(
                 national=display(measure, national) if not math.isnan(national) else "",
                 numerator=_count(row, "numerator"),
                 denominator=_count(row, "denominator") if measure.needs_denominator else "",
-                note=context.joint_notes.get((measure.id, period.label), ""),
+                note=notes[period.label],
             )
         )
         area.append(None if math.isnan(value) else value)
@@ -140,6 +150,18 @@ def _series(
         national_label=compared.national_label,
     )
     return points, trend
+
+
+def _extract_notes(raw: pd.DataFrame, measure_id: str, code: str) -> dict[str, str]:
+    """Period -> the notes the area's returns of the measure carry (each once)."""
+    if "note" not in raw:
+        return {}
+    rows = raw[(raw["measure_id"] == measure_id) & (raw["area_code"] == code)]
+    rows = rows[rows["note"].fillna("").astype(str).str.strip() != ""]
+    return {
+        str(period): "; ".join(dict.fromkeys(str(n).strip() for n in group["note"]))
+        for period, group in rows.groupby("period", sort=True)
+    }
 
 
 def _figures(
@@ -201,7 +223,8 @@ def _figures(
         limits=spc.limits() if spc else [],
         funnel_position=plot.position if plot else "",
         funnel=plot.sentence if plot else no_plot,
-        joint=joint_sentence(shown.points, context.area.name),
+        joint=joint_sentence(shown.joint, context.area.name),
+        notes=notes_sentence(shown.notes),
         derived=derived_sentence(_made_from_months(mine, periods)),
     )
 

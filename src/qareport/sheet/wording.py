@@ -9,13 +9,14 @@ two ways. The renderers then lay these sentences out (qareport.render.captions).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from qareport.config.catalogue import Measure, Polarity, Unit
 from qareport.config.periods import Period, period_kind
 from qareport.ingest.months import DERIVED_HOW
 from qareport.sheet.formatting import format_change
 from qareport.sheet.icons import icon_text
-from qareport.sheet.model import MeasureView, Point
+from qareport.sheet.model import MeasureView
 from qareport.sheet.stats import XmR
 
 __all__ = [
@@ -175,14 +176,14 @@ def funnel_alt(measure: Measure, period: str, areas: int, sentence: str) -> str:
     )
 
 
-def joint_sentence(points: list[Point], area_name: str) -> str:
-    """Which periods on show are a joint return, said once per partner: 'Figures for
-    2023-24 and 2024-25 are a joint return with West Northamptonshire: one figure for
-    both, counted once in every comparison.'"""
+def joint_sentence(joint: Mapping[str, str], area_name: str) -> str:
+    """Which periods on show are a joint return (period -> the joint return's note), said
+    once per partner: 'Figures for 2023-24 and 2024-25 are a joint return with West
+    Northamptonshire: one figure for both, counted once in every comparison.'"""
     by_note: dict[str, list[str]] = {}
-    for point in points:
-        if point.note:
-            by_note.setdefault(point.note, []).append(point.period)
+    for period, note in joint.items():
+        if note:
+            by_note.setdefault(note, []).append(period)
     sentences = []
     for note, periods in by_note.items():
         when = periods[0] if len(periods) == 1 else ", ".join(periods[:-1]) + " and " + periods[-1]
@@ -193,6 +194,13 @@ def joint_sentence(points: list[Point], area_name: str) -> str:
             "comparison."
         )
     return " ".join(sentences)
+
+
+def notes_sentence(notes: Mapping[str, str]) -> str:
+    """The notes the extracts' rows on show carry (period -> note), by period: 'Notes on
+    the returns: 2024-25: provisional.'"""
+    said = [f"{period}: {note}" for period, note in notes.items() if note]
+    return f"Notes on the returns: {'; '.join(said)}." if said else ""
 
 
 def derived_sentence(made: dict[str, str]) -> str:
