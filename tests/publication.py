@@ -123,6 +123,7 @@ catalogue: ours
 include: [dfe]
 content_areas:
   - id: partnership-working
+    replaces: true
     measures: [caseload-average, sw-turnover]
 measures:
   - {id: caseload-average, title: Average caseload per social worker, type: quantity,

@@ -283,6 +283,7 @@ def validate(
     """Check catalogues, parameters and extracts without building anything."""
     from qareport.config.project import Project
     from qareport.ingest.extracts import validate_extracts
+    from qareport.ingest.sources import grouped
 
     proj = Project.open(project)
     catalogue = proj.catalogue
@@ -298,9 +299,15 @@ def validate(
     )
     strays = [i for i in checked.issues if i.is_stray]
     warned = [i for i in checked.issues if i.warning]
-    for issue in checked.issues:
-        prefix = "warning: " if issue.warning or (issue in strays and not strict) else ""
-        out.print(f"{prefix}{issue}", markup=False)
+    for issue, more in grouped(list(checked.issues)):
+        prefix = "warning: " if issue.warning or (issue.is_stray and not strict) else ""
+        out.print(f"{prefix}{issue}{more}", markup=False)
+    unplaced = catalogue.unplaced(
+        checked.frame["measure_id"].unique() if len(checked.frame) else [],
+        {s for area in params for s in area.sections},
+    )
+    if unplaced:
+        out.print(f"warning: {unplaced}", markup=False)
     problems = (
         len(proj.register.problems)
         + len(checked.issues)
@@ -373,6 +380,8 @@ def _import_command(importer) -> Command:
         summary = run_import(importer.name, project, paths, values)
         for line in summary.lines():
             out.print(line, markup=False)
+        if summary.held_back:  # an input problem: exit 1, the previous extract kept
+            raise QareportError(summary.held_back)
 
     command.__signature__ = Signature(params)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in params}
@@ -468,6 +477,26 @@ def catalogue_list(project: ProjectOpt = Path(".")) -> None:
         out.print(f"[bold]{area.id}[/bold]  {area.title}  ({area.group})")
         for measure in catalogue.measures_of(area.id):
             out.print(f"    {measure.id:32} {measure.type.value:9} {measure.title}", markup=False)
+
+
+@catalogue_app.command("add")
+def catalogue_add(
+    file: Annotated[Path, typer.Argument(help="The local catalogue (.yml) inside the workbook.")],
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(help="Only areas of this kind gain its new sheets (partnership, force...)."),
+    ] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Register a local catalogue and put its new sheets in every book that takes the
+    defaults' sheets; says which sheets gain which measures."""
+    from qareport.config.local_catalogue import add_catalogue
+    from qareport.config.project import Project
+
+    proj = Project.open(project)
+    done = add_catalogue(proj, file if file.is_absolute() else Path.cwd() / file, kind)
+    for line in done.lines(proj.parameters_dir / "defaults.yml"):
+        out.print(line, markup=False)
 
 
 @catalogue_app.command("show")

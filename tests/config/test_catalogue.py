@@ -51,12 +51,30 @@ def test_duplicate_id_and_unknown_type_are_errors(tmp_path):
 def test_a_local_file_overrides_good_statements_without_editing_the_package(tmp_path):
     ref = write(
         tmp_path / "ours.yml",
-        "catalogue: ours\ncontent_areas:\n  - id: front-door\n"
+        "catalogue: ours\ncontent_areas:\n  - id: front-door\n    replaces: true\n"
         "    good: {outcome: [Our own statement.], quality: []}\n",
     )
     catalogue = load_catalogue(["core", ref])
     assert catalogue.area("front-door").good.outcome == ["Our own statement."]
     assert catalogue.area("front-door").title == "Children's social care front door"
+
+
+def test_a_built_in_id_reused_without_replaces_is_refused_naming_what_it_would_drop(tmp_path):
+    ref = write(
+        tmp_path / "ours.yml",
+        "catalogue: ours\ncontent_areas:\n  - id: front-door\n    measures: [referrals-rate]\n",
+    )
+    with pytest.raises(CatalogueError) as raised:
+        load_catalogue(["core", ref])
+    message = str(raised.value)
+    assert "'front-door' is already defined by the built-in catalogue core.yml" in message
+    assert "add `replaces: true`" in message and "re-referrals-12m" in message
+    fresh = write(
+        tmp_path / "fresh.yml",
+        "catalogue: fresh\ncontent_areas:\n  - id: our-own\n    replaces: true\n",
+    )
+    with pytest.raises(CatalogueError, match="nothing to replace"):
+        load_catalogue(["core", fresh])
 
 
 FRAMEWORK_AREAS = {
@@ -171,7 +189,7 @@ def test_includes_load_first_and_a_loop_is_an_error(tmp_path):
     ours = write(
         tmp_path / "ours.yml",
         "catalogue: ours\ninclude: [framework]\ncontent_areas:\n  - id: workforce\n"
-        "    why: Our own reason.\n",
+        "    replaces: true\n    why: Our own reason.\n",
     )
     catalogue = load_catalogue([ours])
     assert catalogue.area("workforce").why == "Our own reason."

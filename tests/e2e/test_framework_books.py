@@ -154,7 +154,7 @@ def test_catalogue_commands_and_validate_name_a_dangling_measure(workbook):
     assert shown.returncode == 0 and "Case records audit" in shown.stdout
     local = workbook / "ours.yml"
     local.write_text(
-        "catalogue: ours\ncontent_areas:\n  - id: workforce\n"
+        "catalogue: ours\ncontent_areas:\n  - id: workforce\n    replaces: true\n"
         "    measures: [workforce-vacancy-rate, workforce-sickness]\n",
         encoding="utf-8",
     )

@@ -69,18 +69,15 @@ def test_na_cells_are_rejected_with_a_reason_and_decimals_kept(tmp_path):
         (project / "parameters" / f"{area_id}.yml").write_text(
             f"code: {code}\nname: {name}\nsections: [front-door]\n", encoding="utf-8"
         )
-    result = run_cli(
-        "import",
-        "dfe-ees",
-        str(source),
-        "--mapping",
-        "dfe-cin-c1",
-        "--project",
-        str(project),
-        cwd=tmp_path,
-    )
+    command = ("import", "dfe-ees", str(source), "--mapping", "dfe-cin-c1", "--project")
+    refused = run_cli(*command, str(project), cwd=tmp_path)
+    assert refused.returncode == 1, "rows rejected: all or nothing"
+    assert "nothing written" in refused.stderr and "--allow-rejects" in refused.stderr
+    assert not (project / "data" / "imported" / "dfe-cin-c1.csv").exists()
+    result = run_cli(*command, str(project), "--allow-rejects", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "re-referrals-12m: column rereferral_count holds 'n/a'" in result.stdout
+    assert "measures with no return written: referrals-rate" in result.stdout
     written = list(csv.DictReader((project / "data" / "imported" / "dfe-cin-c1.csv").open()))
     by_key = {(r["area_code"], r["measure_id"]): r for r in written}
     assert ("E06000005", "re-referrals-12m") not in by_key
@@ -114,7 +111,7 @@ def test_quarters_and_months_are_read_from_the_time_identifier(tmp_path):
     )
     result = run_cli(
         "import", "dfe-ees", str(source), "--mapping", "dfe-cin-c1", "--project", str(project),
-        cwd=tmp_path,
+        "--allow-rejects", cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "time_identifier 'Week 12' is not a year, quarter or month" in result.stdout

@@ -18,7 +18,9 @@ from publication import WESTMOOR_NEW, WORKFORCE, workbook, workforce_rows, write
 def imported(tmp_path):
     root = workbook(tmp_path)
     source = write_csv(tmp_path / "workforce.csv", WORKFORCE, workforce_rows())
-    done = run_cli("import", "dfe-ees", str(source), "--mapping", "workforce.yml", cwd=root)
+    done = run_cli(
+        "import", "dfe-ees", str(source), "--mapping", "workforce.yml", "--allow-rejects", cwd=root
+    )
     assert done.returncode == 0, done.stderr
     return root, done.stdout, source
 
@@ -91,7 +93,9 @@ def test_an_old_area_file_is_found_through_the_files_own_years(imported, tmp_pat
     root, _, source = imported
     area = root / "parameters" / "westmoor.yml"
     area.write_text(re.sub(r"old_la_code: .*\n", "", area.read_text("utf-8")), "utf-8")
-    done = run_cli("import", "dfe-ees", str(source), "--mapping", "workforce.yml", cwd=root)
+    done = run_cli(
+        "import", "dfe-ees", str(source), "--mapping", "workforce.yml", "--allow-rejects", cwd=root
+    )
     assert done.returncode == 0, done.stderr
     codes = {(r["area_code"], r["period"]) for r in _extract(root)}
     assert ("E08000904", "2024-25") in codes and (WESTMOOR_NEW, "2024-25") not in codes

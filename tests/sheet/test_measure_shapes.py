@@ -16,6 +16,7 @@ CATALOGUE = """\
 catalogue: local
 content_areas:
   - id: workforce
+    replaces: true
     title: Social work workforce
     group: Workforce
     why: Stable, manageable caseloads let social workers know the children they serve.

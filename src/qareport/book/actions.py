@@ -14,7 +14,6 @@ same inputs always give the same book).
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ from pydantic import Field, ValidationError, field_validator
 from qareport.config.boundary import write_atomically
 from qareport.config.models import StrictModel
 from qareport.config.periods import Period, parse_period
-from qareport.config.yamlio import dump_yaml, load_yaml
+from qareport.config.yamlio import dump_yaml, edit_yaml_file, load_yaml
 from qareport.errors import NarrativeError, ParameterError
 
 __all__ = [
@@ -114,20 +113,16 @@ def save_actions(path: Path, register: ActionsRegister) -> None:
 def add_actions(path: Path, actions: list[Action]) -> None:
     """Add actions to the end of an existing register, every other line of it (comments,
     drafted actions in comments) kept as its author left it; written in one rename."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    data = yaml.load(path.read_text(encoding="utf-8-sig")) or CommentedMap()
-    listed = data.get("actions")
-    if listed is None:
-        listed = data["actions"] = CommentedSeq()
-    for action in actions:
-        listed.append(CommentedMap(action.model_dump(exclude_none=True)))
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    write_atomically(path, buffer.getvalue())
+    def append(data) -> bool:
+        listed = data.get("actions")
+        if listed is None:
+            listed = data["actions"] = CommentedSeq()
+        listed.extend(CommentedMap(a.model_dump(exclude_none=True)) for a in actions)
+        return True
+
+    edit_yaml_file(path, append)
 
 
 def carry_forward(register: ActionsRegister, old: Period) -> ActionsRegister:

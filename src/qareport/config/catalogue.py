@@ -13,6 +13,7 @@ by evidence only, and may feed a percentage measure.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -109,6 +110,10 @@ class Measure(StrictModel):
         default=12,
         ge=2,
         description="SPC: process limits fixed from this many first points (Making Data Count)",
+    )
+    shown: bool = Field(
+        default=True,
+        description="false: a base for other measures (a population), on no sheet of its own",
     )
 
     @field_validator("per")
@@ -223,6 +228,36 @@ class Catalogue(StrictModel):
     def measures_of(self, area_id: str) -> list[Measure]:
         return [self.measures[m] for m in self.area(area_id).measures]
 
+    def unplaced(self, measure_ids: Iterable[str], sections: Iterable[str]) -> str:
+        """Of measures with figures, the ones on none of `sections` (a base such as a
+        population excepted), said in one sentence with where each could go; '' if none."""
+        placed = {m for s in sections if s in self.content_areas for m in self.area(s).measures}
+        missing = sorted(
+            m
+            for m in set(measure_ids)
+            if m in self.measures and m not in placed and self.measures[m].shown
+        )
+        if not missing:
+            return ""
+        homes = {
+            m: [a for a, area in self.content_areas.items() if m in area.measures] for m in missing
+        }
+        said = [
+            f"{m} (" + (f"sheet {', '.join(homes[m])}" if homes[m] else "in no content area") + ")"
+            for m in missing
+        ]
+        return (
+            (
+                f"{len(missing)} measures with figures are"
+                if len(missing) > 1
+                else "1 measure with figures is"
+            )
+            + f" on no sheet: {'; '.join(said[:8])}"
+            + (f" and {len(said) - 8} more" if len(said) > 8 else "")
+            + "; add their sheet under `sections:` in parameters/defaults.yml (or `+id` in an "
+            "area's file), or a content area for them to a local catalogue"
+        )
+
 
 def builtin_catalogue_dir() -> Path:
     """Where the catalogues shipped with qareport live."""
@@ -266,7 +301,16 @@ def _describe(error: ValidationError, path: Path, prefix: str) -> str:
     return f"{path}: {key}: {first['msg']}"
 
 
-def _merge(store: dict[str, dict[str, Any]], items: list[dict[str, Any]], path: Path, kind: str):
+def _merge(
+    store: dict[str, dict[str, Any]],
+    items: list[dict[str, Any]],
+    path: Path,
+    kind: str,
+    origin: dict[str, Path],
+) -> None:
+    """Layer a file's entries over the earlier files'. An id an earlier file defines is
+    changed only where the entry says `replaces: true` (the fields it gives replace that
+    entry's), never silently."""
     seen: set[str] = set()
     for index, item in enumerate(items):
         item_id = item.get("id") if isinstance(item, dict) else None
@@ -275,7 +319,36 @@ def _merge(store: dict[str, dict[str, Any]], items: list[dict[str, Any]], path: 
         if item_id in seen:
             raise CatalogueError(f"{path}: {kind}[{index}]: duplicate id {item_id!r}")
         seen.add(item_id)
-        store[item_id] = {**store.get(item_id, {}), **item}
+        replaces = item.get("replaces", False)
+        if not isinstance(replaces, bool):
+            raise CatalogueError(f"{path}: {kind}.{item_id}.replaces: give true or false")
+        earlier = origin.get(f"{kind}:{item_id}")
+        if earlier is not None and not replaces:
+            raise CatalogueError(_reused(path, kind, item_id, earlier, store[item_id]))
+        if earlier is None and replaces:
+            raise CatalogueError(
+                f"{path}: {kind}.{item_id}.replaces: no earlier catalogue defines "
+                f"{item_id!r}, so there is nothing to replace; check the id, or remove "
+                "`replaces: true`"
+            )
+        fields = {k: v for k, v in item.items() if k != "replaces"}
+        store[item_id] = {**store.get(item_id, {}), **fields}
+
+
+def _reused(path: Path, kind: str, item_id: str, earlier: Path, entry: dict[str, Any]) -> str:
+    """What to say of an id an earlier catalogue defines, reused without `replaces: true`."""
+    where = "the built-in catalogue" if _builtin_file(earlier) else "the catalogue"
+    held = entry.get("measures") if kind == "content_areas" else None
+    keep = (
+        f"; a `measures:` list replaces its measures, {', '.join(held)}"
+        if isinstance(held, list) and held
+        else ""
+    )
+    return (
+        f"{path}: {kind}.{item_id}: {item_id!r} is already defined by {where} "
+        f"{earlier.name}; to change it, add `replaces: true` to the entry (the fields you "
+        f"give replace its fields{keep}), or give yours an id of its own"
+    )
 
 
 def _read_file(path: Path) -> _CatalogueFile:
@@ -330,7 +403,7 @@ def load_catalogue(refs: list[str] | tuple[str, ...], project_dir: Path | None =
             ("measures", measures, parsed.measures),
             ("audits", audits, parsed.audits),
         ):
-            _merge(store, items, path, kind)
+            _merge(store, items, path, kind, origin)
             for item in items:
                 origin[f"{kind}:{item['id']}"] = path
     built_measures: dict[str, Measure] = {}

@@ -7,6 +7,7 @@ key, never a silently ignored setting.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError
 
@@ -15,7 +16,18 @@ from qareport.config.models import StrictModel
 from qareport.config.yamlio import load_yaml
 from qareport.errors import ParameterError, one_line
 
-__all__ = ["AreaParameters", "Defaults", "Member", "Suppression", "load_area", "load_defaults"]
+__all__ = [
+    "AREA_KINDS",
+    "AreaParameters",
+    "Defaults",
+    "Member",
+    "Suppression",
+    "inherits_sections",
+    "load_area",
+    "load_defaults",
+]
+
+AREA_KINDS = ("partnership", "force", "organisation")
 
 
 class Suppression(StrictModel):
@@ -45,6 +57,17 @@ class Defaults(StrictModel):
         default=13, ge=6, le=60, description="a monthly book's trend (13: the same month last year)"
     )
     low_base: int = Field(default=30, ge=1, le=10_000)
+    sections: list[str] | dict[Literal["partnership", "force", "organisation"], list[str]] = Field(
+        default_factory=list,
+        description="the sheets every area's book has unless its own file says otherwise: "
+        "one list, or a list for each kind of area",
+    )
+
+    def sections_for(self, kind: str) -> list[str]:
+        """The default sheets of an area of this kind (none: the area must list its own)."""
+        if isinstance(self.sections, dict):
+            return list(self.sections.get(kind, []))  # type: ignore[call-overload]
+        return list(self.sections)
 
 
 class Member(StrictModel):
@@ -151,12 +174,75 @@ def load_defaults(path: Path) -> Defaults:
         raise _first_error(exc, path) from None
 
 
-def load_area(path: Path) -> AreaParameters:
-    """Read one area's parameters; its id is the file name without `.yml`."""
+def load_area(path: Path, defaults: Defaults | None = None) -> AreaParameters:
+    """Read one area's parameters; its id is the file name without `.yml`. Its sheets are
+    its own list, the defaults' (no `sections:`), or the defaults' changed by `+id` and
+    `-id` entries."""
     raw = _read_mapping(path)
     if "id" in raw:
         raise ParameterError(f"{path}: id: do not set it; the area id is the file name")
+    kind = raw.get("kind", "partnership")
+    inherited = (defaults or Defaults()).sections_for(str(kind))
+    raw = {**raw, "sections": _sections(raw.get("sections"), inherited, path, str(kind))}
     try:
         return AreaParameters.model_validate({"id": path.stem, **raw})
     except ValidationError as exc:
         raise _first_error(exc, path) from None
+
+
+def inherits_sections(path: Path) -> bool:
+    """Whether an area file takes the defaults' sheets (no `sections:`, or only `+id` and
+    `-id` changes to them) rather than listing its own."""
+    try:
+        given = _read_mapping(path).get("sections")
+    except ParameterError:
+        return False
+    return given is None or (
+        isinstance(given, list) and all(isinstance(s, str) and s[:1] in "+-" for s in given)
+    )
+
+
+def _sections(given: object, inherited: list[str], path: Path, kind: str) -> object:
+    """An area's sheets from what its file says and the defaults' sheets for its kind."""
+    where = f"{one_line(path)}: sections:"
+    if given is None:
+        if not inherited:
+            raise ParameterError(
+                f"{where} not given, and parameters/defaults.yml has no `sections:` for a "
+                f"{kind}; list the sheets (content area ids, `qareport catalogue list`) in "
+                "one of them",
+                file=str(path),
+            )
+        return inherited
+    if not isinstance(given, list) or not all(isinstance(s, str) for s in given):
+        return given  # the model says what is wrong
+    changes = [s for s in given if s[:1] in "+-"]
+    if not changes:
+        return given
+    if len(changes) < len(given):
+        raise ParameterError(
+            f"{where} mixes sheet ids with changes ({', '.join(changes)}); give either the "
+            "area's own full list, or only changes to the defaults' list (+id adds a sheet, "
+            "-id removes one)",
+            file=str(path),
+        )
+    sheets = list(inherited)
+    for change in changes:
+        sheet = change[1:].strip()
+        if change[0] == "+" and sheet in sheets:
+            raise ParameterError(
+                f"{where} {change}: {sheet!r} is already one of the defaults' sheets; remove "
+                "this line",
+                file=str(path),
+            )
+        if change[0] == "-" and sheet not in sheets:
+            raise ParameterError(
+                f"{where} {change}: {sheet!r} is not one of the defaults' sheets "
+                f"({', '.join(sheets) or 'none'}); remove this line",
+                file=str(path),
+            )
+        if change[0] == "+":
+            sheets.append(sheet)
+        else:
+            sheets.remove(sheet)
+    return sheets

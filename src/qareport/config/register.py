@@ -39,6 +39,7 @@ class AreaRegister:
     def load(cls, project: Project, area_ids: list[str]) -> AreaRegister:
         register = cls()
         _ = project.catalogue  # a catalogue problem concerns every area: raised, not kept
+        _check_default_sections(project)  # so does a default sheet that does not exist
         for area_id in area_ids:
             path = project.parameters_dir / f"{area_id}.yml"
             try:
@@ -50,7 +51,7 @@ class AreaRegister:
                         f"(e.g. {suggestion}.yml)",
                         file=str(path),
                     )
-                area = load_area(path)
+                area = load_area(path, project.defaults)
                 _check_references(project, area, path)
             except ParameterError as exc:
                 register.problems[area_id] = exc
@@ -147,6 +148,18 @@ def _claimed_codes(path) -> list[str]:
         if isinstance(former, list)
         else [raw["code"]]
     )
+
+
+def _check_default_sections(project: Project) -> None:
+    given = project.defaults.sections
+    lists = given.values() if isinstance(given, dict) else [given]
+    for section in (s for sheets in lists for s in sheets):
+        if section not in project.catalogue.content_areas:
+            known = ", ".join(sorted(project.catalogue.content_areas))
+            raise ParameterError(
+                f"{project.parameters_dir / 'defaults.yml'}: sections: {section!r} is not a "
+                f"content area of the catalogue ({known})"
+            )
 
 
 def _check_references(project: Project, area: AreaParameters, path) -> None:

@@ -7,12 +7,20 @@ and are parsed deliberately where a date is meant.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
-__all__ = ["dump_yaml", "load_model", "load_yaml", "load_yaml_text"]
+__all__ = [
+    "allowed_keys",
+    "dump_yaml",
+    "edit_yaml_file",
+    "load_model",
+    "load_yaml",
+    "load_yaml_text",
+]
 
 
 _Safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where available
@@ -103,6 +111,60 @@ def load_model(path: Path, model, error: type[Exception]):
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise error(f"{path}: {key}: {first['msg']}") from None
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            allowed = allowed_keys(model, first["loc"][:-1])
+            listed = f"; the keys here are: {', '.join(allowed)}" if allowed else ""
+            message = "unknown key" + listed
+        raise error(f"{path}: {key}: {message}") from None
     except ValueError as exc:  # not YAML at all: load_yaml's message names the line
         raise error(str(exc)) from None
+
+
+def allowed_keys(model, loc: tuple) -> list[str]:
+    """The keys a model takes at `loc` (a path of field names and list indexes), followed
+    through nested models and lists of them, so an unknown key's message can list them."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _model_in(annotation) -> Any:
+    """The pydantic model an annotation holds (itself, or inside a list or an optional)."""
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for inner in get_args(annotation):
+        found = _model_in(inner)
+        if found is not None:
+            return found
+    return None
+
+
+def edit_yaml_file(path: Path, change: Callable[[Any], bool]) -> bool:
+    """Change a person's YAML file in place: `change` edits the loaded document (a
+    round-trip map: comments, order and quoting kept) and says whether it changed it; only
+    then is the file written, through a temporary file and one rename."""
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    from qareport.config.boundary import write_atomically
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    data = yaml.load(path.read_text(encoding="utf-8-sig")) if path.is_file() else None
+    data = CommentedMap() if data is None else data
+    if not change(data):
+        return False
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    write_atomically(path, buffer.getvalue())
+    return True

@@ -7,6 +7,7 @@ import gzip
 import io
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -136,7 +137,15 @@ class ImportSummary:
     rejected: Tally = field(default_factory=Tally)  # rows: nothing of them written
     left_out: Tally = field(default_factory=Tally)  # returns refused from rows otherwise used
     notes: list[str] = field(default_factory=list)
+    vanished: list[str] = field(default_factory=list)  # measures asked for, none written
+    ready: int = 0  # returns that passed every check (written unless held back)
+    held_back: str = ""  # why nothing was written (the previous extract kept), if so
     _groups: dict[object, list[str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def clean(self) -> bool:
+        """Every row the import is about was used, and every measure asked for written."""
+        return not (self.rejected.counts or self.left_out.counts or self.vanished)
 
     def skip(self, why: Refusal, example: str) -> None:
         """A row the import is not about (another level, a filtered category)."""
@@ -174,7 +183,11 @@ class ImportSummary:
         out = [
             f"{self.source}: {self.rows_read:,} {self.records} read = {self.rows_used:,} used + "
             f"{scope:,} not in scope + {rejected:,} rejected",
-            f"  {self.rows_written:,} {self.written} written"
+            (
+                f"  none of the {self.ready:,} {self.written} that are fine written"
+                if self.held_back
+                else f"  {self.rows_written:,} {self.written} written"
+            )
             + (f" to {self.output}" if self.output else ""),
         ]
         if self.written == "returns":
@@ -187,6 +200,8 @@ class ImportSummary:
             out += [f"  {title}: {tally.total():,}", *tally.lines()] if tally.counts else []
         if not self.rejected.counts:
             out.append(f"  {self.records} rejected: none")
+        if self.vanished:
+            out.append(f"  measures with no return written: {', '.join(self.vanished)}")
         return out + self.notes
 
     def _returns_lines(self) -> list[str]:
@@ -208,8 +223,14 @@ def finish_import(
     geography: Geography,
     catalogue: Catalogue,
     output: Path,
+    expected: Iterable[str] = (),
+    allow_rejects: bool = False,
 ) -> ImportSummary:
-    """Check the returns as the build will, count every row's fate, write what passed."""
+    """Check the returns as the build will, count every row's fate, and write what passed:
+    all or nothing. Rows rejected, or a measure in `expected` left with no return, write
+    nothing (the previous extract stays) unless `allow_rejects`; returns another extract
+    beside it already gives are refused, naming both."""
+    _refuse_overlap(candidates, output)
     written, refused_by_build = check_returns(candidates, geography, catalogue, summary.source)
     summary.settle(written, refused + refused_by_build)
     for candidate in written:
@@ -223,9 +244,47 @@ def finish_import(
             summary.comparators.add(code)
         else:
             (summary.joint if is_joint(code) else summary.areas).add(code)
+    summary.vanished = [m for m in dict.fromkeys(expected) if not summary.measures[m]]
+    summary.output, summary.ready = output, len(written)
+    if not summary.clean and not allow_rejects:
+        what = "rows were rejected" if not summary.vanished else "measures got no return"
+        summary.held_back = (
+            f"nothing written: {what} (above), so {output} is left as it was; fix the source "
+            "or the mapping, or add --allow-rejects to write the returns that are fine"
+        )
+        return summary
     write_extract([c.fields for c in written], output)
-    summary.output, summary.rows_written = output, len(written)
+    summary.rows_written = len(written)
+    if not summary.clean:
+        summary.notes.append("written with --allow-rejects: what was left out is counted above")
     return summary
+
+
+def _refuse_overlap(candidates: list[Candidate], output: Path) -> None:
+    """Two imports must not give the same figure: a return another extract in the same
+    folder already holds (the same area, period and measure) is refused, naming both."""
+    mine = {(c.fields["area_code"], c.fields["period"], c.fields["measure_id"]) for c in candidates}
+    measures = {key[2] for key in mine}
+    for other in sorted(output.parent.glob("*.csv")) if output.parent.is_dir() else []:
+        if other.resolve() == output.resolve():
+            continue
+        _, rows = read_csv_rows(other)
+        shared = [
+            key
+            for row in rows
+            if row.get("measure_id") in measures
+            and (key := (row.get("area_code", ""), row.get("period", ""), row["measure_id"]))
+            in mine
+        ]
+        if shared:
+            code, period, measure = shared[0]
+            raise ExtractError(
+                f"{output.name} would give {len(shared):,} returns that {other} already gives "
+                f"({measure} for {code} {period}"
+                + (f", and {len(shared) - 1:,} more" if len(shared) > 1 else "")
+                + "); two imports must not give the same figure: take the measure out of one "
+                f"mapping, or delete {other.name} if it is an old import"
+            )
 
 
 def check_returns(
@@ -244,7 +303,7 @@ def check_returns(
     )
     _, issues = check_table(frame, label, catalogue, geography)
     reasons: dict[int, Refusal] = {}
-    for issue in issues:
+    for issue in (i for i in issues if not i.warning):  # a warning never refuses a return
         if issue.row is None:  # the whole table: every return refused for one reason
             return [], [(c, Refusal(Reason.REFUSED, issue.message)) for c in candidates]
         reasons.setdefault(issue.row - 2, _refusal(issue))

@@ -68,7 +68,18 @@ class MeasureMap(_Strict):
     denominator_from: str | None = Field(
         default=None, description="a measure imported earlier whose count is the denominator"
     )
+    denominator_where: dict[str, str | list[str]] | None = Field(
+        default=None,
+        description="the denominator is in another row of the same area and period: the row "
+        "these columns pick (a total row), read from `denominator` or the numerator's column",
+    )
     where: dict[str, str | list[str]] = Field(default_factory=dict)
+
+    @property
+    def denominator_columns(self) -> Columns:
+        """Where the denominator is read: its own columns, or for a total row the
+        numerator's column unless `denominator` names another."""
+        return self.denominator or self.numerator
 
 
 class EesMapping(_Strict):
@@ -108,9 +119,31 @@ def load_mapping(ref: str, project_dir: Path, catalogue: Catalogue) -> tuple[Ees
             if measure_id and measure_id not in catalogue.measures:
                 raise CatalogueError(
                     f"{path}: measures.{index}.{key}: {measure_id!r} is not a measure in the "
-                    "catalogue; run `qareport catalogue list`"
+                    "catalogue (`qareport catalogue list` lists them); if it is in a local "
+                    "catalogue, register that with `qareport catalogue add FILE.yml`"
                 )
+        _check_denominator(item, catalogue.measures[item.measure], f"{path}: measures.{index}")
     return mapping, path
+
+
+def _check_denominator(item: MeasureMap, measure, where: str) -> None:
+    """A percentage or rate needs one source of its denominator; a count none."""
+    given = [
+        k
+        for k, v in (
+            ("denominator_from", item.denominator_from),
+            ("denominator_where", item.denominator_where),
+        )
+        if v
+    ]
+    if len(given) > 1:
+        raise CatalogueError(f"{where}: give either denominator_from or denominator_where")
+    if measure.needs_denominator and not (item.denominator or given):
+        raise CatalogueError(
+            f"{where}: {item.measure} is a {measure.unit.value}; give its denominator (a "
+            "column, `denominator_from` a measure imported earlier, or `denominator_where` "
+            "the rows that hold it) so its figures can be checked, withheld and compared"
+        )
 
 
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
@@ -260,10 +293,13 @@ def _example(row: Row) -> str:
     return " ".join(x for x in (f"line {row.line}:", row.get("time_period", ""), *who) if x)[:120]
 
 
-def _imported_counts(folder: Path, measure_id: str) -> dict[tuple[str, str], str]:
-    """(area code, period) -> numerator of a measure already imported into `folder`."""
+def _imported_counts(folder: Path, measure_id: str, own: Path) -> dict[tuple[str, str], str]:
+    """(area code, period) -> numerator of a measure already imported into `folder` by
+    another import (never the `own` output this import is about to replace)."""
     found: dict[tuple[str, str], str] = {}
     for path in sorted(folder.glob("*.csv")):
+        if path.resolve() == own.resolve():
+            continue
         _, rows = read_csv_rows(path)
         for row in rows:
             if row.get("measure_id") == measure_id:
@@ -303,9 +339,11 @@ def _check_columns(source: Path, header: list[str], mapping: EesMapping) -> None
 
 
 def _figures(
-    row: Row, item: MeasureMap, measure, denominators: dict[tuple[str, str], str], key
+    row: Row, item: MeasureMap, measure, elsewhere: str | Refusal | None
 ) -> tuple[dict[str, str], Refusal | None]:
-    """(numerator, denominator, value) of one measure in a row, or why there are none."""
+    """(numerator, denominator, value) of one measure in a row, or why there are none.
+    `elsewhere` is the denominator found outside the row (another measure, a total row),
+    or why it is missing; None reads it from the row's own columns."""
     try:
         numerator = _cell(row, item.numerator)
         denominator = _cell(row, item.denominator) if item.denominator else ""
@@ -314,19 +352,21 @@ def _figures(
         return {}, Refusal(Reason.NOT_A_NUMBER, f"{item.measure}: {exc}")
     if numerator == "":
         return {}, Refusal(Reason.EMPTY_CELL, f"{item.measure}: empty numerator cell")
-    if item.denominator_from:
-        denominator = denominators.get(key, "")
-        if denominator == "":
-            return {}, Refusal(
-                Reason.NO_DENOMINATOR,
-                f"{item.measure}: no {item.denominator_from} for the area and year "
-                "(import its mapping first)",
+    if isinstance(elsewhere, Refusal):
+        return {}, elsewhere
+    if elsewhere is not None:
+        denominator = elsewhere
+    if MARKER_PATTERN.match(numerator):
+        numerator, denominator, value = numerator, "", numerator
+    elif measure.needs_denominator and MARKER_PATTERN.match(denominator):
+        if _is_zero(numerator):  # a published 0 stays 0 whatever became of its base
+            numerator, denominator, value = (
+                "0",
+                "",
+                value if value and not MARKER_PATTERN.match(value) else "0",
             )
-    if MARKER_PATTERN.match(numerator) or (
-        measure.needs_denominator and MARKER_PATTERN.match(denominator)
-    ):
-        marker = numerator if MARKER_PATTERN.match(numerator) else denominator
-        numerator, denominator, value = marker, "", marker
+        else:
+            numerator, denominator, value = denominator, "", denominator
     elif MARKER_PATTERN.match(value):
         value = ""  # the counts are published; the percentage is computed from them
     elif measure.needs_denominator and denominator == "" and value == "":
@@ -338,22 +378,120 @@ def _figures(
     }, None
 
 
+def _is_zero(cell: str) -> bool:
+    try:
+        return float(cell) == 0
+    except ValueError:
+        return False
+
+
+_PLACE = ("geographic_level", "country_code", "region_code", "new_la_code", "old_la_code")
+
+
+def _place(row: Row) -> tuple[str, ...]:
+    """Which area and period a row is for, as the publisher keys it."""
+    return tuple(row.get(k, "") for k in (*_PLACE, "time_period", "time_identifier"))
+
+
+def _total_rows(rows: list[Row], mapping: EesMapping) -> dict[str, dict[tuple, Row]]:
+    """For each measure whose denominator is another row: place -> that row."""
+    found: dict[str, dict[tuple, Row]] = {}
+    for item in mapping.measures:
+        if item.denominator_where is None:
+            continue
+        wanted = {**mapping.where, **item.where, **item.denominator_where}
+        found[item.measure] = {_place(r): r for r in rows if _keep(r, wanted)}
+    return found
+
+
+def _check_where(source: Path, header: list[str], rows: list[Row], mapping: EesMapping) -> None:
+    """Every `where:` value must pick some row: a typo would drop a measure in silence."""
+    filters = [("where", mapping.where)]
+    for item in mapping.measures:
+        filters += [(f"{item.measure}: where", item.where)]
+        filters += [(f"{item.measure}: denominator_where", item.denominator_where or {})]
+    held: dict[str, set[str]] = {}
+    for label, chosen in filters:
+        for column, wanted in chosen.items():
+            if column not in header:
+                raise ExtractError(
+                    f"{source}: mapping {mapping.mapping!r} {label}: no column {column!r} in "
+                    f"the file; its columns are: {', '.join(header)}"
+                )
+            if column not in held:
+                held[column] = {r.get(column, "") for r in rows}
+            for value in [wanted] if isinstance(wanted, str) else wanted:
+                if value not in held[column]:
+                    values = sorted(held[column])
+                    shown = ", ".join(map(repr, values[:12])) + (" ..." if len(values) > 12 else "")
+                    raise ExtractError(
+                        f"{source}: mapping {mapping.mapping!r} {label}: {column} {value!r} is "
+                        f"in no row; the column holds: {shown}"
+                    )
+
+
 def import_ees(
-    source: Path, mapping: EesMapping, catalogue: Catalogue, out_dir: Path, geography: Geography
+    source: Path,
+    mapping: EesMapping,
+    catalogue: Catalogue,
+    out_dir: Path,
+    geography: Geography,
+    *,
+    allow_rejects: bool = False,
 ) -> ImportSummary:
     """Read one EES CSV through a mapping and write `out_dir/<mapping>.csv`: only returns
-    the build accepts, every other row counted by reason."""
+    the build accepts, every other row counted by reason. The result depends on the
+    source and the mapping alone: a denominator from another measure comes from this
+    import when the mapping makes it, else from other extracts, never from its own last
+    output."""
     header, rows = read_csv_rows(source)
     _check_columns(source, header, mapping)
+    _check_where(source, header, rows, mapping)
+    output = out_dir / f"{mapping.mapping}.csv"
     summary = ImportSummary(source=str(source), rows_read=len(rows))
-    siblings = _codes_by_old_code(rows)
-    lookups = {
-        m.denominator_from: _imported_counts(out_dir, m.denominator_from)
+    made_here = {m.measure for m in mapping.measures}
+    earlier = {
+        m.denominator_from: _imported_counts(out_dir, m.denominator_from, output)
         for m in mapping.measures
-        if m.denominator_from
+        if m.denominator_from and m.denominator_from not in made_here
     }
+    totals = _total_rows(rows, mapping)
     candidates: list[Candidate] = []
     refused: list[tuple[Candidate, Refusal]] = []
+    waiting: list[tuple[Row, MeasureMap, dict[str, str]]] = []  # on a measure made here
+    taken: list[tuple] = []
+    for row, item, fields in _mapped(rows, mapping, geography, summary):
+        if item.denominator_from in made_here:
+            waiting.append((row, item, fields))
+            continue
+        taken.append((row, item, fields, _elsewhere(row, item, fields, earlier, totals)))
+    for late in (False, True):
+        if late:  # the measures this import makes are known now
+            made = _counts_made(candidates)
+            taken = [(r, i, f, _elsewhere(r, i, f, made, totals)) for r, i, f in waiting]
+        for row, item, fields, elsewhere in taken:
+            measure = catalogue.measures[item.measure]
+            candidate, problem = _take(row, item, fields, measure, elsewhere)
+            if problem:
+                refused.append((candidate, problem))
+            else:
+                candidates.append(candidate)
+    return finish_import(
+        summary,
+        candidates,
+        refused,
+        geography=geography,
+        catalogue=catalogue,
+        output=output,
+        expected=[m.measure for m in mapping.measures],
+        allow_rejects=allow_rejects,
+    )
+
+
+def _mapped(rows: list[Row], mapping: EesMapping, geography: Geography, summary: ImportSummary):
+    """(row, measure map, the return's keys) for every row and measure the mapping takes;
+    rows it does not take are counted in the summary by reason."""
+    siblings = _codes_by_old_code(rows)
     for row in rows:
         level = row.get("geographic_level", "")
         example = _example(row)
@@ -389,24 +527,51 @@ def import_ees(
         note = f"published under code {published}" if published and published != code else ""
         summary.use(row.line, example)
         for item in items:
-            figures, problem = _figures(
-                row,
-                item,
-                catalogue.measures[item.measure],
-                lookups.get(item.denominator_from or "", {}),
-                (code, period),
+            yield row, item, {"area_code": code, "period": period, "note": note}
+
+
+def _elsewhere(
+    row: Row,
+    item: MeasureMap,
+    fields: dict[str, str],
+    counts: dict[str, dict[tuple[str, str], str]],
+    totals: dict[str, dict[tuple, Row]],
+) -> str | Refusal | None:
+    """The denominator from outside the row (None: the row's own columns)."""
+    if item.denominator_from:
+        found = counts.get(item.denominator_from, {}).get((fields["area_code"], fields["period"]))
+        return found or Refusal(
+            Reason.NO_DENOMINATOR,
+            f"{item.measure}: no {item.denominator_from} for the area and year "
+            "(import its mapping first, or map it in this one)",
+        )
+    if item.denominator_where is not None:
+        total = totals[item.measure].get(_place(row))
+        if total is None:
+            return Refusal(
+                Reason.NO_DENOMINATOR,
+                f"{item.measure}: no row for the area and period that `denominator_where` picks",
             )
-            fields = {"area_code": code, "period": period, "measure_id": item.measure}
-            candidate = Candidate({**fields, **figures, "note": note}, row.line)
-            if problem:
-                refused.append((candidate, problem))
-            else:
-                candidates.append(candidate)
-    return finish_import(
-        summary,
-        candidates,
-        refused,
-        geography=geography,
-        catalogue=catalogue,
-        output=out_dir / f"{mapping.mapping}.csv",
-    )
+        try:
+            return _cell(total, item.denominator_columns) or Refusal(
+                Reason.EMPTY_CELL, f"{item.measure}: empty denominator cell in the total row"
+            )
+        except _NotANumber as exc:
+            return Refusal(Reason.NOT_A_NUMBER, f"{item.measure}: {exc}")
+    return None
+
+
+def _take(row: Row, item: MeasureMap, fields: dict[str, str], measure, elsewhere) -> tuple:
+    """One measure's return from a row: (the candidate, None) or (it, why it is refused)."""
+    figures, problem = _figures(row, item, measure, elsewhere)
+    return Candidate({**fields, "measure_id": item.measure, **figures}, row.line), problem
+
+
+def _counts_made(candidates: list[Candidate]) -> dict[str, dict[tuple[str, str], str]]:
+    """Measure -> (area code, period) -> its numerator, as this import makes them."""
+    made: dict[str, dict[tuple[str, str], str]] = {}
+    for c in candidates:
+        made.setdefault(c.fields["measure_id"], {})[(c.fields["area_code"], c.fields["period"])] = (
+            c.fields["numerator"]
+        )
+    return made

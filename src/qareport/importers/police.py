@@ -28,7 +28,7 @@ from qareport.importers.common import (
     read_csv_rows,
 )
 
-__all__ = ["CHILD_OFFENCES", "force_parameters", "read_police_outcomes"]
+__all__ = ["CHILD_OFFENCES", "FORCE_SECTIONS", "force_parameters", "read_police_outcomes"]
 
 # Home Office offence codes of offences against children, by group.
 CHILD_OFFENCES = {
@@ -48,6 +48,7 @@ CHILD_OFFENCES = {
 CHARGED = "Charged/Summonsed"
 EVIDENTIAL = "Evidential difficulties"
 NOT_TERRITORIAL = {"british transport police"}
+FORCE_SECTIONS = ["police-investigation", "police-cse"]  # a force's book of outcomes
 COLUMNS = ("financial_year", "financial_quarter", "force_name", "offence_code", "outcome_group")
 OUTCOMES = "force_outcomes_recorded_in_quarter"
 
@@ -166,6 +167,6 @@ def force_parameters(codes: set[str], years: set[str], lad_pfa: Path) -> dict[st
             # the outcomes file covers one year: trends as long as the data, no empty years
             "trend_years": len(years),
             "trend_quarters": 4 * len(years),
-            "sections": ["police-investigation", "police-cse"],
+            "sections": FORCE_SECTIONS,
         }
     return result

@@ -11,10 +11,10 @@ from pydantic import Field
 from qareport.config.models import StrictModel
 from qareport.config.project import Project
 from qareport.config.yamlio import dump_yaml, load_yaml
-from qareport.importers.areas import la_parameters, write_area_files
+from qareport.importers.areas import LA_SECTIONS, la_parameters, write_area_files
 from qareport.importers.common import ImportSummary, finish_import
 from qareport.importers.ees import import_ees, load_mapping, published_comparators
-from qareport.importers.police import force_parameters, read_police_outcomes
+from qareport.importers.police import FORCE_SECTIONS, force_parameters, read_police_outcomes
 from qareport.importers.registry import Importer, Sources
 
 __all__ = [
@@ -40,6 +40,9 @@ REAL_DEFAULTS = {
     "suppression": {"enabled": False, "threshold": 5},
     "trend_years": 13,
     "trend_quarters": 8,
+    # the sheets every authority's and every force's book has: one edit here (or
+    # `qareport catalogue add`) reaches them all; an area file may add or drop one
+    "sections": {"partnership": LA_SECTIONS, "force": FORCE_SECTIONS},
 }
 
 
@@ -59,13 +62,14 @@ def _ensure_defaults(
     settings: dict[str, Any] = load_yaml(path) if path.is_file() else dict(REAL_DEFAULTS)
     known = set(settings.get("comparator_codes", []))
     wanted = sorted((known | set(comparators)) - {settings.get("national_code")})
-    if path.is_file() and wanted == sorted(known):
+    if path.is_file() and wanted == sorted(known) and "sections" in settings:
         return project, None
     settings["comparator_codes"] = wanted
+    settings.setdefault("sections", REAL_DEFAULTS["sections"])
     path.parent.mkdir(parents=True, exist_ok=True)
     text = GENERATED + " Delete this line to stop imports adding to it.\n" + dump_yaml(settings)
     path.write_text(text, encoding="utf-8", newline="\n")
-    note = f"updated {path}: comparator codes {', '.join(wanted) or 'none'}"
+    note = f"updated {path}: comparator codes {', '.join(wanted) or 'none'}, default sheets"
     return Project.open(project.root), note
 
 
@@ -81,8 +85,28 @@ def setup_hint(project: Project, comparators: AbstractSet[str] = frozenset()) ->
     return None
 
 
+def _inheriting(project: Project, areas: dict[str, dict]) -> dict[str, dict]:
+    """Area files without their own `sections:` where the defaults list sheets for their
+    kind, so a new content area reaches every book by one edit of the defaults."""
+    return {
+        area_id: (
+            {k: v for k, v in params.items() if k != "sections"}
+            if project.defaults.sections_for(params.get("kind", "partnership"))
+            else params
+        )
+        for area_id, params in areas.items()
+    }
+
+
+ALLOW_REJECTS = (
+    "Write the returns that are fine even when rows are rejected or a measure gets none "
+    "(what was left out is still said); without it such an import writes nothing."
+)
+
+
 class DfeEesOptions(StrictModel):
     mapping: str = Field(description="Mapping name (e.g. dfe-cin-c1) or .yml path.")
+    allow_rejects: bool = Field(default=False, description=ALLOW_REJECTS)
 
 
 def import_dfe_ees(project: Project, sources: list[Path], options: DfeEesOptions) -> ImportSummary:
@@ -93,7 +117,12 @@ def import_dfe_ees(project: Project, sources: list[Path], options: DfeEesOptions
     mapping, _ = load_mapping(options.mapping, project.root, project.catalogue)
     project, hint = _ensure_defaults(project, published_comparators(source, mapping))
     summary = import_ees(
-        source, mapping, project.catalogue, project.root / IMPORTED, project.geography
+        source,
+        mapping,
+        project.catalogue,
+        project.root / IMPORTED,
+        project.geography,
+        allow_rejects=options.allow_rejects,
     )
     summary.notes += [hint] if hint else []
     return summary
@@ -101,6 +130,7 @@ def import_dfe_ees(project: Project, sources: list[Path], options: DfeEesOptions
 
 class PoliceOptions(StrictModel):
     forces: Path = Field(description="ONS district to police force area lookup (CSV).")
+    allow_rejects: bool = Field(default=False, description=ALLOW_REJECTS)
 
 
 def import_police(project: Project, sources: list[Path], options: PoliceOptions) -> ImportSummary:
@@ -108,9 +138,8 @@ def import_police(project: Project, sources: list[Path], options: PoliceOptions)
     project, hint = _ensure_defaults(project)
     summary, candidates = read_police_outcomes(source, options.forces)
     codes = {c.fields["area_code"] for c in candidates}
-    written, kept, _ = write_area_files(
-        project.parameters_dir, force_parameters(codes, summary.years, options.forces), source.name
-    )
+    forces = _inheriting(project, force_parameters(codes, summary.years, options.forces))
+    written, kept, _ = write_area_files(project.parameters_dir, forces, source.name)
     project = Project.open(project.root)  # the forces are areas now
     finish_import(
         summary,
@@ -119,6 +148,7 @@ def import_police(project: Project, sources: list[Path], options: PoliceOptions)
         geography=project.geography,
         catalogue=project.catalogue,
         output=project.root / IMPORTED / "police-outcomes.csv",
+        allow_rejects=options.allow_rejects,
     )
     summary.notes += [
         x for x in (hint, f"{written} force parameter files written, {kept} edited ones kept") if x
@@ -136,7 +166,9 @@ def import_la_areas(
     project: Project, sources: list[Path], options: LaAreasOptions
 ) -> ImportSummary:
     project, hint = _ensure_defaults(project)
-    areas = la_parameters(sources, options.neighbours, options.districts, options.forces)
+    areas = _inheriting(
+        project, la_parameters(sources, options.neighbours, options.districts, options.forces)
+    )
     names = ", ".join(p.name for p in sources)
     written, kept, recoded = write_area_files(project.parameters_dir, areas, names)
     summary = ImportSummary(

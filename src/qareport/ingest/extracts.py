@@ -349,12 +349,13 @@ def _implausible_percentages(
     frame: pd.DataFrame, catalogue: Catalogue, label: str
 ) -> list[ExtractIssue]:
     """A published percentage under 1 where the area's other periods of the measure are
-    all over 10 (0.154 written for 15.4%): a warning naming the row, never a silent 0.2%."""
+    all over 10 (0.154 written for 15.4%): a warning naming the row, never a silent 0.2%.
+    A value its own numerator and denominator bear out is the publisher's, not a slip."""
     percent = [m.id for m in catalogue.measures.values() if m.unit.value == "percent"]
     shown = frame[frame["measure_id"].isin(percent) & frame["value"].notna()]
     warnings = []
     for (area, measure), rows in shown.groupby(["area_code", "measure_id"], sort=False):
-        small = rows[rows["value"] < 1]
+        small = rows[(rows["value"] > 0) & (rows["value"] < 1) & ~_borne_out(rows)]
         others = rows[rows["value"] >= 1]["value"]
         if small.empty or len(others) < 2 or others.min() <= 10:
             continue
@@ -373,6 +374,12 @@ def _implausible_percentages(
                 )
             )
     return warnings
+
+
+def _borne_out(rows: pd.DataFrame) -> pd.Series:
+    """Values within rounding of 100 x numerator / denominator on the same row."""
+    share = rows["numerator"] / rows["denominator"].where(rows["denominator"] > 0)
+    return (rows["value"] - 100 * share).abs() <= 0.051
 
 
 def validate_extracts(

@@ -18,6 +18,7 @@ __all__ = [
     "SUFFIXES",
     "ExtractIssue",
     "extract_files",
+    "grouped",
     "is_case_file",
     "unknown_area_message",
 ]
@@ -62,6 +63,29 @@ class ExtractIssue:
 def is_case_file(path: Path) -> bool:
     """A case-level file (one row per case), which DuckDB aggregates to returns."""
     return path.name.lower().endswith((".cases.csv", ".cases.parquet"))
+
+
+def grouped(issues: list[ExtractIssue], shown: int = 3) -> list[tuple[ExtractIssue, str]]:
+    """Issues alike (one file, one column, the same words but for the values) as one line:
+    the first, and how many more rows say the same with the first few of their rows."""
+    import re
+
+    groups: dict[tuple, list[ExtractIssue]] = {}
+    for issue in issues:
+        shape = re.sub(r"'[^']*'|-?\d[\d.,]*", "…", issue.message)
+        key = (issue.file, issue.column, issue.warning, issue.is_stray, shape)
+        groups.setdefault(key, []).append(issue)
+    said = []
+    for alike in groups.values():
+        rows = [str(i.row) for i in alike[1:] if i.row is not None]
+        more = ""
+        if len(alike) > 1:
+            listed = ", ".join(rows[:shown]) + (", ..." if len(rows) > shown else "")
+            more = f" (and {len(alike) - 1:,} more rows like it" + (
+                f": rows {listed})" if rows else ")"
+            )
+        said.append((alike[0], more))
+    return said
 
 
 def _is_lock_file(path: Path) -> bool:

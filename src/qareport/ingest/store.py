@@ -145,6 +145,10 @@ class Store:
         )
         return [str(p) for (p,) in rows]
 
+    def measures_with_figures(self) -> list[str]:
+        """Every measure any area (or comparator) has a return for."""
+        return [str(m) for (m,) in self.fetch("SELECT DISTINCT measure_id FROM returns", [])]
+
     def issues_for(self, area_code: str) -> list[ExtractIssue]:
         """The problems that block the area's book."""
         return [i for i in self.issues if i.area_code in (None, area_code) and not i.warning]

@@ -231,6 +231,10 @@ def _check_inputs(
         raise strays[0].error(len(strays))
     notes += [stray_warning(strays)] if strays else []
     notes += [str(w) for w in store.warnings_for(params.code)]
+    # figures no book of the workbook shows (a new publication's sheet chosen by no area)
+    sheets = {s for area in project.loaded_areas() for s in area.sections}
+    unplaced = project.catalogue.unplaced(store.measures_with_figures(), sheets)
+    notes += [unplaced] if unplaced else []
     notice = _figures_for_the_period(plan, store)
     notes += [notice] if notice else []
     if when.is_month and not store.has_periods_of_kind(params.code, "month"):
