@@ -170,12 +170,12 @@ CASES: dict[str, tuple[Callable[[Path], None], str, tuple[str, ...]]] = {
     ),
     "missing catalogue file": (
         file_in("parameters/defaults.yml", "catalogues: [../../etc/x.yml]\n"),
-        r"catalogue file .* does not exist",
+        r"catalogue '\.\./\.\./etc/x\.yml' .* is outside the workbook",
         (),
     ),
     "missing data folder": (
         file_in("parameters/defaults.yml", "data: [../../nowhere]\n"),
-        r"data folder or file not found",
+        r"data: \.\./\.\./nowhere is outside the workbook",
         (),
     ),
     "hostile period": (

@@ -125,10 +125,14 @@ def test_carry_forward_overdue_and_done_actions(workbook):
     assert set(by_id) == {"A1", "A2", "A3"}, "finished actions stay visible for one period only"
     assert by_id["A3"].closed == PERIOD and by_id["A1"].status == "open"
     assert (workbook / "narrative" / DEMO_AREA / "2026-27" / "front-door.md").is_file()
+    register = workbook / "narrative" / DEMO_AREA / "2026-27" / "actions.yml"
+    before = register.read_bytes()
     again = run_cli(
         "new-period", "--from", PERIOD, "--to", "2026-27", "--area", DEMO_AREA, cwd=workbook
     )
-    assert again.returncode == 1 and "already has actions" in again.stderr
+    assert again.returncode == 0, again.stderr  # run twice: nothing carried twice or lost
+    assert "already holds A1: left as it is there" in again.stdout
+    assert register.read_bytes() == before
 
 
 def pair(workbook: Path, section: str = "front-door") -> Path:

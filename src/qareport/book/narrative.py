@@ -25,7 +25,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-from qareport.config.yamlio import dump_yaml, load_yaml_text
+from qareport.config.yamlio import RefusedYaml, dump_yaml, load_yaml_text
 from qareport.errors import NarrativeError
 
 __all__ = [
@@ -246,15 +246,18 @@ _FRONT_KEY_LINE = re.compile(r"^(" + "|".join(sorted(FRONT_KEYS)) + r")\s*:", re
 def front_matter_span(text: str) -> tuple[int, int] | None:
     """Where the front matter is (its `---` lines included), or None: text between rules
     at the top is front matter only when it is the review's own keys; anything else (a
-    summary a reviewer framed with rules) is the reviewer's text."""
+    summary a reviewer framed with rules) is the reviewer's text. YAML qareport refuses
+    anywhere (aliases) is taken as front matter, to be refused with its line."""
     match = _FRONT.match(text)
-    if not match or not _FRONT_KEY_LINE.search(match.group(1)):
+    if not match:
         return None
     try:
         loaded = load_yaml_text("\n" + match.group(1), "")
-    except ValueError:
-        return 0, match.end()  # the review's keys, written wrongly: an error, said below
-    if not isinstance(loaded, dict) or not set(map(str, loaded)) <= FRONT_KEYS:
+    except RefusedYaml:
+        return 0, match.end()
+    except ValueError:  # the review's keys written wrongly: an error, said when it is read
+        return (0, match.end()) if _FRONT_KEY_LINE.search(match.group(1)) else None
+    if not isinstance(loaded, dict) or not loaded or not set(map(str, loaded)) <= FRONT_KEYS:
         return None
     return 0, match.end()
 

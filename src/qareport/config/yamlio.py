@@ -14,6 +14,7 @@ from typing import Any, get_args
 import yaml
 
 __all__ = [
+    "RefusedYaml",
     "allowed_keys",
     "dump_yaml",
     "edit_yaml_file",
@@ -49,6 +50,11 @@ class _DuplicateKey(ValueError):
     pass
 
 
+class RefusedYaml(ValueError):
+    """YAML qareport never reads, whatever the file: aliases (which can expand a few lines
+    into gigabytes)."""
+
+
 def _refuse_aliases(text: str, source: str) -> None:
     """Aliases (`*name`) can expand a few lines into gigabytes: refused before loading."""
     if "*" not in text or "&" not in text:
@@ -56,7 +62,7 @@ def _refuse_aliases(text: str, source: str) -> None:
     for event in yaml.parse(text, Loader=_Safe):
         if isinstance(event, yaml.AliasEvent):
             line = event.start_mark.line + 1 if event.start_mark else 0
-            raise ValueError(
+            raise RefusedYaml(
                 f"{source} line {line}: YAML aliases (*{event.anchor}) are not accepted; "
                 "write the value out in full"
             )
