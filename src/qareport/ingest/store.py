@@ -139,9 +139,11 @@ class Store:
         ).hexdigest()
 
     def periods_with_figures(self, area_code: str) -> list[str]:
-        """Every period the area has a return for (a figure or a marker), in order."""
-        rows = self.fetch(
-            "SELECT DISTINCT period FROM returns WHERE area_code = ? ORDER BY period", [area_code]
+        """Every period the area has a return for (a figure or a marker, its own or a joint
+        return it made), in order."""
+        rows = self.fetch(  # its joint returns too
+            f"SELECT DISTINCT period FROM returns WHERE {AREA_ROWS} ORDER BY period",
+            [area_code, area_code],
         )
         return [str(p) for (p,) in rows]
 

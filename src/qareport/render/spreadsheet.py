@@ -25,9 +25,9 @@ from qareport.sheet.model import MeasureView
 __all__ = ["HEADER", "cell_value", "table_rows", "write_figures"]
 HEADER = [
     "Measure id", "Measure", "Type", "Unit", "Period", "Value", "Numerator", "Denominator",
-    "Peer mean", "National", "Process mean", "Lower process limit", "Upper process limit",
-    "Special cause", "Quartile band (latest)", "Variation (latest)", "Assurance (latest)",
-    "Note",
+    "Peer mean", "National", "Regional comparator", "Process mean", "Lower process limit",
+    "Upper process limit", "Special cause", "Quartile band (latest)", "Variation (latest)",
+    "Assurance (latest)", "Note",
 ]  # fmt: skip
 NOTES = [
     ("[c]", "Withheld to protect confidentiality: a count of 1 to the threshold, or a figure "
@@ -87,7 +87,7 @@ def table_rows(m: MeasureView) -> list[list[object]]:
             [
                 m.id, m.title, m.type, m.unit, point.period, cell_value(point.area),
                 cell_value(point.numerator), cell_value(point.denominator),
-                cell_value(point.peer), cell_value(point.national),
+                cell_value(point.peer), cell_value(point.national), cell_value(point.region),
                 _rounded(spc.mean if spc else None), _rounded(spc.lower if spc else None),
                 _rounded(spc.upper if spc else None),
                 ("yes" if spc.special else "no") if spc else None,

@@ -393,7 +393,12 @@ def _marker_boxes(ax) -> list[Bbox]:
 
 def _inside_axes(ax, box: Bbox) -> bool:
     area = ax.bbox
-    return box.x0 >= area.x0 - 2 and box.x1 <= area.x1 + 2 and box.y1 <= area.y1 + 2
+    return (
+        box.x0 >= area.x0 - 2
+        and box.x1 <= area.x1 + 2
+        and box.y1 <= area.y1 + 2
+        and box.y0 >= area.y0 - 2
+    )
 
 
 def spread(

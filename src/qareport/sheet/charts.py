@@ -408,12 +408,14 @@ def _every_other(ticks: list[float], measure: Measure) -> list[float]:
 
 
 def _data_labels(fig, ax, values: list[float | None], texts: list[str], *, colour: str) -> None:
-    """The area's values said at their points, latest first, where they do not collide."""
+    """The area's values said at their points, latest first, where they do not collide; a
+    withheld value's marker ([c]) sits on the bottom of the plot, never on the axis labels."""
+    bottom = ax.get_ylim()[0]
     candidates: list[tuple[float, float, str]] = []
     for i in reversed(range(len(texts))):
         value = values[i]
         if texts[i]:
-            candidates.append((float(i), 0.0 if value is None else value, texts[i]))
+            candidates.append((float(i), bottom if value is None else value, texts[i]))
     place_labels(fig, ax, candidates, colour=colour)
 
 

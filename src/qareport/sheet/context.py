@@ -7,6 +7,7 @@ per-measure code instead of a long list of loose values.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -29,7 +30,16 @@ class Published:
 
     def value(self, code: str | None, measure_id: str, period: str, fallback: float) -> float:
         """The published figure for `code`, or `fallback` where there is no such row."""
-        if self.values is None or not code or not len(self.values):
+        return self._cell(code, measure_id, period, "value", fallback)
+
+    def places(self, code: str | None, measure_id: str, period: str) -> float:
+        """The decimal places the publisher gave the figure (NaN: the usual one)."""
+        return self._cell(code, measure_id, period, "places", math.nan)
+
+    def _cell(
+        self, code: str | None, measure_id: str, period: str, column: str, fallback: float
+    ) -> float:
+        if self.values is None or not code or not len(self.values) or column not in self.values:
             return fallback
         v = self.values
         row = v[
@@ -37,7 +47,7 @@ class Published:
         ]
         if not len(row):
             return fallback
-        return float(row["value"].iloc[0])  # NaN when the publisher withheld it
+        return float(row[column].iloc[0])  # NaN when the publisher withheld it
 
 
 @dataclass(frozen=True)

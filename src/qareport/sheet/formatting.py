@@ -20,24 +20,30 @@ def format_count(value: float | None) -> str:
     return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
-def format_value(measure: Measure, value: float | None, marker: str = "", short=False) -> str:
-    """A measure value as text; a GSS marker where the value is withheld or missing."""
+def format_value(
+    measure: Measure, value: float | None, marker: str = "", short=False, places: int = 1
+) -> str:
+    """A measure value as text; a GSS marker where the value is withheld or missing.
+    Percentages and rates to one decimal place, or to `places` (0 for a figure published
+    in whole numbers: 85, not 85.0)."""
     if marker:
         return marker
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return NOT_AVAILABLE
     if measure.unit is Unit.PERCENT:
-        return f"{value:.1f}%"
+        return f"{value:.{places}f}%"
     if measure.unit is Unit.RATE:
-        text = f"{value:,.1f}"
+        text = f"{value:,.{places}f}"
         # an average (per 1: cases per social worker) reads as the number itself
         return text if short or measure.per == 1 else f"{text} per {measure.per:,}"
     return format_count(value)
 
 
 def format_change(measure: Measure, change: float) -> str:
-    """'up 2.3 percentage points', 'down 14', 'no change'."""
-    if abs(change) < 1e-9:
+    """'up 2.3 percentage points', 'down 14', 'no change' (also for a change too small to
+    show: never 'up 0.0')."""
+    shown = 1 if measure.unit in (Unit.PERCENT, Unit.RATE) else 3
+    if abs(change) < 1e-9 or round(abs(change), shown) == 0:
         return "no change"
     direction = "up" if change > 0 else "down"
     size = abs(change)

@@ -48,7 +48,7 @@ def compute_values(
     denominators summed); a marker on any of them withholds the pooled value.
     """
     if returns.empty:
-        return returns.assign(value=[])
+        return returns.assign(value=[], places=[])
     keys = ["area_code", "period", "measure_id"]
     marked = returns["marker"].fillna("").astype(str).replace("", np.nan)
     made = returns.get("derived", pd.Series("", index=returns.index))
@@ -66,11 +66,24 @@ def compute_values(
     # made from monthly returns: the rule (ingest.months), said on the sheet
     grouped["derived"] = groups["derived"].first().fillna("").to_numpy()
     grouped["value"] = _values(grouped, measures, published)
+    grouped["places"] = _published_places(grouped["measure_id"], published)
     grouped = grouped.drop(columns="rows")
     zero_base = grouped["value"].isna() & (grouped["marker"] == "") & (grouped["denominator"] == 0)
     grouped.loc[zero_base, "marker"] = NOT_APPLICABLE
     grouped.loc[grouped["marker"] != "", "value"] = np.nan
     return suppress(grouped, settings)
+
+
+def _published_places(ids: pd.Series, published: np.ndarray) -> np.ndarray:
+    """0 for a published figure of a measure published in whole numbers (every published
+    figure of it whole: 85 per 10,000, 13%), so the page keeps the publisher's precision;
+    NaN (one decimal place) otherwise."""
+    given = ~np.isnan(published)
+    fraction = np.zeros(len(published), dtype=bool)
+    fraction[given] = published[given] != np.round(published[given])
+    with_fraction = set(ids[fraction]) if fraction.any() else set()
+    whole = given & ~ids.isin(with_fraction).to_numpy()
+    return np.where(whole, 0.0, np.nan)
 
 
 def _values(
@@ -148,5 +161,9 @@ def quartile_band(measure: Measure, values: pd.DataFrame, period: str, code: str
     return "ABCD"[min(3, better * 4 // len(others))]
 
 
-def display(measure: Measure, value: float, marker: str = "", short: bool = False) -> str:
-    return format_value(measure, None if math.isnan(value) else value, marker, short)
+def display(
+    measure: Measure, value: float, marker: str = "", short: bool = False, places: float = 1
+) -> str:
+    """A value as the page shows it; `places` NaN means the usual one decimal place."""
+    shown = 1 if math.isnan(places) else int(places)
+    return format_value(measure, None if math.isnan(value) else value, marker, short, shown)

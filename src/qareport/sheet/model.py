@@ -46,6 +46,7 @@ class Point(StrictModel):
     numerator: str = ""
     denominator: str = ""
     note: str = ""  # e.g. "joint return with West Northamptonshire"
+    region: str = ""  # the regional comparator, where the book has one
 
 
 class ChartKind(StrEnum):
@@ -127,6 +128,7 @@ class MeasureView(StrictModel):
     national: str
     rank: str
     region: str = ""  # "<region> mean <value>"
+    region_label: str = ""  # what the data table's regional column is called, if it has one
     change: str
     judgement: str
     frequency: str

@@ -86,17 +86,30 @@ def _on_show(measure: Measure, context: SheetContext, frames: SheetFrames) -> _O
     # a quarterly or monthly book shows a measure returned only yearly by its years
     periodic = not when.is_year and bool((here["period"].map(period_kind) == when.kind).any())
     periods = list(context.window if (periodic or when.is_year) else context.annual_window)
+    periods = _from_first_return(periods, here)
     mine = here[here["area_code"] == context.area.code]
     table = comparator_table(measure, frames.values, frames.raw, list(context.comparators.peers))
     joint = {p.label: context.joint_notes.get((measure.id, p.label), "") for p in periods}
     written = _extract_notes(frames.raw, measure.id, context.area.code)
     notes = {p.label: written.get(p.label, "") for p in periods}
     said = {p.label: "; ".join(n for n in (joint[p.label], notes[p.label]) if n) for p in periods}
+    regional = {p.label: _region_mean(measure, context, frames, p.label) for p in periods}
     points, trend = _series(
-        measure, mine, context=context, table=table, periods=periods, notes=said
+        measure, mine, context=context, table=table, periods=periods, notes=said, region=regional
     )
     frequency = when.edition if periodic else "annual"
     return _OnShow(measure, periods, frequency, mine, table, points, trend, joint, notes)
+
+
+def _from_first_return(periods: list[Period], rows: pd.DataFrame) -> list[Period]:
+    """The trend from the first period any area has a return (a figure or a marker) for
+    the measure: a publication that starts later than the trend shows no empty years
+    before it, which would read as the publisher's 'not available'."""
+    if rows.empty:
+        return periods
+    labels = set(rows["period"])
+    first = next((i for i, p in enumerate(periods) if p.label in labels), len(periods) - 1)
+    return periods[first:]
 
 
 def _series(
@@ -107,6 +120,7 @@ def _series(
     table: dict[str, Comparison],
     periods: list[Period],
     notes: dict[str, str],
+    region: dict[str, float],
 ) -> tuple[list[Point], TrendSeries]:
     compared = context.comparators
     points: list[Point] = []
@@ -118,24 +132,38 @@ def _series(
         row = mine[mine["period"] == period.label]
         value = _float(row, "value")
         marker = str(row["marker"].iloc[0]) if len(row) else NOT_AVAILABLE
+        places = _float(row, "places")
         peer, national, _ = table.get(period.label, NO_COMPARISON)
+        national_places = math.nan
         if measure.unit is not Unit.COUNT:
             official = compared.published
             national = official.value(official.national_code, measure.id, period.label, national)
+            national_places = official.places(official.national_code, measure.id, period.label)
         points.append(
             Point(
                 period=period.label,
-                area=display(measure, value, marker if math.isnan(value) else ""),
+                area=display(measure, value, marker if math.isnan(value) else "", places=places),
                 peer=display(measure, peer) if not math.isnan(peer) else "",
-                national=display(measure, national) if not math.isnan(national) else "",
+                national=(
+                    display(measure, national, places=national_places)
+                    if not math.isnan(national)
+                    else ""
+                ),
                 numerator=_count(row, "numerator"),
                 denominator=_count(row, "denominator") if measure.needs_denominator else "",
                 note=notes[period.label],
+                region=(
+                    ""
+                    if math.isnan(region[period.label])
+                    else display(measure, region[period.label])
+                ),
             )
         )
         area.append(None if math.isnan(value) else value)
         area_text.append(
-            points[-1].area if math.isnan(value) else display(measure, value, short=True)
+            points[-1].area
+            if math.isnan(value)
+            else display(measure, value, short=True, places=places)
         )
         peers.append(None if math.isnan(peer) else peer)
         nationals.append(None if math.isnan(national) else national)
@@ -206,6 +234,7 @@ def _figures(
         denominator=latest.denominator,
         peer=latest.peer,
         region="" if math.isnan(region_mean) else f"{region_label} {display(measure, region_mean)}",
+        region_label=region_label if any(p.region for p in shown.points) else "",
         national=latest.national,
         rank=rank_text(measure, latest_value, peer_list),
         change=change_text(measure, latest_value, previous_value, previous.label),
@@ -286,7 +315,7 @@ def _made_from_months(mine: pd.DataFrame, periods: list[Period]) -> dict[str, st
 
 
 def _float(frame: pd.DataFrame, column: str) -> float:
-    return float(frame[column].iloc[0]) if len(frame) else math.nan
+    return float(frame[column].iloc[0]) if len(frame) and column in frame else math.nan
 
 
 def _interval(
