@@ -251,3 +251,14 @@ def test_a_new_publication_needs_only_a_mapping_file(real, tmp_path):
         bad.returncode == 1
         and "icpc.yml: measures.0.measure: 'icpc-rate' is not a measure" in bad.stderr
     )
+
+
+def test_every_shipped_mapping_imported_again_gives_the_same_file(real):
+    """Imports depend on the source and the mapping alone, never on their last output."""
+    root, _ = real
+    for mapping, name in FILES.items():
+        extract = root / "data" / "imported" / f"{mapping}.csv"
+        before = extract.read_bytes()
+        again = run_cli("import", "dfe-ees", str(DFE / name), "--mapping", mapping, cwd=root)
+        assert again.returncode == 0, again.stderr
+        assert extract.read_bytes() == before, mapping

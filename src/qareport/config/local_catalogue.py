@@ -31,6 +31,7 @@ class CatalogueAdded:
     registered: bool  # False: it was already under `catalogues:`
     new_sheets: dict[str, list[str]] = field(default_factory=dict)  # sheet -> its measures
     changed_sheets: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)  # its sheets put under the defaults' sections
     kinds: list[str] = field(default_factory=list)  # kinds of area whose defaults gained sheets
     own_lists: list[str] = field(default_factory=list)  # areas listing their own sheets
 
@@ -46,21 +47,21 @@ class CatalogueAdded:
             change = [f"gains {', '.join(gained)}" if gained else ""]
             change += [f"loses {', '.join(lost)}" if lost else ""]
             said.append(f"sheet {sheet} {' and '.join(c for c in change if c)}")
-        if self.new_sheets and self.kinds:
+        if self.added and self.kinds:
             said.append(
-                f"added {', '.join(self.new_sheets)} to the defaults' sheets for "
+                f"added {', '.join(self.added)} to the defaults' sheets for "
                 + ", ".join(f"{k} areas" for k in self.kinds)
             )
-        elif self.new_sheets:
+        elif self.new_sheets and not self.kinds:
             said.append(
                 "no area gains the new sheets: parameters/defaults.yml lists no default "
                 "sheets (`sections:`); add them there, or `+id` under an area's `sections:`"
             )
-        if self.own_lists and self.new_sheets:
+        if self.own_lists and self.added:
             shown = ", ".join(self.own_lists[:5]) + (" ..." if len(self.own_lists) > 5 else "")
             said.append(
                 f"{len(self.own_lists)} areas list their own sheets and do not gain them "
-                f"({shown}): add `+{next(iter(self.new_sheets))}` there, or drop their list"
+                f"({shown}): add `+{self.added[0]}` there, or drop their list"
             )
         return said
 
@@ -79,15 +80,16 @@ def add_catalogue(project: Project, file: Path, kinds: list[str] | None = None) 
     )
     after = load_catalogue([*refs, ref] if registered else refs, project.root)
     done = CatalogueAdded(ref, registered)
-    _describe_sheets(done, before, after)
+    own = _own_sheets(path)
+    _describe_sheets(done, own, before, after)
     wanted = _kinds(project, kinds)
     defaults = project.parameters_dir / "defaults.yml"
 
     def register(data) -> bool:
         if registered:
             data.setdefault("catalogues", list(project.defaults.catalogues)).append(ref)
-        done.kinds = _add_sections(data, list(done.new_sheets), wanted)
-        return registered or bool(done.kinds)
+        done.added, done.kinds = _add_sections(data, own, wanted)
+        return registered or bool(done.added)
 
     edit_yaml_file(defaults, register)
     done.own_lists = [
@@ -98,8 +100,22 @@ def add_catalogue(project: Project, file: Path, kinds: list[str] | None = None) 
     return done
 
 
-def _describe_sheets(done: CatalogueAdded, before: Catalogue, after: Catalogue) -> None:
-    for sheet, area in after.content_areas.items():
+def _own_sheets(path: Path) -> list[str]:
+    """The content areas the file itself declares (not those it includes)."""
+    from qareport.config.yamlio import load_yaml
+
+    try:
+        listed = (load_yaml(path) or {}).get("content_areas") or []
+    except (ValueError, AttributeError):
+        return []  # load_catalogue has said what is wrong
+    return [str(a["id"]) for a in listed if isinstance(a, dict) and "id" in a]
+
+
+def _describe_sheets(
+    done: CatalogueAdded, own: list[str], before: Catalogue, after: Catalogue
+) -> None:
+    for sheet in own:
+        area = after.content_areas[sheet]
         if sheet not in before.content_areas:
             done.new_sheets[sheet] = list(area.measures)
             continue
@@ -127,18 +143,22 @@ def _kinds(project: Project, kinds: list[str] | None) -> list[str]:
     return sorted({area.kind for area in project.register.areas.values()})
 
 
-def _add_sections(data, sheets: list[str], kinds: list[str]) -> list[str]:
-    """Append new sheets to the defaults' sections (a list, or the lists by kind); returns
-    the kinds of area that gained them ('every' for a single list)."""
+def _add_sections(data, sheets: list[str], kinds: list[str]) -> tuple[list[str], list[str]]:
+    """Append the file's sheets the defaults' sections lack (one list, or the lists by
+    kind); returns the sheets added and the kinds of area that gained them ('every' for a
+    single list)."""
     sections = data.get("sections")
     if not sheets or not sections:
-        return []
+        return [], []
     if isinstance(sections, list):
-        sections.extend(s for s in sheets if s not in sections)
-        return ["every"]
-    gained = []
+        added = [s for s in sheets if s not in sections]
+        sections.extend(added)
+        return added, ["every"] if added else []
+    added, gained = [], []
     for kind in (k for k in kinds if k in sections):
-        listed = sections.setdefault(kind, [])
-        listed.extend(s for s in sheets if s not in listed)
-        gained.append(kind)
-    return gained
+        listed = sections[kind]
+        new = [s for s in sheets if s not in listed]
+        listed.extend(new)
+        added += [s for s in new if s not in added]
+        gained += [kind] if new else []
+    return added, gained
