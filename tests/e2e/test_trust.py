@@ -102,6 +102,9 @@ def test_axe_core_finds_no_serious_or_critical_violations(built, browser):
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == [], "\n".join(bad)
+    # each sheet's panels are named with their sheet, so no two landmarks share a name
+    same_names = [v for v in report["violations"] if v["id"] == "landmark-unique"]
+    assert same_names == [], same_names[0]["nodes"][0]["target"] if same_names else ""
     assert page.evaluate("document.documentElement.lang") == "en-GB"
     page.close()
 

@@ -214,3 +214,14 @@ def test_a_text_like_a_formula_stays_text_in_the_spreadsheet(quarterly, tmp_path
     area = next(row[1] for row in workbook["Cover"].iter_rows() if row[0].value == "Area")
     assert area.value.startswith('=HYPERLINK("http://x","y") (')
     assert area.data_type == "s"  # a string, not a formula ("f")
+
+
+def test_better_and_worse_are_said_in_words_on_the_board_summary(annual):
+    """Bold type alone says nothing to a screen reader or on a grey print."""
+    rows = [r for g in board_summary(annual) for r in g.rows]
+    judged = [r for r in rows if r.judgement]
+    assert judged, "the demo book has changes judged better or worse"
+    for row in judged:
+        assert row.change.endswith(f"({row.judgement})"), row.change
+    unjudged = [r for r in rows if not r.judgement and r.change]
+    assert all("(better)" not in r.change and "(worse)" not in r.change for r in unjudged)

@@ -78,7 +78,9 @@ def _row(page: SheetPage, m: MeasureView, peer_label: str) -> BoardRow:
         title=m.title,
         latest=m.latest,
         latest_period=m.latest_period,
-        change=m.change,
+        # better or worse said in words, as on the sheets (bold type alone says nothing
+        # to a screen reader or on a grey print)
+        change=f"{m.change} ({m.judgement})" if m.judgement in ("better", "worse") else m.change,
         judgement=m.judgement if m.judgement in ("better", "worse") else "",
         comparison=f"{peer_label} mean {m.peer}" if m.peer else "",
         band=m.quartile,
