@@ -67,3 +67,21 @@ def test_a_sheet_of_many_measures_continues_under_the_same_header_at_legible_siz
     for n in sheet_pages:
         sizes = _font_sizes(reader.pages[n])
         assert sizes and min(sizes) >= 6.9, (n, min(sizes))
+
+
+def test_a_continued_sheet_prints_its_charts_at_the_first_pages_size(demo_store, tmp_path):
+    """A measure moved to a '(continued)' page is laid out in a panel as wide as the first
+    page's, two measures to a row: never one chart stretched across the page."""
+    import re
+
+    from helpers import assembled_book
+    from qareport.render.typst_pdf import typst_source, write_chart_images
+
+    book = assembled_book(demo_store, "amberleigh", "2025-26-Q4")
+    source = typst_source(book, write_chart_images(book, tmp_path))
+    continued = source.split("(continued)")[1:]
+    assert continued, "the demo's quarterly book continues a sheet"
+    for page in continued:
+        panel = page[page.index("Measures: trends and comparators") :]
+        assert re.search(r"#grid\(columns: \(1fr, 1fr\), gutter: 7pt", panel)
+        assert "(1fr, 2.6fr)" in page[: page.index("Measures: trends")]

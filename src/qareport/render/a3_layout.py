@@ -2,9 +2,9 @@
 
 A sheet's first page holds the narrative column and a measures panel two
 measures wide; measures that do not fit continue on further pages, under the
-same header, two measures wide across the whole page (so every chart prints at
-its drawn size or larger, and its 7 pt text never shrinks). Typst cannot say in advance how tall a
-measure will be, so its height is estimated from what it holds (two charts of
+same header, in a panel of the same width (so every chart prints at the same size
+on every page: never stretched, and its 7 pt text never shrinks). Typst cannot say in
+advance how tall a measure will be, so its height is estimated from what it holds (two charts of
 fixed printed size, its caption's length, its teams table); the estimate errs
 tall, so a page is never overfilled and split mid-measure.
 """
@@ -20,19 +20,16 @@ from qareport.sheet.model import HEIGHT_IN, WIDTH_IN, MeasureView
 __all__ = [
     "CHARTS_PER_ROW",
     "FIRST_COLUMNS",
-    "MORE_COLUMNS",
-    "WIDE_MM",
     "estimate_mm",
     "measure_pages",
 ]
 
-FIRST_COLUMNS = MORE_COLUMNS = 2
+FIRST_COLUMNS = 2  # measures side by side in a sheet's measures panel, on every page
 CHARTS_PER_ROW = 2  # a measure's charts side by side, each half the cell's width
 # The height a measures panel may fill on an A3-landscape page: 297 mm less margins,
 # the sheet's header, the panel's title and insets, and the suppression note.
 BUDGET_MM = 240.0
-CELL_MM = 136.0  # a measure cell on a sheet's first page (a continuation page's are wider)
-WIDE_MM = 194.0  # a measure cell across a continuation page
+CELL_MM = 136.0  # a measure cell, on a sheet's first page and its continuation pages
 _LINE_MM = 7.5 * 1.32 * 25.4 / 72  # a 7.5 pt caption line with its leading
 _CHAR_MM = 7.5 * 0.56 * 25.4 / 72  # an average DejaVu Sans character at 7.5 pt
 
@@ -60,11 +57,11 @@ def measure_pages(
     """Indexes of the measures on each page, in order, in rows of two: each page's rows (as
     tall as their tallest cell: `first` on the first page, `more` on continuation pages)
     within the budget. A measure taller than a page still gets a page of its own."""
-    more = first if more is None else more
+    more = first if more is None else more  # continuation pages' cells, if sized otherwise
     pages: list[list[int]] = []
     index = 0
     while index < len(first):
-        heights, columns = (more, MORE_COLUMNS) if pages else (first, FIRST_COLUMNS)
+        heights, columns = (more if pages else first), FIRST_COLUMNS
         page: list[int] = []
         used = 0.0
         while index < len(heights):

@@ -26,8 +26,6 @@ from qareport.errors import RenderError
 from qareport.render.a3_layout import (
     CHARTS_PER_ROW,
     FIRST_COLUMNS,
-    MORE_COLUMNS,
-    WIDE_MM,
     estimate_mm,
     measure_pages,
 )
@@ -308,7 +306,7 @@ def _further(page: SheetPage, images: dict[str, Path]) -> str:
 
 def _measures_panel(cells: list[str], columns: int, note: str) -> str:
     return f"""#panel("Measures: trends and comparators", blue)[
-      #grid(columns: {columns}, gutter: 7pt, {", ".join(cells) or "[]"})
+      #grid(columns: ({", ".join(["1fr"] * columns)}), gutter: 7pt, {", ".join(cells) or "[]"})
     ]
     #text(size: 7.5pt, {lit(note)})"""
 
@@ -334,10 +332,7 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
     actions_t = _actions(page)
     note = f"Suppression {d.suppression}. {MARKER_KEY}"
     captions = [measure_caption(m, d) for m in d.measures]
-    pages = measure_pages(
-        [estimate_mm(m, c) for m, c in zip(d.measures, captions, strict=True)],
-        [estimate_mm(m, c, WIDE_MM) for m, c in zip(d.measures, captions, strict=True)],
-    )
+    pages = measure_pages([estimate_mm(m, c) for m, c in zip(d.measures, captions, strict=True)])
     cells = [_measure_cell(m, c, images) for m, c in zip(d.measures, captions, strict=True)]
     first = [cells[i] for i in pages[0]] if pages else []
     out = (
@@ -365,10 +360,21 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
 )
 """
     )
-    for more in pages[1:]:  # the same header; the measures across the whole width
+    for more in pages[1:]:  # the same header, and the measures at the first page's size
         out += _sheet_header(page, continued=True)
-        out += _measures_panel([cells[i] for i in more], MORE_COLUMNS, note) + "\n"
+        out += f"""
+#grid(columns: (1fr, 2.6fr), gutter: 9pt,
+  [#text(fill: muted, {lit(CONTINUED)})],
+  [{_measures_panel([cells[i] for i in more], FIRST_COLUMNS, note)}],
+)
+"""
     return out
+
+
+CONTINUED = (
+    "The sheet's measures continued: they did not fit on its first page. Each chart is "
+    "printed at the same size as there; the analysis and actions are on the first page."
+)
 
 
 def _questions(questions: list[str]) -> str:
