@@ -195,3 +195,23 @@ def assembled_book(root: Path, area_id: str, period: str, *, built_at: str = "te
     when = parse_period(period)
     sheets = [build_sheet(root, area.id, when.label, s) for s in project.book_sections(area, when)]
     return assemble_book(project, area, when, sheets, built_at=built_at)
+
+
+def overprinted(pdf_path) -> list[str]:
+    """Words printed on top of other words, by page: what a reader cannot read."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            words = page.extract_words(use_text_flow=False)
+            for n, a in enumerate(words):
+                for b in words[n + 1 :]:
+                    wide = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+                    tall = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                    least = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
+                    if wide > 1 and tall > 0.5 * least:
+                        found.append(f"page {number}: {a['text']!r} over {b['text']!r}")
+            if words and max(w["bottom"] for w in words) > page.height:
+                found.append(f"page {number}: text below the page")
+    return found

@@ -7,7 +7,7 @@ import re
 import pypdf
 import pytest
 
-from helpers import copy_workbook, run_cli, sheet_html, sheet_ids
+from helpers import copy_workbook, overprinted, run_cli, sheet_html, sheet_ids
 from qareport import build_book
 from qareport.book.balance import information_balance
 from qareport.config.project import Project
@@ -168,31 +168,11 @@ def test_catalogue_commands_and_validate_name_a_dangling_measure(workbook):
     assert "ours.yml: content_areas.workforce.measures: 'workforce-sickness'" in checked.stderr
 
 
-def _overprinted(pdf_path) -> list[str]:
-    """Words printed on top of other words, by page: what a reader cannot read."""
-    import pdfplumber
-
-    found = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            words = page.extract_words(use_text_flow=False)
-            for n, a in enumerate(words):
-                for b in words[n + 1 :]:
-                    wide = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
-                    tall = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-                    least = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
-                    if wide > 1 and tall > 0.5 * least:
-                        found.append(f"page {number}: {a['text']!r} over {b['text']!r}")
-            if words and max(w["bottom"] for w in words) > page.height:
-                found.append(f"page {number}: text below the page")
-    return found
-
-
 def test_the_police_board_summary_flows_over_pages_with_nothing_overprinted(books):
     """45 summary rows over 14 sheets: the table breaks across pages, its header repeated,
     never printed over itself or the footer."""
     _, _, police = books
-    assert _overprinted(police.pdf) == []
+    assert overprinted(police.pdf) == []
     texts = [p.extract_text() for p in pypdf.PdfReader(police.pdf).pages]
     glance = next(n for n, t in enumerate(texts) if "Every measure with data." in t)
     end = next(n for n, t in enumerate(texts) if "Board summary: " in t)

@@ -2,6 +2,7 @@
 header, and no text on the sheet is printed smaller than 7 pt."""
 
 import math
+import re
 from io import BytesIO
 
 import pypdf
@@ -72,16 +73,54 @@ def test_a_sheet_of_many_measures_continues_under_the_same_header_at_legible_siz
 def test_a_continued_sheet_prints_its_charts_at_the_first_pages_size(demo_store, tmp_path):
     """A measure moved to a '(continued)' page is laid out in a panel as wide as the first
     page's, two measures to a row: never one chart stretched across the page."""
-    import re
-
     from helpers import assembled_book
-    from qareport.render.typst_pdf import typst_source, write_chart_images
+    from qareport.render.typst_pdf import CONTINUED, lit, typst_source, write_chart_images
 
     book = assembled_book(demo_store, "amberleigh", "2025-26-Q4")
     source = typst_source(book, write_chart_images(book, tmp_path))
-    continued = source.split("(continued)")[1:]
+    continued = source.split(lit(CONTINUED))[1:]  # the note beside continued measures
     assert continued, "the demo's quarterly book continues a sheet"
     for page in continued:
         panel = page[page.index("Measures: trends and comparators") :]
         assert re.search(r"#grid\(columns: \(1fr, 1fr\), gutter: 7pt", panel)
-        assert "(1fr, 2.6fr)" in page[: page.index("Measures: trends")]
+
+
+def test_a_long_analysis_and_many_actions_flow_whole_on_pages_headed_by_the_sheet(tmp_path):
+    """1,500 words and ten actions: beside the measures when they fit, else on a page of
+    their own in three columns; every page headed with the sheet, no row split, nothing
+    printed over anything, every word printed."""
+    from helpers import assembled_book, copy_workbook, overprinted
+    from qareport.ingest.store import open_store
+
+    root = copy_workbook(tmp_path / "workbook")
+    open_store(Project.open(root))
+    folder = root / "narrative" / "amberleigh" / "2025-26"
+    folder.mkdir(parents=True)
+    words = [f"word{n}" for n in range(1500)]
+    paragraphs = [" ".join(words[i : i + 125]) for i in range(0, 1500, 125)]
+    (folder / "front-door.md").write_text("## Analysis\n\n" + "\n\n".join(paragraphs) + "\n")
+    actions = ["actions:"]
+    for n in range(1, 11):
+        actions += [
+            f"- id: FD-{n}", "  section: front-door",
+            f"  text: Audit case{n} and report the themes found to the board with a plan.",
+            "  owner: Head of Front Door", '  due: "2026-03-31"', "  status: open",
+            "  raised: 2025-26",
+        ]  # fmt: skip
+    (folder / "actions.yml").write_text("\n".join(actions) + "\n")
+    book = assembled_book(root, "amberleigh", "2025-26")
+    pdf = tmp_path / "book.pdf"
+    pdf.write_bytes(render_pdf(book))
+    assert overprinted(pdf) == []
+    texts = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    title = "Children's social care front door"
+    start = next(n for n, t in enumerate(texts) if title in t and "Measures: trends" in t)
+    pages = [start]
+    while pages[-1] + 1 < len(texts) and f"{title} (continued)" in texts[pages[-1] + 1]:
+        pages.append(pages[-1] + 1)  # every page of the sheet headed with it
+    assert len(pages) >= 2
+    flat = " ".join(re.sub(r"\s+", " ", texts[n]) for n in pages)
+    assert all(w in flat.split() or w in flat for w in words), "every word printed"
+    for n in range(1, 11):  # an action's row on one page: its id, text and status together
+        row = [p for p in pages if f"case{n} " in texts[p] or f"case{n}\n" in texts[p]]
+        assert len(row) == 1 and f"FD-{n}" in texts[row[0]], n

@@ -126,6 +126,9 @@ PREAMBLE = """
   stroke: (top: 2.5pt + colour), breakable: true)[
   #text(weight: "bold", size: 11pt, title) #v(2pt) #body ]
 #let kind(name) = block(below: 2pt, text(size: 7pt, fill: muted, name))
+#let sheet-state = state("sheet", none)  // the sheet a page belongs to, for its header
+#let BODY-WIDTH = 396mm  // A3 landscape less the page margins (see the page set-up)
+#let BODY-HEIGHT = 267mm
 #let notwritten(where) = box(fill: warnbg, inset: 3pt, text(fill: warn, style: "italic", where))
 """
 
@@ -143,8 +146,12 @@ def _page_setup(book: Book) -> str:
 #set par(justify: false, leading: 0.55em)
 #set page(paper: "a3", flipped: true, margin: (x: 12mm, top: 16mm, bottom: 14mm),
   header: context [#set text(size: 9pt, fill: warn, weight: "bold"); #{lit(header)} #h(1fr)
+    #let sheet = sheet-state.get()
+    #if sheet != none and sheet.page < here().page() [
+      #text(fill: blue, sheet.title + " (continued)") #h(6pt)]
     #text(weight: "regular", fill: ink, {lit(book.area_name)})],
   footer: context [#set text(size: 8pt); #{lit(footer)} #h(1fr) #counter(page).display()])
+#set table.cell(breakable: false)
 #show heading.where(level: 1): set text(size: 22pt, fill: blue)
 #show heading.where(level: 2): set text(size: 16pt, fill: blue)
 #show heading.where(level: 3): set text(size: 11pt)
@@ -254,7 +261,23 @@ def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path]) -> 
     return "grid.cell(breakable: false)[" + "\n".join(body) + "]"
 
 
-def _sheet_header(page: SheetPage, *, continued: bool) -> str:
+def _sheet_header(page: SheetPage, *, continued: bool, measured: bool = False) -> str:
+    """A page break and the sheet's title, group and review status. `measured` opens a
+    context block holding the title as `head`, for the sheet's first page to measure."""
+    title = lit(page.data.section_title)
+    update = f"#context sheet-state.update((title: {title}, page: here().page() + 1))"
+    head = _head_lines(page, continued)
+    if measured:
+        return f"\n{update}\n#pagebreak()\n#context {{\n  let head = [{head}]\n"
+    return f"\n{update}\n#pagebreak()\n{head}\n"
+
+
+def _continued_head(page: SheetPage) -> str:
+    """The title lines of a sheet's continuation page, as code (inside a context block)."""
+    return f"[{_head_lines(page, continued=True)}]"
+
+
+def _head_lines(page: SheetPage, continued: bool) -> str:
     d = page.data
     status_colour = 'rgb("#a8071a")' if page.rereview else "ink"
     status = lit("Review: " + page.status_text)
@@ -264,7 +287,6 @@ def _sheet_header(page: SheetPage, *, continued: bool) -> str:
         else f"#heading(level: 2, {lit(d.section_title)})"
     )
     return f"""
-#pagebreak()
 {title}
 #text(fill: muted, {lit(f"{d.group} · {d.area_name} · {d.period_title}")}) #h(1fr)
 #text(weight: "bold", fill: {status_colour}, {status})
@@ -335,11 +357,13 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
     pages = measure_pages([estimate_mm(m, c) for m, c in zip(d.measures, captions, strict=True)])
     cells = [_measure_cell(m, c, images) for m, c in zip(d.measures, captions, strict=True)]
     first = [cells[i] for i in pages[0]] if pages else []
+    # the narrative column measured as Typst lays it out: when the analysis and actions do
+    # not fit beside the measures, they go on a page of their own under the sheet's header,
+    # flowing in three columns (never one narrow column over many near-empty pages)
     out = (
-        _sheet_header(page, continued=False)
+        _sheet_header(page, continued=False, measured=True)
         + f"""
-#grid(columns: (1fr, 2.6fr), gutter: 9pt,
-  [
+  let top = [
     #panel("Why it matters and what good looks like", blue)[
       {txt(d.why)}
 
@@ -347,17 +371,30 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
       {_questions(d.questions)}
     ]
     {_balance_panel(page)}
+  ]
+  let words = [
     #panel("Analysis: the story behind the figures", green)[
 {analysis_t}
     ]
     #panel("Actions", orange)[
 {actions_t}
     ]
-  ],
-  [
-    {_measures_panel(first, FIRST_COLUMNS, note)}
-  ],
-)
+  ]
+  let width = (BODY-WIDTH - 9pt) / 3.6
+  let fits = measure(block(width: BODY-WIDTH, head)).height + measure(block(width: width,
+    top + words)).height <= BODY-HEIGHT
+  head
+  grid(columns: (1fr, 2.6fr), gutter: 9pt,
+    if fits {{ top + words }} else {{ top + text(fill: muted, {lit(WORDS_OVERLEAF)}) }},
+    [{_measures_panel(first, FIRST_COLUMNS, note)}],
+  )
+  if not fits {{
+    sheet-state.update((title: {lit(d.section_title)}, page: here().page() + 1))
+    pagebreak()
+    {_continued_head(page)}
+    columns(3, gutter: 12pt, words)
+  }}
+}}
 """
     )
     for more in pages[1:]:  # the same header, and the measures at the first page's size
@@ -371,6 +408,9 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
     return out
 
 
+WORDS_OVERLEAF = (
+    "The analysis and the actions are on the next page: they are longer than this column."
+)
 CONTINUED = (
     "The sheet's measures continued: they did not fit on its first page. Each chart is "
     "printed at the same size as there; the analysis and actions are on the first page."
@@ -429,6 +469,7 @@ def _table_page(
     head = ", ".join(f"[*{txt(h)}*]" for h in header)
     cells = ", ".join(", ".join(lit(v) for v in row) for row in rows)
     return f"""
+#sheet-state.update(none)
 #pagebreak()
 #heading(level: 2, {lit(title)})
 {txt(intro)}
@@ -520,6 +561,7 @@ def _balance_page(book: Book) -> str:
         "children, parents, carers and staff as well as management information."
     )
     return f"""
+#sheet-state.update(none)
 #pagebreak()
 #heading(level: 2, "Information balance: what we collect and what is missing")
 {intro}
@@ -631,6 +673,7 @@ def _summary(book: Book, images: dict[str, Path]) -> str:
     )
     variation_head = "Funnel position" if annual else "Variation"
     return f"""
+#sheet-state.update(none)
 #pagebreak()
 #heading(level: 2, "At a glance")
 #text(fill: muted, {lit(lead)})
@@ -655,7 +698,7 @@ def _story(story: StoryPage | None) -> str:
         body = markdown_to_typst(text) if text else f"#notwritten({lit(NOT_WRITTEN)})"
         parts.append(f"#panel({lit(heading)}, green)[\n{body}\n]")
     return (
-        f"\n#pagebreak()\n#heading(level: 2, {lit(story.title)})\n"
+        f"\n#sheet-state.update(none)\n#pagebreak()\n#heading(level: 2, {lit(story.title)})\n"
         + f'#text(weight: "bold", {lit("Review: " + story.status_text)})\n'
         + "#grid(columns: (1fr, 1fr, 1fr), gutter: 9pt, "
         + ", ".join(f"[{p}]" for p in parts)
@@ -668,6 +711,7 @@ def _appendix(book: Book) -> str:
         f"{lit(k)}, {lit(v)}" for k, v in [*book.provenance, ("Built at", book.built_at)]
     )
     return f"""
+#sheet-state.update(none)
 #pagebreak()
 #heading(level: 2, "About this book: sources and provenance")
 #table(columns: (auto, 1fr), stroke: 0.4pt + rgb("#b1b4b6"), inset: 4pt,
