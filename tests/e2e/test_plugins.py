@@ -59,6 +59,7 @@ TOY_OUTPUT = Output("toy", "report-book.toy.txt", "each sheet's latest figures a
 
 class ToyOptions(BaseModel):
     measure: str = Field(description="The catalogue measure the counts are.")
+    allow_rejects: bool = Field(default=False, description="Write the good rows anyway.")
 
 
 def run_toy(project, sources, options: ToyOptions) -> ImportSummary:
@@ -78,7 +79,8 @@ def run_toy(project, sources, options: ToyOptions) -> ImportSummary:
             candidates.append(Candidate(fields, line))
     return finish_import(summary, candidates, [], geography=project.geography,
                          catalogue=project.catalogue,
-                         output=project.root / "data" / "imported" / "toy.csv")
+                         output=project.root / "data" / "imported" / "toy.csv",
+                         allow_rejects=options.allow_rejects)
 
 
 TOY_IMPORTER = Importer("toy", "Counts by area and year from a toy CSV.",
@@ -122,7 +124,11 @@ def test_a_toy_importer_is_a_command_and_accounts_for_every_row(plugin, tmp_path
     counts.write_text("code,year,count\nDM01,2025-26,40\nDM02,2025-26,n/a\nDM03,2025-26,7\n")
     listed = _cli(plugin, "import", "--help", cwd=workbook)
     assert "toy" in listed.stdout and "Counts by area and year" in listed.stdout
-    done = _cli(plugin, "import", "toy", str(counts), "--measure", "cp-cin-children", cwd=workbook)
+    command = ("import", "toy", str(counts), "--measure", "cp-cin-children")
+    held = _cli(plugin, *command, cwd=workbook)
+    assert held.returncode == 1 and "nothing written" in held.stderr  # all or nothing
+    assert not (workbook / "data" / "imported" / "toy.csv").exists()
+    done = _cli(plugin, *command, "--allow-rejects", cwd=workbook)
     assert done.returncode == 0, done.stderr
     assert "3 rows read = 2 used + 0 not in scope + 1 rejected" in done.stdout
     assert "1 count is not a number; e.g. line 3: DM02 2025-26" in done.stdout
