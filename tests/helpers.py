@@ -48,7 +48,10 @@ def data_table(book_html: str, measure_title: str) -> dict[str, list[str]]:
     import html
 
     text = html.unescape(book_html)
-    start = text.index(f"<caption>{measure_title}, ")
+    found = re.search(rf"<caption[^>]*>{re.escape(measure_title)}, ", text)
+    if found is None:
+        raise ValueError(f"no data table for {measure_title!r}")
+    start = found.start()
     body = text[start : text.index("</table>", start)]
     return {
         period: re.findall(r"<td[^>]*>([^<]*)</td>", cells)

@@ -142,3 +142,19 @@ def test_the_html_prints_on_a3_landscape_one_page_per_sheet(built, browser, tmp_
     )
     assert len(reader.pages) == sections
     page.close()
+
+
+def test_at_320_px_nothing_scrolls_sideways_and_no_word_is_broken(built, browser):
+    """400% zoom (WCAG 1.4.10): the page reflows; tables too wide scroll on their own; the
+    board summary stacks, and no cell breaks a word a letter or two a line."""
+    _, result = built
+    page = browser.new_page(viewport={"width": 320, "height": 900})
+    page.goto(result.html.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    # a word broken across lines: a cell whose text is wider than its box, or a word split
+    narrow = page.evaluate(
+        """() => [...document.querySelectorAll('table.board tbody td, table.board tbody th')]
+          .filter(c => c.offsetWidth > 0 && c.offsetWidth < 60).length"""
+    )
+    assert narrow == 0, "board summary cells squeezed to a few letters wide"
+    page.close()

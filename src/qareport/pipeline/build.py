@@ -251,7 +251,11 @@ def _figures_for_the_period(plan: BookPlan, store: Store) -> str:
     would be every sheet marked not available: refused, saying which periods have
     figures, unless asked for with --allow-empty (then said on its cover too)."""
     params, when = plan.area, plan.period
-    inside = {when.label, *(p.label for p in when.parts())}
+    # its own returns, those of its quarters and months, and for a quarter or month the
+    # year (and quarter) it is in: a book shows a measure returned yearly by its years
+    around = [when.within(k) for k in ("year", "quarter") if not when.is_year]
+    around = [p for p in around if p.label != when.label]
+    inside = {when.label, *(p.label for p in (*when.parts(), *around))}
     have = store.periods_with_figures(params.code)
     if inside & set(have):
         return ""

@@ -458,7 +458,7 @@ def _balance_panel(page: SheetPage) -> str:
     return f"""#panel("Information balance", pink)[
       #text(size: 8.5pt, {lit(f"{b.with_data} of {b.chosen} measures have data.")}) {gaps}
       #text(size: 8pt, table(columns: (1fr, auto), inset: 2pt, stroke: 0.3pt + rgb("#b1b4b6"),
-        {", ".join(cells)}))
+        table.header([*Type or source*], [*With data*]), {", ".join(cells)}))
       {missing}
     ]"""
 
