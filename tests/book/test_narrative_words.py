@@ -45,7 +45,7 @@ def test_a_heading_of_the_reviewers_own_becomes_a_sub_heading_of_the_analysis():
     analysis = _parts(text)["analysis"]
     assert "### Next steps" in analysis and "Meet the schools in June." in analysis
     assert "<h3>Next steps</h3>" in markdown_to_html(analysis)
-    assert '#strong[#"Next steps"]' in markdown_to_typst(analysis)
+    assert '#subhead[#"Next steps"]' in markdown_to_typst(analysis)
 
 
 @pytest.mark.parametrize(

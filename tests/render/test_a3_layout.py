@@ -124,3 +124,37 @@ def test_a_long_analysis_and_many_actions_flow_whole_on_pages_headed_by_the_shee
     for n in range(1, 11):  # an action's row on one page: its id, text and status together
         row = [p for p in pages if f"case{n} " in texts[p] or f"case{n}\n" in texts[p]]
         assert len(row) == 1 and f"FD-{n}" in texts[row[0]], n
+
+
+def _structure_tags(pdf: bytes) -> dict[str, int]:
+    """How many of each structure element (H2, H3, TH, ...) a tagged PDF holds."""
+    from collections import Counter
+
+    reader = pypdf.PdfReader(BytesIO(pdf))
+    tags: Counter[str] = Counter()
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if "/S" in node:
+                tags[str(node["/S"])[1:]] += 1
+            if "/K" in node:
+                stack.append(node["/K"])
+    return dict(tags)
+
+
+def test_panel_titles_and_the_reviewers_headings_are_headings_in_the_pdf(demo_store):
+    """A screen reader moves by headings: each panel's title is an H3, and 'Good outcomes',
+    'Questions for the board' and a reviewer's own headings H4 (they were paragraphs)."""
+    from helpers import assembled_book
+
+    book = assembled_book(demo_store, "amberleigh", "2025-26")
+    tags = _structure_tags(render_pdf(book))
+    sheets = len(book.sheets)
+    assert tags.get("H2", 0) >= sheets
+    assert tags.get("H3", 0) >= 4 * sheets  # why, balance, analysis, actions; measures
+    assert tags.get("H4", 0) >= 2 * sheets  # good outcomes or quality; questions
+    assert tags.get("TH", 0) >= 2 * sheets  # the information balance's header cells

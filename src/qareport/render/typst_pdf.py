@@ -93,7 +93,7 @@ def markdown_to_typst(text: str) -> str:
         if token.type == "inline":
             prefix = "  " * max(len(lists) - 1, 0) + (lists[-1] if token.level and lists else "")
             inline = _inline(token.children or [])
-            out.append(prefix + (f"#strong[{inline}]" if heading else inline))
+            out.append(prefix + (f"#subhead[{inline}]" if heading else inline))
         elif token.type == "heading_open":
             heading = True
         elif token.type == "heading_close":
@@ -124,7 +124,10 @@ PREAMBLE = """
 #let muted = rgb("#505a5f")
 #let panel(title, colour, body) = block(width: 100%, fill: panelbg, inset: 7pt,
   stroke: (top: 2.5pt + colour), breakable: true)[
-  #text(weight: "bold", size: 11pt, title) #v(2pt) #body ]
+  #heading(level: 3, outlined: false, bookmarked: false, title) #body ]
+// a heading inside a panel: tagged as a heading for a screen reader, set as the panel's
+// bold line; the reviewers' own headings one level below
+#let subhead(title) = heading(level: 4, outlined: false, bookmarked: false, title)
 #let kind(name) = block(below: 2pt, text(size: 7pt, fill: muted, name))
 #let sheet-state = state("sheet", none)  // the sheet a page belongs to, for its header
 #let BODY-WIDTH = 396mm  // A3 landscape less the page margins (see the page set-up)
@@ -155,6 +158,9 @@ def _page_setup(book: Book) -> str:
 #show heading.where(level: 1): set text(size: 22pt, fill: blue)
 #show heading.where(level: 2): set text(size: 16pt, fill: blue)
 #show heading.where(level: 3): set text(size: 11pt)
+#show heading.where(level: 3): set block(above: 0pt, below: 5pt)
+#show heading.where(level: 4): set text(size: 9.5pt)
+#show heading.where(level: 4): set block(above: 6pt, below: 4pt)
 """
 
 
@@ -338,15 +344,13 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
     good = ""
     if d.good_outcome:
         good += (
-            '#text(weight: "bold", "Good outcomes")\n'
+            '\n#subhead("Good outcomes")\n'
             + "\n".join(f"- {txt(s)}" for s in d.good_outcome)
             + "\n"
         )
     if d.good_quality:
         good += (
-            '#text(weight: "bold", "Good quality")\n'
-            + "\n".join(f"- {txt(s)}" for s in d.good_quality)
-            + "\n"
+            '\n#subhead("Good quality")\n' + "\n".join(f"- {txt(s)}" for s in d.good_quality) + "\n"
         )
     hint = f"{NOT_WRITTEN}: add it in {page.narrative_label}"
     missing = f"#notwritten({lit(hint)})"
@@ -420,9 +424,7 @@ CONTINUED = (
 def _questions(questions: list[str]) -> str:
     if not questions:
         return ""
-    return '#text(weight: "bold", "Questions for the board")\n' + "\n".join(
-        f"- {txt(q)}" for q in questions
-    )
+    return '\n#subhead("Questions for the board")\n' + "\n".join(f"- {txt(q)}" for q in questions)
 
 
 def _count_text(n: int, total: int) -> str:
