@@ -364,3 +364,11 @@ def test_an_extracts_note_is_in_the_data_table_the_caption_and_the_spreadsheet(r
         if c
     ]
     assert "provisional: one team's cases missing" in cells
+
+
+def test_a_notebook_for_an_areas_sheet_must_be_one_of_its_sheets(root):
+    line = _one_error(
+        run_cli("notebook", "new", "--section", "workforce", "--area", DEMO_AREA, cwd=root)
+    )
+    assert "'workforce' is not a sheet of larkhaven's books" in line
+    assert not (root / "notebooks" / DEMO_AREA).exists()

@@ -54,7 +54,13 @@ def new_notebook(project: Project, section: str, area: str | None = None) -> Pat
     project.catalogue.area(section)  # an unknown section id stops here, with the ids
     folder = project.root / "notebooks"
     if area is not None:
-        folder /= project.area(area).id
+        params = project.area(area)
+        if section not in params.sections:
+            raise ParameterError(
+                f"{section!r} is not a sheet of {params.id}'s books (its sheets: "
+                f"{', '.join(params.sections)}); give one of those"
+            )
+        folder /= params.id
     target = inside(project.root, folder / f"{section}.ipynb", "the notebook")
     if target.exists():
         raise ParameterError(f"{target} already exists; edit it, or delete it to start again")
