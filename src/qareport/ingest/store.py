@@ -138,18 +138,17 @@ class Store:
             "".join(f"{m}:{digests.get(m, '')}\n" for m in measure_ids).encode()
         ).hexdigest()
 
-    def periods_with_figures(self, area_code: str) -> list[str]:
-        """Every period the area has a return for (a figure or a marker, its own or a joint
-        return it made), in order."""
-        rows = self.fetch(  # its joint returns too
-            f"SELECT DISTINCT period FROM returns WHERE {AREA_ROWS} ORDER BY period",
-            [area_code, area_code],
-        )
-        return [str(p) for (p,) in rows]
-
-    def measures_with_figures(self) -> list[str]:
-        """Every measure any area (or comparator) has a return for."""
-        return [str(m) for (m,) in self.fetch("SELECT DISTINCT measure_id FROM returns", [])]
+    def what_has_figures(self, area_code: str) -> tuple[list[str], list[str]]:
+        """The periods the area has a return for (a figure or a marker, its own or a joint
+        return it made), in order, and every measure any area has a return for: one visit
+        to the store for a build's two questions."""
+        with self.connect() as con:
+            periods = con.execute(
+                f"SELECT DISTINCT period FROM returns WHERE {AREA_ROWS} ORDER BY period",
+                [area_code, area_code],
+            ).fetchall()
+            measures = con.execute("SELECT DISTINCT measure_id FROM returns").fetchall()
+        return [str(p) for (p,) in periods], [str(m) for (m,) in measures]
 
     def issues_for(self, area_code: str) -> list[ExtractIssue]:
         """The problems that block the area's book."""

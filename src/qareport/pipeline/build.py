@@ -233,9 +233,10 @@ def _check_inputs(
     notes += [str(w) for w in store.warnings_for(params.code)]
     # figures no book of the workbook shows (a new publication's sheet chosen by no area)
     sheets = {s for area in project.loaded_areas() for s in area.sections}
-    unplaced = project.catalogue.unplaced(store.measures_with_figures(), sheets)
+    periods, measures = store.what_has_figures(params.code)
+    unplaced = project.catalogue.unplaced(measures, sheets)
     notes += [unplaced] if unplaced else []
-    notice = _figures_for_the_period(plan, store)
+    notice = _figures_for_the_period(plan, periods)
     notes += [notice] if notice else []
     if when.is_month and not store.has_periods_of_kind(params.code, "month"):
         notes.append(
@@ -246,7 +247,7 @@ def _check_inputs(
     return CheckedInputs(store, notes, strays, prepared, notice)
 
 
-def _figures_for_the_period(plan: BookPlan, store: Store) -> str:
+def _figures_for_the_period(plan: BookPlan, have: list[str]) -> str:
     """A book for a period the area returned nothing for (a year, its quarters or months)
     would be every sheet marked not available: refused, saying which periods have
     figures, unless asked for with --allow-empty (then said on its cover too)."""
@@ -256,7 +257,6 @@ def _figures_for_the_period(plan: BookPlan, store: Store) -> str:
     around = [when.within(k) for k in ("year", "quarter") if not when.is_year]
     around = [p for p in around if p.label != when.label]
     inside = {when.label, *(p.label for p in (*when.parts(), *around))}
-    have = store.periods_with_figures(params.code)
     if inside & set(have):
         return ""
     shown = _spans(have)
