@@ -11,7 +11,6 @@ so a later change to those figures flags the sheet for re-review.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -27,6 +26,7 @@ from qareport.book.narrative import (
 from qareport.config.boundary import inside, write_atomically
 from qareport.config.periods import Period, parse_period
 from qareport.config.project import Project
+from qareport.config.yamlio import edit_yaml_text
 from qareport.errors import NarrativeError, ParameterError
 from qareport.sheet.model import MeasureView, SheetData
 
@@ -180,23 +180,17 @@ def narrative_path(project: Project, area_id: str, period: Period, section: str)
 def with_front_matter(text: str, changes: dict[str, str | None]) -> str:
     """`text` with its front matter's keys set (None: removed), every other line of it (its
     comments too) and all the text after it unchanged; a file without front matter gets it."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML()  # round trip: comments, order and quoting kept
-    yaml.preserve_quotes = True
     span = front_matter_span(text)
     found = FRONT_MATTER.match(text) if span else None
     block, body = (found.group(1), text[found.end() :]) if found else ("", text)
-    data = yaml.load(block) if block.strip() else None
-    if data is None:
-        from ruamel.yaml.comments import CommentedMap
 
-        data = CommentedMap()
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return "---\n" + buffer.getvalue() + "---\n" + ("" if span else "\n") + body
+    def change(data) -> bool:
+        for key, value in changes.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        return True
+
+    edited = edit_yaml_text(block, change) or ""
+    return "---\n" + edited + "---\n" + ("" if span else "\n") + body

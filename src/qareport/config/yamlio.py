@@ -18,6 +18,7 @@ __all__ = [
     "allowed_keys",
     "dump_yaml",
     "edit_yaml_file",
+    "edit_yaml_text",
     "load_model",
     "load_yaml",
     "load_yaml_text",
@@ -153,24 +154,34 @@ def _model_in(annotation) -> Any:
     return None
 
 
-def edit_yaml_file(path: Path, change: Callable[[Any], bool]) -> bool:
-    """Change a person's YAML file in place: `change` edits the loaded document (a
-    round-trip map: comments, order and quoting kept) and says whether it changed it; only
-    then is the file written, through a temporary file and one rename."""
+def edit_yaml_text(text: str, change: Callable[[Any], bool]) -> str | None:
+    """YAML text with `change` applied to its loaded document (a round-trip map: comments,
+    order and quoting kept; empty text is an empty map); None when `change` says it
+    changed nothing."""
     import io
 
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
-    from qareport.config.boundary import write_atomically
-
     yaml = YAML()
     yaml.preserve_quotes = True
-    data = yaml.load(path.read_text(encoding="utf-8-sig")) if path.is_file() else None
+    data = yaml.load(text) if text.strip() else None
     data = CommentedMap() if data is None else data
     if not change(data):
-        return False
+        return None
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    write_atomically(path, buffer.getvalue())
+    return buffer.getvalue()
+
+
+def edit_yaml_file(path: Path, change: Callable[[Any], bool]) -> bool:
+    """Change a person's YAML file in place (see `edit_yaml_text`); only when it changed is
+    the file written, through a temporary file and one rename."""
+    from qareport.config.boundary import write_atomically
+
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    edited = edit_yaml_text(text, change)
+    if edited is None:
+        return False
+    write_atomically(path, edited)
     return True
