@@ -37,6 +37,7 @@ __all__ = [
     "Source",
     "Unit",
     "catalogue_files",
+    "declared_content_areas",
     "load_catalogue",
     "resolve_catalogue",
 ]
@@ -378,6 +379,11 @@ def _expand(refs, project_dir: Path | None, chain: tuple[Path, ...] = ()) -> lis
         if path not in ordered:
             ordered.append(path)
     return ordered
+
+
+def declared_content_areas(path: Path) -> list[str]:
+    """The ids of the content areas a catalogue file itself declares (not its includes)."""
+    return [str(item["id"]) for item in _read_file(path).content_areas]
 
 
 def catalogue_files(refs: list[str] | tuple[str, ...], project_dir: Path | None) -> list[Path]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qareport.config.boundary import inside
-from qareport.config.catalogue import Catalogue, load_catalogue
+from qareport.config.catalogue import Catalogue, declared_content_areas, load_catalogue
 from qareport.config.parameters import AREA_KINDS, inherits_sections
 from qareport.config.project import Project
 from qareport.config.yamlio import edit_yaml_file
@@ -80,7 +80,7 @@ def add_catalogue(project: Project, file: Path, kinds: list[str] | None = None) 
     )
     after = load_catalogue([*refs, ref] if registered else refs, project.root)
     done = CatalogueAdded(ref, registered)
-    own = _own_sheets(path)
+    own = declared_content_areas(path)  # checked by load_catalogue above
     _describe_sheets(done, own, before, after)
     wanted = _kinds(project, kinds)
     defaults = project.parameters_dir / "defaults.yml"
@@ -98,17 +98,6 @@ def add_catalogue(project: Project, file: Path, kinds: list[str] | None = None) 
         if p.stem != "defaults" and not inherits_sections(p)
     ]
     return done
-
-
-def _own_sheets(path: Path) -> list[str]:
-    """The content areas the file itself declares (not those it includes)."""
-    from qareport.config.yamlio import load_yaml
-
-    try:
-        listed = (load_yaml(path) or {}).get("content_areas") or []
-    except (ValueError, AttributeError):
-        return []  # load_catalogue has said what is wrong
-    return [str(a["id"]) for a in listed if isinstance(a, dict) and "id" in a]
 
 
 def _describe_sheets(
