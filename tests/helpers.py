@@ -200,6 +200,22 @@ def assembled_book(root: Path, area_id: str, period: str, *, built_at: str = "te
     return assemble_book(project, area, when, sheets, built_at=built_at)
 
 
+def _overlaps(words: list[dict]) -> list[str]:
+    """Pairs of words printed over each other, found by sweeping down the page."""
+    found = []
+    words = sorted(words, key=lambda w: w["top"])
+    for n, a in enumerate(words):
+        for b in words[n + 1 :]:
+            if b["top"] >= a["bottom"]:
+                break
+            wide = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            tall = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            least = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
+            if wide > 1 and tall > 0.5 * least:
+                found.append(f"{a['text']!r} over {b['text']!r}")
+    return found
+
+
 def overprinted(pdf_path) -> list[str]:
     """Words printed on top of other words, by page: what a reader cannot read."""
     import pdfplumber
@@ -208,13 +224,71 @@ def overprinted(pdf_path) -> list[str]:
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             words = page.extract_words(use_text_flow=False)
-            for n, a in enumerate(words):
-                for b in words[n + 1 :]:
-                    wide = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
-                    tall = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-                    least = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
-                    if wide > 1 and tall > 0.5 * least:
-                        found.append(f"page {number}: {a['text']!r} over {b['text']!r}")
+            found += [f"page {number}: {clash}" for clash in _overlaps(words)]
             if words and max(w["bottom"] for w in words) > page.height:
                 found.append(f"page {number}: text below the page")
     return found
+
+
+MM = 72 / 25.4  # PDF points in a millimetre
+PAGE_MARGIN_MM = (12, 16, 14)  # the A3 pages' side, top and bottom margins
+BROWSER_MARGIN_MM = (10, 14, 10)  # the same, printed from the HTML (book.css's @page)
+
+
+def page_faults(pdf_path, *, browser: bool = False) -> list[str]:
+    """What a board member would see wrong on the printed pages: words over words, text
+    outside the margins, a blank page, a page not headed by what it belongs to, a page
+    mostly empty although its sheet continues overleaf. A page goes on from the one before
+    when its running header says "(continued)" (the PDF) or repeats the one before's (the
+    HTML printed from a browser, whose running header is the sheet's title)."""
+    import pdfplumber
+
+    margins = BROWSER_MARGIN_MM if browser else PAGE_MARGIN_MM
+    side, top, bottom = (m * MM for m in margins)
+    faults: list[str] = []
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = list(pdf.pages)
+        running = [  # each page's running header
+            " ".join(w["text"] for w in p.extract_words() if w["bottom"] < top) for p in pages
+        ]
+        for n, page in enumerate(pages):
+            label = f"page {n + 1}"
+            words = page.extract_words(use_text_flow=False, extra_attrs=["size"])
+            faults += [f"{label}: {clash}" for clash in _overlaps(words)]
+            outside = [
+                w["text"] for w in words
+                # (Typst hangs punctuation a point into the margin, as typesetters do)
+                if w["x0"] < side - 1.5 or w["x1"] > page.width - side + 1.5
+                or w["top"] < 5 * MM or w["bottom"] > page.height - 5 * MM
+            ]  # fmt: skip
+            if outside:
+                faults.append(f"{label}: outside the margins: {outside[:3]}")
+            body = [w for w in words if top <= w["top"] and w["bottom"] <= page.height - bottom]
+            if not body:
+                faults.append(f"{label}: blank")
+                continue
+            # a heading near the top (under any banner), or a running header saying whose
+            first = min(body, key=lambda w: (round(w["top"]), w["x0"]))
+            heading = 13 if browser else 15.5  # the pt size of a page's title, printed so
+            titled = any(w["size"] >= heading and w["top"] < top + 40 * MM for w in body)
+            headed = titled or (running[n] if browser else "(continued)" in running[n])
+            if n and not headed:
+                faults.append(f"{label}: not headed ({first['text']!r} first)")
+            after = running[n + 1] if n + 1 < len(pages) else ""
+            if (after == running[n] and after) if browser else "(continued)" in after:
+                filled = _occupied(page, top, page.height - bottom)
+                if filled < 0.5:
+                    faults.append(f"{label}: {filled:.0%} filled, and its sheet goes on")
+    return faults
+
+
+def _occupied(page, top: float, bottom: float, rows: int = 4, columns: int = 3) -> float:
+    """The share of a page's body, cut into a grid, with any text or drawing in it."""
+    cells = set()
+    height, width = (bottom - top) / rows, page.width / columns
+    for thing in page.chars + page.rects + page.curves + page.lines + page.images:
+        if thing["top"] < top or thing["bottom"] > bottom:
+            continue
+        middle = ((thing["x0"] + thing["x1"]) / 2, (thing["top"] + thing["bottom"]) / 2)
+        cells.add((int(middle[0] // width), int((middle[1] - top) // height)))
+    return len(cells) / (rows * columns)

@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from qareport.sheet.icons import ASSURANCE_TEXT, VARIATION_TEXT, icon_svg
+from qareport.sheet.icons import (
+    ASSURANCE_TEXT,
+    MDC_SMALLEST_LETTER,
+    MDC_VIEWBOX,
+    VARIATION_TEXT,
+    icon_svg,
+)
 
 
 def _luminance(colour: str) -> float:
@@ -32,3 +38,20 @@ def test_every_colour_an_icon_draws_with_is_3_to_1_against_white(kind, code):
     assert colours
     for colour in colours:
         assert _contrast(colour) >= 3.0, (kind, code, colour, round(_contrast(colour), 2))
+
+
+ICONS = [("variation", c) for c in VARIATION_TEXT] + [("assurance", c) for c in ASSURANCE_TEXT]
+
+
+def test_no_letter_in_an_icon_prints_under_6_pt_in_the_pdf(tmp_path):
+    """Each letter's size in the icon's own units, scaled by the height the PDF prints the
+    icon at; and the PDF's source prints every icon at that height."""
+    from qareport.render.typst_pdf import ICON_HEIGHT, _icon
+
+    height = float(ICON_HEIGHT.removesuffix("pt"))
+    for kind, code in ICONS:
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', icon_svg(kind, code))]
+        assert all(s >= MDC_SMALLEST_LETTER for s in sizes), (kind, code, sizes)
+        assert all(s * height / MDC_VIEWBOX >= 6 for s in sizes), (kind, code)
+    images = {f"icon:{k}:{c}": tmp_path / f"{k}-{c}.svg" for k, c in ICONS}
+    assert all(f"height: {ICON_HEIGHT}" in _icon(k, c, images) for k, c in ICONS)

@@ -5,7 +5,6 @@ captions.py    the words under every chart, for both renderers
 board.py       the board summary's rows (icons, band, sparkline), for both renderers
 spreadsheet.py report-book-data.xlsx, the figures as an accessible spreadsheet
 html.py        the HTML book through an nbconvert template
-typst_pdf.py   the PDF, written as Typst source and compiled by the typst wheel
-a3_layout.py   which measures go on which A3 page of a sheet
+typst_pdf.py   the PDF, written as Typst source, laid out and measured by the typst wheel
 quarto.py      the optional Quarto route
 """

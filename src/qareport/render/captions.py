@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from qareport.sheet.icons import icon_label, icon_text
 from qareport.sheet.model import MeasureView, SheetData
 
-__all__ = ["Caption", "Icon", "Line", "Span", "measure_caption", "team_caption"]
+__all__ = [
+    "Caption",
+    "DataTable",
+    "Icon",
+    "Line",
+    "Span",
+    "data_tables",
+    "measure_caption",
+    "team_caption",
+]
 
 MISSING_RETURN = "return missing"
 
@@ -126,3 +135,76 @@ def measure_caption(m: MeasureView, sheet: SheetData) -> Caption:
 def team_caption(m: MeasureView) -> str:
     """The caption of a measure's table of teams or localities."""
     return f"{m.title} by team or locality: {m.team_summary}"
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """The figures behind a chart, as both renderers print them: each row headed by its
+    period; `numeric` says which columns are figures (set right-aligned)."""
+
+    id: str  # unique within the sheet: "<measure>-data", "<measure>-spc"
+    caption: str
+    header: tuple[str, ...]
+    numeric: tuple[bool, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def data_tables(m: MeasureView, sheet: SheetData) -> list[DataTable]:
+    """The tables behind a measure's charts: every period the trend shows, with its
+    comparators; and, for an SPC chart, every point it draws with its mean and limits."""
+    if not m.series:
+        return []
+    tables = [_trend_table(m, sheet)]
+    if m.limits:
+        tables.append(_spc_table(m))
+    return tables
+
+
+def _trend_table(m: MeasureView, sheet: SheetData) -> DataTable:
+    ratio = bool(m.denominator) or m.unit != "count"
+    columns: list[tuple[str, bool, object]] = [(sheet.area_name, True, lambda p, i: p.area)]
+    if ratio:
+        columns += [("Numerator", True, lambda p, i: p.numerator)]
+        columns += [("Denominator", True, lambda p, i: p.denominator)]
+    if m.unit != "count":
+        columns += [(f"{sheet.peer_label} mean", True, lambda p, i: p.peer)]
+        columns += [(sheet.national_label, True, lambda p, i: p.national)]
+    if m.region_label:
+        columns += [(m.region_label, True, lambda p, i: p.region)]
+    for a in m.agencies:
+        columns += [(a.name, True, lambda p, i, a=a: a.series[i] if i < len(a.series) else "")]
+    if m.joint or m.notes:
+        columns += [("Note", False, lambda p, i: p.note)]
+    rows = tuple(
+        (point.period, *(str(cell(point, i)) for _, _, cell in columns))  # type: ignore[operator]
+        for i, point in enumerate(m.series)
+    )
+    return DataTable(
+        id=f"{m.id}-data",
+        caption=f"{m.title}, {sheet.area_name}",
+        header=("Period", *(name for name, _, _ in columns)),
+        numeric=(False, *(num for _, num, _ in columns)),
+        rows=rows,
+    )
+
+
+def _spc_figure(unit: str, value: float) -> str:
+    return f"{value:.1f}%" if unit == "percent" else f"{value:,.1f}"
+
+
+def _spc_table(m: MeasureView) -> DataTable:
+    rows = tuple(
+        (
+            x.period,
+            *(_spc_figure(m.unit, v) for v in (x.value, x.mean, x.lower, x.upper)),
+            "yes" if x.special else "no",
+        )
+        for x in m.limits
+    )
+    return DataTable(
+        id=f"{m.id}-spc",
+        caption=f"{m.title}: every point on the SPC chart, with its mean and process limits",
+        header=("Period", "Value", "Mean", "Lower limit", "Upper limit", "Special cause"),
+        numeric=(False, True, True, True, True, False),
+        rows=rows,
+    )

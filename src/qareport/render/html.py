@@ -25,7 +25,7 @@ from qareport.book.narrative import markdown_to_html
 from qareport.config.cache import cache_dir
 from qareport.config.markers import MARKER_KEY
 from qareport.render.board import BAND_TEXT, board_summary, sparkline_svg
-from qareport.render.captions import measure_caption, team_caption
+from qareport.render.captions import data_tables, measure_caption, team_caption
 from qareport.sheet.icons import icon_label, icon_svg
 from qareport.sheet.model import Chart
 
@@ -66,6 +66,25 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     return FileSystemBytecodeCache(str(folder))
 
 
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal, safe inside a <style> element."""
+    escaped = "".join(ch if ch.isalnum() or ch in " ,.-()'" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+def _print_headers(book: Book) -> str:
+    """Printed from a browser, every page of a sheet is headed by the sheet's title (each
+    sheet a named page, its title in the page's top margin), as the PDF's pages are."""
+    rules = []
+    for page in book.sheets:
+        title = _css_string(f"{page.data.section_title} · {book.area_name} · {book.period_title}")
+        rules.append(
+            f"#{page.anchor} {{ page: {page.anchor}; }}\n"
+            f"@page {page.anchor} {{ @top-right {{ content: {title}; }} }}"
+        )
+    return "\n@media print {\n" + "\n".join(rules) + "\n}\n" if rules else ""
+
+
 def _pages(book: Book) -> list[str]:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -80,6 +99,7 @@ def _pages(book: Book) -> list[str]:
             "not_written": NOT_WRITTEN,
             "marker_key": MARKER_KEY,
             "measure_caption": measure_caption,
+            "data_tables": data_tables,
             "team_caption": team_caption,
             "inline_chart": inline_chart,
             "inline_svg": inline_svg,
@@ -165,6 +185,6 @@ def render_html(book: Book) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    css = (TEMPLATES / "book" / "book.css").read_text(encoding="utf-8")
+    css = (TEMPLATES / "book" / "book.css").read_text(encoding="utf-8") + _print_headers(book)
     body, _ = exporter.from_notebook_node(book_notebook(book), resources={"qareport_css": css})
     return body

@@ -23,16 +23,25 @@ from qareport.book.model import NOT_WRITTEN, Book, SheetPage, StoryPage
 from qareport.book.narrative import MARKDOWN, strip_control_characters
 from qareport.config.markers import MARKER_KEY
 from qareport.errors import RenderError
-from qareport.render.a3_layout import (
-    CHARTS_PER_ROW,
-    FIRST_COLUMNS,
-    estimate_mm,
-    measure_pages,
-)
 from qareport.render.board import BAND_TEXT, board_summary, sparkline_svg
-from qareport.render.captions import Caption, Span, measure_caption, team_caption
-from qareport.sheet.icons import ASSURANCE_TEXT, VARIATION_TEXT, icon_label, icon_svg, icon_text
-from qareport.sheet.model import Chart, MeasureView
+from qareport.render.captions import (
+    Caption,
+    DataTable,
+    Span,
+    data_tables,
+    measure_caption,
+    team_caption,
+)
+from qareport.sheet.icons import (
+    ASSURANCE_TEXT,
+    MDC_SMALLEST_LETTER,
+    MDC_VIEWBOX,
+    VARIATION_TEXT,
+    icon_label,
+    icon_svg,
+    icon_text,
+)
+from qareport.sheet.model import Chart, MeasureView, SheetData
 
 __all__ = ["render_pdf", "typst_source", "write_chart_images"]
 
@@ -129,10 +138,47 @@ PREAMBLE = """
 // bold line; the reviewers' own headings one level below
 #let subhead(title) = heading(level: 4, outlined: false, bookmarked: false, title)
 #let kind(name) = block(below: 2pt, text(size: 7pt, fill: muted, name))
-#let sheet-state = state("sheet", none)  // the sheet a page belongs to, for its header
+// the page's running header: on a page with no title of its own, the title it continues
+#let continues() = {
+  let number = counter(page).get().first()
+  if query(heading.where(level: 2)).any(h => h.location().page() == number) { return none }
+  let before = query(heading.where(level: 2).before(here()))
+  if before.len() == 0 { return none }
+  let title = before.last().body
+  if title.has("text") and title.text.clusters().len() > 90 {  // one line, at most
+    title = title.text.clusters().slice(0, 88).join() + "…"
+  }
+  title + [ (continued)]
+}
 #let BODY-WIDTH = 396mm  // A3 landscape less the page margins (see the page set-up)
 #let BODY-HEIGHT = 267mm
 #let notwritten(where) = box(fill: warnbg, inset: 3pt, text(fill: warn, style: "italic", where))
+// a sheet's measures panel: two measures a row, the same width on every page
+#let measures-panel(cells, note) = [
+  #panel("Measures: trends and comparators", blue)[
+    #grid(columns: (1fr, 1fr), gutter: 7pt, ..cells)
+  ]
+  #text(size: 7.5pt, note)
+]
+// Rows of two measures to a page, as many as Typst measures to fit: `page(n, cells)` is the
+// whole of the sheet's n-th page with those measures on it. A row taller than a page still
+// gets a page of its own.
+#let pack-measures(cells, page) = {
+  let pages = ()
+  let current = ()
+  for i in range(0, cells.len(), step: 2) {
+    let row = cells.slice(i, calc.min(i + 2, cells.len()))
+    let tall = measure(block(width: BODY-WIDTH, page(pages.len(), current + row))).height
+    if current.len() > 0 and tall > BODY-HEIGHT {
+      pages.push(current)
+      current = row
+    } else {
+      current += row
+    }
+  }
+  pages.push(current)
+  pages
+}
 """
 
 
@@ -148,11 +194,14 @@ def _page_setup(book: Book) -> str:
 #set text(font: "DejaVu Sans", size: 9.5pt, lang: "en", region: "gb", fill: ink)
 #set par(justify: false, leading: 0.55em)
 #set page(paper: "a3", flipped: true, margin: (x: 12mm, top: 16mm, bottom: 14mm),
-  header: context [#set text(size: 9pt, fill: warn, weight: "bold"); #{lit(header)} #h(1fr)
-    #let sheet = sheet-state.get()
-    #if sheet != none and sheet.page < here().page() [
-      #text(fill: blue, sheet.title + " (continued)") #h(6pt)]
-    #text(weight: "regular", fill: ink, {lit(book.area_name)})],
+  header: context {{
+    set text(size: 9pt, fill: warn, weight: "bold")
+    let title = continues()
+    let side = if title != none {{ text(fill: blue, title) }} else {{
+      text(weight: "regular", fill: ink, {lit(book.area_name)}) }}
+    grid(columns: (auto, 1fr), gutter: 12pt, align: (left + bottom, right + bottom),
+      {lit(header)}, side)
+  }},
   footer: context [#set text(size: 8pt); #{lit(footer)} #h(1fr) #counter(page).display()])
 #set table.cell(breakable: false)
 #show heading.where(level: 1): set text(size: 22pt, fill: blue)
@@ -243,13 +292,13 @@ def _chart_image(chart: Chart, images: dict[str, Path]) -> str:
     return f"image({lit(images[chart.id].name)}, width: 100%, alt: {lit(chart.alt)})"
 
 
-def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path]) -> str:
+def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path], anchor: str) -> str:
     """One measure: its charts two to a row (each at its printed size), then the caption the
     HTML says, then any teams table; never split across pages."""
     cells = [f"[#kind({lit(c.kind.label)}) #{_chart_image(c, images)}]" for c in m.charts] or [
         f"[#notwritten({lit('No data yet for this measure')})]"
     ]
-    cells += ["[]"] * (len(cells) % CHARTS_PER_ROW)
+    cells += ["[]"] * (len(cells) % 2)  # two charts a row, each at its printed size
     title = f'#text(weight: "bold", {lit(caption.title)})'
     icons = " ".join(
         f"#{_icon(i.kind, i.code, images)} #{lit(f'{i.kind.capitalize()}: {i.label}.')}"
@@ -258,6 +307,8 @@ def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path]) -> 
     words = f"{title} \\ #text(size: 7.5pt)[{_caption(caption)}]"
     if icons:
         words = f"{title} \\ #text(size: 7.5pt)[{icons}] \\ #text(size: 7.5pt)[{_caption(caption)}]"
+    if m.series:  # the figures behind the charts, in the data appendix
+        words += f" \\ #text(size: 7.5pt, link(<data-{anchor}-{m.id}-data>, {lit(DATA_LINK)}))"
     body = [
         f"#grid(columns: (1fr, 1fr), gutter: 5pt, {', '.join(cells)})",
         f"#block(above: 3pt, below: 0pt)[{words}]",
@@ -267,15 +318,19 @@ def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path]) -> 
     return "grid.cell(breakable: false)[" + "\n".join(body) + "]"
 
 
+def _titled_page(title: str) -> str:
+    """A new page under a heading, whose pages after the first name it "(continued)" in
+    their running header."""
+    return f"\n#pagebreak()\n#heading(level: 2, {lit(title)})\n"
+
+
 def _sheet_header(page: SheetPage, *, continued: bool, measured: bool = False) -> str:
     """A page break and the sheet's title, group and review status. `measured` opens a
     context block holding the title as `head`, for the sheet's first page to measure."""
-    title = lit(page.data.section_title)
-    update = f"#context sheet-state.update((title: {title}, page: here().page() + 1))"
     head = _head_lines(page, continued)
     if measured:
-        return f"\n{update}\n#pagebreak()\n#context {{\n  let head = [{head}]\n"
-    return f"\n{update}\n#pagebreak()\n{head}\n"
+        return f"\n#pagebreak()\n#context {{\n  let head = [{head}]\n"
+    return f"\n#pagebreak()\n{head}\n"
 
 
 def _continued_head(page: SheetPage) -> str:
@@ -287,8 +342,9 @@ def _head_lines(page: SheetPage, continued: bool) -> str:
     d = page.data
     status_colour = 'rgb("#a8071a")' if page.rereview else "ink"
     status = lit("Review: " + page.status_text)
+    more = lit(d.section_title + " (continued)")
     title = (
-        f'#text(size: 16pt, weight: "bold", fill: blue, {lit(d.section_title + " (continued)")})'
+        f'#block(text(size: 16pt, weight: "bold", fill: blue, {more}))'
         if continued
         else f"#heading(level: 2, {lit(d.section_title)})"
     )
@@ -332,46 +388,28 @@ def _further(page: SheetPage, images: dict[str, Path]) -> str:
     )
 
 
-def _measures_panel(cells: list[str], columns: int, note: str) -> str:
-    return f"""#panel("Measures: trends and comparators", blue)[
-      #grid(columns: ({", ".join(["1fr"] * columns)}), gutter: 7pt, {", ".join(cells) or "[]"})
-    ]
-    #text(size: 7.5pt, {lit(note)})"""
-
-
 def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
+    """A sheet as Typst lays it out, measured rather than estimated: the first page holds
+    the narrative column beside as many rows of measures as fit; the rest continue on pages
+    headed by the sheet, at the same width (every chart at its printed size); when the
+    analysis and actions do not fit beside the measures, they follow the measures on pages
+    of their own, flowing in three columns."""
     d = page.data
-    good = ""
-    if d.good_outcome:
-        good += (
-            '\n#subhead("Good outcomes")\n'
-            + "\n".join(f"- {txt(s)}" for s in d.good_outcome)
-            + "\n"
-        )
-    if d.good_quality:
-        good += (
-            '\n#subhead("Good quality")\n' + "\n".join(f"- {txt(s)}" for s in d.good_quality) + "\n"
-        )
     hint = f"{NOT_WRITTEN}: add it in {page.narrative_label}"
-    missing = f"#notwritten({lit(hint)})"
-    analysis_t = markdown_to_typst(page.analysis) if page.analysis else missing
-    actions_t = _actions(page)
-    note = f"Suppression {d.suppression}. {MARKER_KEY}"
+    analysis_t = markdown_to_typst(page.analysis) if page.analysis else f"#notwritten({lit(hint)})"
+    note = lit(f"Suppression {d.suppression}. {MARKER_KEY}")
     captions = [measure_caption(m, d) for m in d.measures]
-    pages = measure_pages([estimate_mm(m, c) for m, c in zip(d.measures, captions, strict=True)])
-    cells = [_measure_cell(m, c, images) for m, c in zip(d.measures, captions, strict=True)]
-    first = [cells[i] for i in pages[0]] if pages else []
-    # the narrative column measured as Typst lays it out: when the analysis and actions do
-    # not fit beside the measures, they go on a page of their own under the sheet's header,
-    # flowing in three columns (never one narrow column over many near-empty pages)
-    out = (
+    cells = [
+        _measure_cell(m, c, images, page.anchor) for m, c in zip(d.measures, captions, strict=True)
+    ]
+    return (
         _sheet_header(page, continued=False, measured=True)
         + f"""
   let top = [
     #panel("Why it matters and what good looks like", blue)[
       {txt(d.why)}
 
-      {good}
+      {_good(d)}
       {_questions(d.questions)}
     ]
     {_balance_panel(page)}
@@ -381,43 +419,62 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
 {analysis_t}
     ]
     #panel("Actions", orange)[
-{actions_t}
+{_actions(page)}
     ]
   ]
-  let width = (BODY-WIDTH - 9pt) / 3.6
-  let fits = measure(block(width: BODY-WIDTH, head)).height + measure(block(width: width,
-    top + words)).height <= BODY-HEIGHT
-  head
-  grid(columns: (1fr, 2.6fr), gutter: 9pt,
-    if fits {{ top + words }} else {{ top + text(fill: muted, {lit(WORDS_OVERLEAF)}) }},
-    [{_measures_panel(first, FIRST_COLUMNS, note)}],
-  )
+  let more-head = {_continued_head(page)}
+  let two-columns(title, left, right) = {{
+    title
+    grid(columns: (1fr, 2.6fr), gutter: 9pt, left, right)
+  }}
+  let fits = measure(block(width: BODY-WIDTH, two-columns(head, top + words, [])))
+    .height <= BODY-HEIGHT
+  let left = if fits {{ top + words }} else {{ top + text(fill: muted, {lit(WORDS_OVERLEAF)}) }}
+  let sheet-page(n, cells) = if n == 0 {{
+    two-columns(head, left, measures-panel(cells, {note}))
+  }} else {{
+    two-columns(more-head, text(fill: muted, {lit(CONTINUED)}), measures-panel(cells, {note}))
+  }}
+  let pages = pack-measures({_array(cells)}, sheet-page)
+  for (n, cells) in pages.enumerate() {{
+    if n > 0 {{ pagebreak() }}
+    sheet-page(n, cells)
+  }}
   if not fits {{
-    sheet-state.update((title: {lit(d.section_title)}, page: here().page() + 1))
-    pagebreak()
-    {_continued_head(page)}
+    // on below the measures, unless too little of the page is left to read in columns
+    let last = measure(block(width: BODY-WIDTH, sheet-page(pages.len() - 1, pages.last())))
+    if last.height > BODY-HEIGHT - 70mm {{
+      pagebreak()
+      more-head
+    }}
     columns(3, gutter: 12pt, words)
   }}
 }}
 """
     )
-    for more in pages[1:]:  # the same header, and the measures at the first page's size
-        out += _sheet_header(page, continued=True)
-        out += f"""
-#grid(columns: (1fr, 2.6fr), gutter: 9pt,
-  [#text(fill: muted, {lit(CONTINUED)})],
-  [{_measures_panel([cells[i] for i in more], FIRST_COLUMNS, note)}],
-)
-"""
-    return out
 
 
+def _array(items: list[str]) -> str:
+    """A Typst array of the given expressions (a one-item array needs its comma)."""
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _good(d: SheetData) -> str:
+    good = ""
+    if d.good_outcome:
+        good += '\n#subhead("Good outcomes")\n' + "\n".join(f"- {txt(s)}" for s in d.good_outcome)
+    if d.good_quality:
+        good += '\n#subhead("Good quality")\n' + "\n".join(f"- {txt(s)}" for s in d.good_quality)
+    return good + "\n"
+
+
+DATA_LINK = "The figures behind these charts: in “Data behind the charts”, at the end."
 WORDS_OVERLEAF = (
-    "The analysis and the actions are on the next page: they are longer than this column."
+    "The analysis and the actions follow the measures: they are longer than this column."
 )
 CONTINUED = (
     "The sheet's measures continued: they did not fit on its first page. Each chart is "
-    "printed at the same size as there; the analysis and actions are on the first page."
+    "printed at the same size as there."
 )
 
 
@@ -471,9 +528,7 @@ def _table_page(
     head = ", ".join(f"[*{txt(h)}*]" for h in header)
     cells = ", ".join(", ".join(lit(v) for v in row) for row in rows)
     return f"""
-#sheet-state.update(none)
-#pagebreak()
-#heading(level: 2, {lit(title)})
+{_titled_page(title)}
 {txt(intro)}
 
 #text(size: 8.5pt, table(columns: ({widths}), inset: 3pt, stroke: 0.4pt + rgb("#b1b4b6"),
@@ -563,9 +618,7 @@ def _balance_page(book: Book) -> str:
         "children, parents, carers and staff as well as management information."
     )
     return f"""
-#sheet-state.update(none)
-#pagebreak()
-#heading(level: 2, "Information balance: what we collect and what is missing")
+{_titled_page("Information balance: what we collect and what is missing")}
 {intro}
 
 {gaps}
@@ -608,11 +661,18 @@ def _actions(page: SheetPage) -> str:
     return "\n".join(out)
 
 
-def _icon(kind: str, code: str, images: dict[str, Path], height: str = "9pt") -> str:
+# An icon's smallest letter is 8 of its 28 units high: printed this tall, it is 6 pt.
+ICON_HEIGHT = f"{6 * MDC_VIEWBOX / MDC_SMALLEST_LETTER:.1f}pt"
+
+
+def _icon(kind: str, code: str, images: dict[str, Path]) -> str:
     """An MDC icon as an image with its full words as alt text (and its few words beside
-    it, written by the caller)."""
+    it, written by the caller), sized so that no letter in it is under 6 pt."""
     path = images[f"icon:{kind}:{code}"]
-    return f"box(image({lit(path.name)}, height: {height}, alt: {lit(icon_text(kind, code))}))"
+    return (
+        f"box(baseline: 30%, image({lit(path.name)}, height: {ICON_HEIGHT}, "
+        f"alt: {lit(icon_text(kind, code))}))"
+    )
 
 
 def _mdc_cell(kind: str, code: str, images: dict[str, Path]) -> str:
@@ -675,9 +735,7 @@ def _summary(book: Book, images: dict[str, Path]) -> str:
     )
     variation_head = "Funnel position" if annual else "Variation"
     return f"""
-#sheet-state.update(none)
-#pagebreak()
-#heading(level: 2, "At a glance")
+{_titled_page("At a glance")}
 #text(fill: muted, {lit(lead)})
 #text(size: 9pt)[#show figure: set block(breakable: true)
 #figure(kind: table, supplement: none,
@@ -700,11 +758,51 @@ def _story(story: StoryPage | None) -> str:
         body = markdown_to_typst(text) if text else f"#notwritten({lit(NOT_WRITTEN)})"
         parts.append(f"#panel({lit(heading)}, green)[\n{body}\n]")
     return (
-        f"\n#sheet-state.update(none)\n#pagebreak()\n#heading(level: 2, {lit(story.title)})\n"
+        _titled_page(story.title)
         + f'#text(weight: "bold", {lit("Review: " + story.status_text)})\n'
-        + "#grid(columns: (1fr, 1fr, 1fr), gutter: 9pt, "
-        + ", ".join(f"[{p}]" for p in parts)
-        + ")\n"
+        + "#columns(3, gutter: 12pt)[\n"  # the parts flow on, however long each is
+        + "\n".join(parts)
+        + "\n]\n"
+    )
+
+
+def _data_label(page: SheetPage, table: DataTable) -> str:
+    return f"<data-{page.anchor}-{table.id}>"
+
+
+def _data_table(page: SheetPage, table: DataTable) -> str:
+    """One table of the figures behind a chart, its header cells repeated on each column."""
+    align = ", ".join("right" if n else "left" for n in table.numeric)
+    head = ", ".join(f"[*{txt(h)}*]" for h in table.header)
+    cells = ", ".join(
+        ", ".join([f"[*{txt(row[0])}*]", *(lit(c) for c in row[1:])]) for row in table.rows
+    )
+    return (
+        f"#figure(kind: table, supplement: none, caption: {lit(table.caption)}, "
+        f"table(columns: {len(table.header)}, align: ({align},), inset: 2.5pt, "
+        f'stroke: 0.3pt + rgb("#b1b4b6"), table.header({head}), {cells})) '
+        f"{_data_label(page, table)}"
+    )
+
+
+def _data_appendix(book: Book) -> str:
+    """Every chart's figures as tables, sheet by sheet (each SPC point with its mean and
+    limits): what a screen reader, or a reader checking a figure, reads instead of a chart."""
+    blocks = []
+    for page in book.sheets:
+        tables = [t for m in page.data.measures for t in data_tables(m, page.data)]
+        if tables:
+            blocks.append(f"#heading(level: 3, {lit(page.data.section_title)})")
+            blocks += [_data_table(page, t) for t in tables]
+    if not blocks:
+        return ""
+    body = "\n".join(blocks)
+    return (
+        _titled_page("Data behind the charts")
+        + "#text(size: 7.5pt)[#show figure: set align(left)\n"  # each table whole, caption on top
+        + "#set figure.caption(position: top)\n"
+        + "#show heading.where(level: 3): set block(above: 12pt, below: 5pt)\n"
+        + f"#columns(3, gutter: 12pt)[\n{body}\n]]\n"
     )
 
 
@@ -713,9 +811,7 @@ def _appendix(book: Book) -> str:
         f"{lit(k)}, {lit(v)}" for k, v in [*book.provenance, ("Built at", book.built_at)]
     )
     return f"""
-#sheet-state.update(none)
-#pagebreak()
-#heading(level: 2, "About this book: sources and provenance")
+{_titled_page("About this book: sources and provenance")}
 #table(columns: (auto, 1fr), stroke: 0.4pt + rgb("#b1b4b6"), inset: 4pt,
   table.header([*Item*], [*Value*]), {rows})
 """
@@ -736,7 +832,8 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
         _sheet(book, page, images) + _further(page, images) + _story(page.story)
         for page in book.sheets
     ]
-    parts += [_story(book.story), _themes(book), _programme(book), _appendix(book)]
+    parts += [_story(book.story), _themes(book), _programme(book), _data_appendix(book)]
+    parts.append(_appendix(book))
     return "\n".join(parts)
 
 

@@ -14,7 +14,15 @@ from __future__ import annotations
 
 from html import escape
 
-__all__ = ["ASSURANCE_TEXT", "VARIATION_TEXT", "icon_label", "icon_svg", "icon_text"]
+__all__ = [
+    "ASSURANCE_TEXT",
+    "MDC_SMALLEST_LETTER",
+    "MDC_VIEWBOX",
+    "VARIATION_TEXT",
+    "icon_label",
+    "icon_svg",
+    "icon_text",
+]
 
 # MDC's hues in shades that reach 3:1 against white (WCAG 1.4.11, graphics needed to
 # understand them): MDC's own orange #fab428 is 1.8:1 and blue #289de0 3.0:1
@@ -81,7 +89,8 @@ def icon_svg(kind: str, code: str, size_px: int = 28) -> str:
     label = icon_text(kind, code)
     body = _variation(code) if kind == "variation" else _assurance(code)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 28 28" width="{size_px}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MDC_VIEWBOX} {MDC_VIEWBOX}" '
+        f'width="{size_px}" '
         f'height="{size_px}" role="img" aria-label="{escape(label)}" class="mdc-icon">'
         f"<title>{escape(label)}</title>{body}</svg>"
     )
@@ -93,6 +102,10 @@ def _ring(colour: str, dashed: bool = False) -> str:
         f'<circle cx="14" cy="14" r="12.5" fill="#ffffff" stroke="{colour}" '
         f'stroke-width="2.5"{dash}/>'
     )
+
+
+MDC_VIEWBOX = 28  # every icon is drawn on a 28 by 28 grid
+MDC_SMALLEST_LETTER = 8  # the smallest letter in any icon (H or L), in those units
 
 
 def _letter(letter: str, colour: str, y: float = 12.5, size: float = 9) -> str:

@@ -106,6 +106,7 @@ class Limits(StrictModel):
     """One SPC point's process mean and limits (for the spreadsheet beside the book)."""
 
     period: str
+    value: float
     lower: float
     mean: float
     upper: float

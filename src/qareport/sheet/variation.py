@@ -53,9 +53,15 @@ class Spc:
         """Each point's mean and limits, for the data table and the spreadsheet."""
         chart = self.chart
         return [
-            Limits(period=label, lower=low, mean=centre, upper=high, special=special)
-            for label, low, centre, high, special in zip(
-                self.labels, chart.lower, chart.mean, chart.upper, chart.special, strict=True
+            Limits(period=label, value=v, lower=low, mean=centre, upper=high, special=special)
+            for label, v, low, centre, high, special in zip(
+                self.labels,
+                chart.values,
+                chart.lower,
+                chart.mean,
+                chart.upper,
+                chart.special,
+                strict=True,
             )
         ]
 
