@@ -292,3 +292,57 @@ def _occupied(page, top: float, bottom: float, rows: int = 4, columns: int = 3) 
         middle = ((thing["x0"] + thing["x1"]) / 2, (thing["top"] + thing["bottom"]) / 2)
         cells.add((int(middle[0] // width), int((middle[1] - top) // height)))
     return len(cells) / (rows * columns)
+
+
+def pdfua_report(pdf_path) -> dict:
+    """pdfua's JSON report on a PDF (the machine-checkable part of PDF/UA-1)."""
+    import json
+    import sys
+
+    tool = Path(sys.executable).parent / "pdfua"
+    done = subprocess.run(
+        [str(tool), "check", "-f", "json", str(pdf_path)], capture_output=True, text=True
+    )
+    return json.loads(done.stdout)
+
+
+def empty_headings(pdf_path) -> list[str]:
+    """Heading elements (H1-H6) that mark no content: what pdfua's UA-14-001 looks for.
+    Its own check stops on a heading whose /K is an array (pdfua 0.1.3 asks a pikepdf Array
+    for `is_integer`, which pikepdf answers with ValueError, not AttributeError)."""
+    import pypdf
+    from pypdf.generic import ArrayObject, DictionaryObject, NumberObject
+
+    def marks(node) -> bool:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, NumberObject):
+            return True
+        if isinstance(node, ArrayObject):
+            return any(marks(k) for k in node)
+        if isinstance(node, DictionaryObject):
+            if node.get("/Type") == "/MCR":
+                return True
+            return "/K" in node and marks(node["/K"])
+        return False
+
+    found = []
+    stack = [pypdf.PdfReader(pdf_path).trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+        elif isinstance(node, DictionaryObject):
+            role = str(node.get("/S", ""))
+            heading = len(role) == 3 and role.startswith("/H") and role[2].isdigit()
+            if heading and not marks(node.get("/K")):
+                found.append(role)
+            if "/K" in node:
+                stack.append(node["/K"])
+    return found
+
+
+def data_appendix_pages(reader) -> int:
+    """How many pages the PDF's "Data behind the charts" takes (the contents on the cover
+    names it too)."""
+    return sum("Data behind the charts" in page.extract_text() for page in reader.pages[1:])

@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from helpers import DEMO_AREA, PERIOD
+from helpers import DEMO_AREA, PERIOD, data_appendix_pages
 from qareport import BuildOptions, RenderError, build_book
 
 STAND_IN = r"""#!{python}
@@ -58,7 +58,7 @@ def test_quarto_engine_writes_a_project_and_calls_quarto_render(workbook, stand_
     assert call["front"]["pagetitle"].startswith("Safeguarding Children Report Book")
     assert "_quarto.yml" in call["files"] and "chart-000.svg" in call["files"]
     reader = pypdf.PdfReader(result.pdf)
-    assert len(reader.pages) == 4 + 4
+    assert len(reader.pages) == 4 + 4 + data_appendix_pages(reader)
     width, height = float(reader.pages[1].mediabox.width), float(reader.pages[1].mediabox.height)
     assert width > height, "A3 landscape"
 

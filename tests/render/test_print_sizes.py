@@ -14,7 +14,7 @@ import typst
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from helpers import assembled_book, page_faults
+from helpers import assembled_book, empty_headings, page_faults
 from qareport.book.model import ActionView, Book, StoryPage
 from qareport.demo.areas import FULL_FRAMEWORK_AREA
 from qareport.render.typst_pdf import FONT_DIR, typst_source, write_chart_images
@@ -140,3 +140,11 @@ def test_the_checks_find_what_they_look_for(tmp_path):
     assert any("page 3: not headed" in f for f in faults)
     assert any("page 3" in f and " over " in f for f in faults)
     assert any("page 3: outside the margins" in f for f in faults)
+
+
+def test_the_heading_check_finds_an_empty_heading(tmp_path):
+    source = tmp_path / "empty.typ"
+    source.write_text('#set document(title: "t")\n= A title\n#heading(level: 2, [])\nText\n')
+    pdf = tmp_path / "empty.pdf"
+    pdf.write_bytes(typst.compile(str(source), font_paths=[str(FONT_DIR)]))
+    assert empty_headings(pdf) == ["/H2"]
