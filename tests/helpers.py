@@ -345,4 +345,8 @@ def empty_headings(pdf_path) -> list[str]:
 def data_appendix_pages(reader) -> int:
     """How many pages the PDF's "Data behind the charts" takes (the contents on the cover
     names it too)."""
-    return sum("Data behind the charts" in page.extract_text() for page in reader.pages[1:])
+    texts = [page.extract_text() for page in reader.pages[1:]]
+    # a sheet's page names it too, under its charts
+    return sum(
+        "Data behind the charts" in t and "figures behind these charts" not in t for t in texts
+    )

@@ -738,6 +738,7 @@ def _summary(book: Book, images: dict[str, Path]) -> str:
 {_titled_page("At a glance")}
 #text(fill: muted, {lit(lead)})
 #text(size: 9pt)[#show figure: set block(breakable: true)
+#set figure.caption(position: top)
 #figure(kind: table, supplement: none,
   caption: {lit(f"Board summary: {book.area_name}, {book.period_title}")},
   table(columns: (3fr, auto, auto, 2.2fr, 2fr, auto, 1.4fr, 1.3fr, 1.6fr), inset: 4.5pt,
