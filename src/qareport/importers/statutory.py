@@ -18,13 +18,23 @@ from qareport.errors import ParameterError
 from qareport.importers.census_measures import CENSUS_MEASURES, census_periods, census_returns
 from qareport.importers.cin_census import read_cin_census, schema_problems
 from qareport.importers.common import Candidate, ImportSummary, Reason, Refusal, finish_import
+from qareport.importers.placement_measures import PLACEMENT_MEASURES, placement_returns
 from qareport.importers.pseudonym import workbook_salt
 from qareport.importers.registry import Importer, Sources
+from qareport.importers.ssda903 import read_ssda903_episodes
 
-__all__ = ["CIN_CENSUS", "CinCensusOptions", "import_cin_census"]
+__all__ = [
+    "CIN_CENSUS",
+    "SSDA903",
+    "CinCensusOptions",
+    "Ssda903Options",
+    "import_cin_census",
+    "import_ssda903",
+]
 
 IMPORTED = "data/imported"
 OUTSIDE = Refusal(Reason.OUTSIDE_PERIODS, "an episode with nothing in the census year")
+OUTSIDE_903 = Refusal(Reason.OUTSIDE_PERIODS, "an episode with nothing in the return's year")
 
 
 class CinCensusOptions(StrictModel):
@@ -86,6 +96,56 @@ def import_cin_census(
     )
 
 
+class Ssda903Options(StrictModel):
+    area: str = Field(description="The area the return is for (the CSV tables name none).")
+    allow_rejects: bool = Field(
+        default=False,
+        description="Write the figures even when records are rejected (they are counted).",
+    )
+
+
+def import_ssda903(project: Project, sources: list[Path], options: Ssda903Options) -> ImportSummary:
+    """The return's year is the financial year of its latest date; figures for it, its
+    quarters and its months."""
+    (source,) = sources
+    summary = ImportSummary(source.name, records="SSDA903 episodes")
+    code = project.area(options.area).code
+    episodes = read_ssda903_episodes(source, workbook_salt(project.root), summary)
+    candidates: list[Candidate] = []
+    if len(episodes):
+        latest = max(episodes["start"].max(), episodes["end"].max(skipna=True))
+        year = latest.year + (1 if latest.month >= 4 else 0)  # the year ending 31 March
+        returns, used = placement_returns(episodes, census_periods(year))
+        for n, line in enumerate(episodes["line"]):
+            if n in used:
+                summary.use("return", line)
+            else:
+                summary.skip(OUTSIDE_903, line)
+        candidates = [
+            Candidate({"area_code": code, **{k: str(v) for k, v in r.items()}}, "return")
+            for r in returns
+        ]
+        summary.notes.append(f"  the return's year: {year - 1}-{str(year)[2:]}")
+    return finish_import(
+        summary,
+        candidates,
+        [],
+        geography=project.geography,
+        catalogue=project.catalogue,
+        output=project.root / IMPORTED / f"{code}-ssda903.csv",
+        expected=PLACEMENT_MEASURES,
+        allow_rejects=options.allow_rejects,
+    )
+
+
+SSDA903 = Importer(
+    "ssda903",
+    "The SSDA903 return on children looked after (a folder of its CSV tables, or its "
+    "XML): placement stability by month, quarter and year, for one authority.",
+    Sources("The folder of CSV tables, or the XML file.", folders=True),
+    Ssda903Options,
+    import_ssda903,
+)
 CIN_CENSUS = Importer(
     "cin-census",
     "The DfE's Children in Need census XML: referrals, assessments and plans by month, "

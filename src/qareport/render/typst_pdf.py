@@ -160,20 +160,33 @@ PREAMBLE = """
   ]
   #text(size: 7.5pt, note)
 ]
-// Rows of two measures to a page, as many as Typst measures to fit: `page(n, cells)` is the
-// whole of the sheet's n-th page with those measures on it. A row taller than a page still
-// gets a page of its own.
-#let pack-measures(cells, page) = {
+// Rows of two measures to a page, as many as fit as Typst measures them: `page(n, cells)`
+// is the whole of the sheet's n-th page with those measures, `left(n)` its left column.
+// Each row and each page's fixed parts are measured once; a page's height is then the
+// fixed parts with the taller of its left column and its measures panel. A row taller
+// than a page still gets a page of its own.
+#let LEFT-WIDTH = (BODY-WIDTH - 9pt) / 3.6
+#let RIGHT-WIDTH = (BODY-WIDTH - 9pt) * 2.6 / 3.6
+#let pack-measures(cells, page, left, note) = {
+  let tall(body, width) = measure(block(width: width, body)).height
+  let rows = range(0, cells.len(), step: 2).map(i => cells.slice(i, calc.min(i + 2, cells.len())))
+  let heights = rows.map(r => tall(grid(columns: (1fr, 1fr), gutter: 7pt, ..r), RIGHT-WIDTH - 14pt))
+  let panel = tall(measures-panel((), note), RIGHT-WIDTH)
+  let fixed = (0, 1).map(n => (page: tall(page(n, ()), BODY-WIDTH), left: tall(left(n), LEFT-WIDTH)))
   let pages = ()
   let current = ()
-  for i in range(0, cells.len(), step: 2) {
-    let row = cells.slice(i, calc.min(i + 2, cells.len()))
-    let tall = measure(block(width: BODY-WIDTH, page(pages.len(), current + row))).height
-    if current.len() > 0 and tall > BODY-HEIGHT {
+  let used = 0pt  // the current page's rows and the gutters between them
+  for (i, row) in rows.enumerate() {
+    let f = fixed.at(calc.min(pages.len(), 1))
+    let grown = used + heights.at(i) + if current.len() > 0 { 7pt } else { 0pt }
+    let height = f.page - calc.max(f.left, panel) + calc.max(f.left, panel + grown)
+    if current.len() > 0 and height > BODY-HEIGHT {
       pages.push(current)
       current = row
+      used = heights.at(i)
     } else {
       current += row
+      used = grown
     }
   }
   pages.push(current)
@@ -430,12 +443,10 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
   let fits = measure(block(width: BODY-WIDTH, two-columns(head, top + words, [])))
     .height <= BODY-HEIGHT
   let left = if fits {{ top + words }} else {{ top + text(fill: muted, {lit(WORDS_OVERLEAF)}) }}
-  let sheet-page(n, cells) = if n == 0 {{
-    two-columns(head, left, measures-panel(cells, {note}))
-  }} else {{
-    two-columns(more-head, text(fill: muted, {lit(CONTINUED)}), measures-panel(cells, {note}))
-  }}
-  let pages = pack-measures({_array(cells)}, sheet-page)
+  let left-column(n) = if n == 0 {{ left }} else {{ text(fill: muted, {lit(CONTINUED)}) }}
+  let sheet-page(n, cells) = two-columns(
+    if n == 0 {{ head }} else {{ more-head }}, left-column(n), measures-panel(cells, {note}))
+  let pages = pack-measures({_array(cells)}, sheet-page, left-column, {note})
   for (n, cells) in pages.enumerate() {{
     if n > 0 {{ pagebreak() }}
     sheet-page(n, cells)

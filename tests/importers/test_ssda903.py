@@ -1,0 +1,128 @@
+"""The SSDA903 return read as it is, from its CSV tables or its XML: placement stability's
+known answers on a small hand-made return (a placement running into the 12 months
+counts, a change of legal status alone does not), every episode accounted for, and the
+shared sample's episodes all counted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import REALDATA, run_cli
+from qareport.importers.census_measures import census_periods
+from qareport.importers.common import ImportSummary, Reason
+from qareport.importers.placement_measures import placement_returns
+from qareport.importers.ssda903 import read_ssda903_episodes
+
+EPISODES = [  # CHILD, DECOM, RNE, DEC (day first, as the return writes them)
+    # X: three placements in the year to 31 March 2026 (a change of legal status between)
+    ("1001", "10/01/2025", "S", "01/06/2025"),
+    ("1001", "01/06/2025", "P", "01/08/2025"),
+    ("1001", "01/08/2025", "L", "01/12/2025"),
+    ("1001", "01/12/2025", "P", ""),
+    # Y: its first two placements ended before the 12 months began
+    ("2002", "01/01/2024", "S", "01/06/2024"),
+    ("2002", "01/06/2024", "P", "01/03/2025"),
+    ("2002", "01/03/2025", "P", ""),
+    # Z: in care from May to September only
+    ("3003", "01/05/2025", "S", "01/09/2025"),
+    # rejected: the same episode twice, ended before it began, an RNE the return lacks
+    ("2002", "01/03/2025", "P", ""),
+    ("4004", "01/05/2025", "S", "01/04/2025"),
+    ("5005", "01/05/2025", "X", ""),
+]
+
+
+def _csv_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    lines = [
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
+    ]
+    lines += [f"{c},{s},{r},C2,N1,U1,PR1,{e},,,,," for c, s, r, e in EPISODES]
+    (folder / "episodes.csv").write_text("\n".join(lines) + "\n")
+    (folder / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1001,1,01/02/2012,WBRI,A123,,\n"
+    )
+    return folder
+
+
+def _xml(path: Path) -> Path:
+    children: dict[str, list[str]] = {}
+    for c, s, r, e in EPISODES:
+        children.setdefault(c, []).append(
+            f"<EPISODE><DECOM>{s}</DECOM><RNE>{r}</RNE><LS>C2</LS><CIN>N1</CIN><PL>U1</PL>"
+            f"<DEC>{e}</DEC></EPISODE>"
+        )
+    body = "".join(
+        f"<CHILD><HEADER><CHILDID>{c}</CHILDID><SEX>1</SEX><DOB>01/02/2012</DOB></HEADER>"
+        + "".join(eps)
+        + "</CHILD>"
+        for c, eps in children.items()
+    )
+    path.write_text(f'<?xml version="1.0"?>\n<EXPSSDA903>{body}</EXPSSDA903>\n')
+    return path
+
+
+@pytest.mark.parametrize("form", ["csv", "xml"])
+def test_placement_stability_has_its_known_answers_from_either_form(tmp_path, form):
+    source = _csv_folder(tmp_path / "903") if form == "csv" else _xml(tmp_path / "903.xml")
+    summary = ImportSummary("903")
+    episodes = read_ssda903_episodes(source, b"salt", summary)
+    assert summary.rows_read == 11
+    assert summary.rejected.by_reason() == {
+        Reason.DUPLICATE: 1, Reason.END_BEFORE_START: 1, Reason.CODE_NOT_ALLOWED: 1
+    }  # fmt: skip
+    returns, used = placement_returns(episodes, census_periods(2026))
+    found = {r["period"]: (r["numerator"], r["denominator"]) for r in returns}
+    assert found["2025-26"] == (1, 2)  # X had 3; Y had 1 in the 12 months
+    assert found["2025-26-Q1"] == (0, 3)  # X and Y 2 each, Z 1
+    assert found["2025-08"] == (0, 3)
+    assert len(used) == 8
+    assert not episodes["child"].isin(["1001", "2002", "3003"]).any()  # pseudonymised
+
+
+AREA = ("--area", "northby", "--allow-rejects")
+
+
+def _workbook(root: Path) -> Path:
+    (root / "parameters").mkdir(parents=True)
+    (root / "parameters" / "defaults.yml").write_text(
+        "title: Safeguarding Children Report Book\ncatalogues: [dfe]\n"
+        "data: [data/imported]\nnational_label: England\n"
+    )
+    (root / "parameters" / "northby.yml").write_text(
+        "code: E06000999\nname: Northby\nkind: partnership\nsections: [looked-after-children]\n"
+    )
+    return root
+
+
+def test_the_import_writes_only_figures(tmp_path):
+    root = _workbook(tmp_path / "workbook")
+    source = _xml(tmp_path / "903.xml")
+    done = run_cli(
+        "import", "ssda903", str(source), "--area", "northby", "--allow-rejects", cwd=root
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "11 SSDA903 episodes read = 8 used + 0 not in scope + 3 rejected" in done.stdout
+    written = (root / "data" / "imported" / "E06000999-ssda903.csv").read_text()
+    assert "E06000999,2025-26,lac-placements-3,1,2" in written
+    assert "1001" not in written and "01/02/2012" not in written
+
+
+@pytest.mark.skipif(
+    not (REALDATA / "statutory" / "ssda903").is_dir(), reason="../shared/realdata is absent"
+)
+def test_the_shared_return_accounts_for_every_episode(tmp_path):
+    root = _workbook(tmp_path / "workbook")
+    folder = REALDATA / "statutory" / "ssda903"
+    done = run_cli(
+        "import", "ssda903", str(folder), "--area", "northby", "--allow-rejects", cwd=root
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    head = done.stdout.splitlines()[0]
+    read, rest = head.split(" read = ")
+    parts = [int(x.split()[0].replace(",", "")) for x in rest.split(" + ")]
+    rows = len((folder / "episodes.csv").read_text().strip().splitlines()) - 1
+    assert int(read.split()[-3].replace(",", "")) == rows == sum(parts)
+    assert parts[0] > 0
