@@ -44,8 +44,10 @@ def test_a_sheet_of_many_measures_continues_under_the_same_header_at_legible_siz
     book = assemble_book(project, area, when, [sheet], built_at="test")
     reader = pypdf.PdfReader(BytesIO(render_pdf(book)))
     texts = [page.extract_text() for page in reader.pages]
-    pages = [n for n, text in enumerate(texts) if sheet.section_title in text]
-    sheet_pages = [n for n in pages if "Measures: trends and comparators" in texts[n]]
+    first = next(n for n, t in enumerate(texts) if "Measures: trends and comparators" in t)
+    sheet_pages = [first]  # and the pages its running header says it continues on
+    while f"{sheet.section_title} (continued)" in texts[sheet_pages[-1] + 1]:
+        sheet_pages.append(sheet_pages[-1] + 1)
     assert len(sheet_pages) >= 2
     assert f"{sheet.section_title} (continued)" in texts[sheet_pages[1]]
     for m in many:  # every measure is on one of the sheet's pages, none lost at a break
@@ -76,7 +78,9 @@ def test_a_continued_sheet_prints_its_charts_at_the_first_pages_size(demo_store,
             heads = [" ".join(m.title.split()[:3]) for m in sheet.data.measures]
             for n, page in enumerate(doc.pages):
                 text = page.extract_text()
-                if sheet.data.section_title not in text or "Measures: trends" not in text:
+                if sheet.data.section_title not in text or not (
+                    "Measures: trends" in text or f"{sheet.data.section_title} (continued)" in text
+                ):
                     continue
                 found = [hit for head in heads for hit in page.search(head, regex=False)]
                 starts.append({round(w["x0"]) for w in found if w["x0"] > 300})

@@ -172,7 +172,8 @@ PREAMBLE = """
   let rows = range(0, cells.len(), step: 2).map(i => cells.slice(i, calc.min(i + 2, cells.len())))
   let heights = rows.map(r => tall(grid(columns: (1fr, 1fr), gutter: 7pt, ..r), RIGHT-WIDTH - 14pt))
   let panel = tall(measures-panel((), note), RIGHT-WIDTH)
-  let fixed = (0, 1).map(n => (page: tall(page(n, ()), BODY-WIDTH), left: tall(left(n), LEFT-WIDTH)))
+  let fixed = (0, 1).map(n => (
+    page: tall(page(n, ()), BODY-WIDTH), left: tall(left(n), LEFT-WIDTH)))
   let pages = ()
   let current = ()
   let used = 0pt  // the current page's rows and the gutters between them
@@ -402,11 +403,12 @@ def _further(page: SheetPage, images: dict[str, Path]) -> str:
 
 
 def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
-    """A sheet as Typst lays it out, measured rather than estimated: the first page holds
-    the narrative column beside as many rows of measures as fit; the rest continue on pages
-    headed by the sheet, at the same width (every chart at its printed size); when the
-    analysis and actions do not fit beside the measures, they follow the measures on pages
-    of their own, flowing in three columns."""
+    """A sheet as Typst lays it out, nothing estimated. When the narrative column (why,
+    balance, analysis, actions) fits beside the measures, Typst flows the measures on,
+    row by row, in the same column of the pages after (every chart at its printed size,
+    no row split). When it does not, the rows of measures are packed by what Typst
+    measures, the later pages headed by the sheet, and the analysis and actions follow
+    the measures in three columns."""
     d = page.data
     hint = f"{NOT_WRITTEN}: add it in {page.narrative_label}"
     analysis_t = markdown_to_typst(page.analysis) if page.analysis else f"#notwritten({lit(hint)})"
@@ -446,12 +448,17 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
   let left-column(n) = if n == 0 {{ left }} else {{ text(fill: muted, {lit(CONTINUED)}) }}
   let sheet-page(n, cells) = two-columns(
     if n == 0 {{ head }} else {{ more-head }}, left-column(n), measures-panel(cells, {note}))
-  let pages = pack-measures({_array(cells)}, sheet-page, left-column, {note})
+  let cells = {_array(cells)}
+  if fits {{  // Typst flows the measures on, row by row, in the same column
+    two-columns(head, left, measures-panel(cells, {note}))
+    return
+  }}
+  let pages = pack-measures(cells, sheet-page, left-column, {note})
   for (n, cells) in pages.enumerate() {{
     if n > 0 {{ pagebreak() }}
     sheet-page(n, cells)
   }}
-  if not fits {{
+  {{
     // on below the measures, unless too little of the page is left to read in columns
     let last = measure(block(width: BODY-WIDTH, sheet-page(pages.len() - 1, pages.last())))
     if last.height > BODY-HEIGHT - 70mm {{
