@@ -310,7 +310,6 @@ def empty_headings(pdf_path) -> list[str]:
     """Heading elements (H1-H6) that mark no content: what pdfua's UA-14-001 looks for.
     Its own check stops on a heading whose /K is an array (pdfua 0.1.3 asks a pikepdf Array
     for `is_integer`, which pikepdf answers with ValueError, not AttributeError)."""
-    import pypdf
     from pypdf.generic import ArrayObject, DictionaryObject, NumberObject
 
     def marks(node) -> bool:
@@ -320,26 +319,14 @@ def empty_headings(pdf_path) -> list[str]:
         if isinstance(node, ArrayObject):
             return any(marks(k) for k in node)
         if isinstance(node, DictionaryObject):
-            if node.get("/Type") == "/MCR":
-                return True
-            return "/K" in node and marks(node["/K"])
+            return node.get("/Type") == "/MCR" or ("/K" in node and marks(node["/K"]))
         return False
 
-    found = []
-    stack = [pypdf.PdfReader(pdf_path).trailer["/Root"]["/StructTreeRoot"]]
-    while stack:
-        node = stack.pop()
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, ArrayObject):
-            stack.extend(node)
-        elif isinstance(node, DictionaryObject):
-            role = str(node.get("/S", ""))
-            heading = len(role) == 3 and role.startswith("/H") and role[2].isdigit()
-            if heading and not marks(node.get("/K")):
-                found.append(role)
-            if "/K" in node:
-                stack.append(node["/K"])
-    return found
+    return [
+        f"/{tag}"
+        for tag, node in structure_elements(pdf_path)
+        if len(tag) == 2 and tag[0] == "H" and tag[1].isdigit() and not marks(node.get("/K"))
+    ]
 
 
 def data_appendix_pages(reader) -> int:
@@ -350,3 +337,45 @@ def data_appendix_pages(reader) -> int:
     return sum(
         "Data behind the charts" in t and "figures behind these charts" not in t for t in texts
     )
+
+
+def statutory_workbook(root: Path, section: str) -> Path:
+    """A workbook for one authority (Northby, E06000999, old LA code 999) on the DfE
+    catalogue, reading data/imported: what an analyst's own returns are imported into."""
+    (root / "parameters").mkdir(parents=True)
+    (root / "parameters" / "defaults.yml").write_text(
+        "title: Safeguarding Children Report Book\ncatalogues: [dfe]\n"
+        "data: [data/imported]\nnational_label: England\n"
+    )
+    (root / "parameters" / "northby.yml").write_text(
+        "code: E06000999\nname: Northby\nkind: partnership\nold_la_code: '999'\n"
+        f"sections: [{section}]\n"
+    )
+    return root
+
+
+def structure_elements(pdf) -> list[tuple[str, dict]]:
+    """Every structure element of a tagged PDF (a path, bytes or a PdfReader) with its tag
+    (H2, TH, ...), in tree order."""
+    import io
+
+    import pypdf
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    reader = (
+        pdf
+        if isinstance(pdf, pypdf.PdfReader)
+        else pypdf.PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
+    )
+    found, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+        elif isinstance(node, DictionaryObject):
+            if "/S" in node:
+                found.append((str(node["/S"])[1:], node))
+            if "/K" in node:
+                stack.append(node["/K"])
+    return found

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import REALDATA, run_cli
+from helpers import REALDATA, run_cli, statutory_workbook
 from qareport.importers.census_measures import census_periods, census_returns
 from qareport.importers.cin_census import read_cin_census
 from qareport.importers.common import ImportSummary, Reason
@@ -130,16 +130,7 @@ def test_every_episode_is_accounted_for_with_reasons(census):
 
 
 def _workbook(root: Path) -> Path:
-    (root / "parameters").mkdir(parents=True)
-    (root / "parameters" / "defaults.yml").write_text(
-        "title: Safeguarding Children Report Book\ncatalogues: [dfe]\n"
-        "data: [data/imported]\nnational_label: England\n"
-    )
-    (root / "parameters" / "northby.yml").write_text(
-        "code: E06000999\nname: Northby\nkind: partnership\nold_la_code: '999'\n"
-        "sections: [front-door]\n"
-    )
-    return root
+    return statutory_workbook(root, "front-door")
 
 
 def test_the_import_writes_figures_and_no_identifier(census, tmp_path):

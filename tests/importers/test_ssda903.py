@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REALDATA, run_cli
+from helpers import REALDATA, run_cli, statutory_workbook
 from qareport.importers.census_measures import census_periods
 from qareport.importers.common import ImportSummary, Reason
 from qareport.importers.placement_measures import placement_returns
@@ -86,15 +86,7 @@ AREA = ("--area", "northby", "--allow-rejects")
 
 
 def _workbook(root: Path) -> Path:
-    (root / "parameters").mkdir(parents=True)
-    (root / "parameters" / "defaults.yml").write_text(
-        "title: Safeguarding Children Report Book\ncatalogues: [dfe]\n"
-        "data: [data/imported]\nnational_label: England\n"
-    )
-    (root / "parameters" / "northby.yml").write_text(
-        "code: E06000999\nname: Northby\nkind: partnership\nsections: [looked-after-children]\n"
-    )
-    return root
+    return statutory_workbook(root, "looked-after-children")
 
 
 def test_the_import_writes_only_figures(tmp_path):

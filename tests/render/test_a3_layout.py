@@ -136,20 +136,9 @@ def _structure_tags(pdf: bytes) -> dict[str, int]:
     """How many of each structure element (H2, H3, TH, ...) a tagged PDF holds."""
     from collections import Counter
 
-    reader = pypdf.PdfReader(BytesIO(pdf))
-    tags: Counter[str] = Counter()
-    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
-    while stack:
-        node = stack.pop()
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            if "/S" in node:
-                tags[str(node["/S"])[1:]] += 1
-            if "/K" in node:
-                stack.append(node["/K"])
-    return dict(tags)
+    from helpers import structure_elements
+
+    return dict(Counter(tag for tag, _ in structure_elements(pdf)))
 
 
 def test_panel_titles_and_the_reviewers_headings_are_headings_in_the_pdf(demo_store):

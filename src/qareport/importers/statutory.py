@@ -51,6 +51,32 @@ class CinCensusOptions(StrictModel):
     )
 
 
+def _finish(
+    project: Project,
+    summary: ImportSummary,
+    figures: tuple[str, str, list[dict[str, object]]],
+    expected: tuple[str, ...],
+    allow_rejects: bool,
+) -> ImportSummary:
+    """The returns (`figures`: the area's code, what they are from, the returns) checked as
+    the build checks them and written, all or nothing, to data/imported/<code>-<from>.csv.
+    Every return is made from many records: they are settled as one group."""
+    code, name, returns = figures
+    candidates = [
+        Candidate({"area_code": code, **{k: str(v) for k, v in r.items()}}, name) for r in returns
+    ]
+    return finish_import(
+        summary,
+        candidates,
+        [],
+        geography=project.geography,
+        catalogue=project.catalogue,
+        output=project.root / IMPORTED / f"{code}-{name}.csv",
+        expected=expected,
+        allow_rejects=allow_rejects,
+    )
+
+
 def _area_code(project: Project, wanted: str | None, lea: str) -> str:
     if wanted:
         return project.area(wanted).code
@@ -74,26 +100,14 @@ def import_cin_census(
     returns, used = census_returns(records, census_periods(records.year))
     read = set(records.referrals["episode"])  # the episodes not rejected on reading
     for episode, line in records.lines.items():
-        if episode in used:  # every return is made from many episodes: one group
-            summary.use("census", f"line {line}")
+        if episode in used:
+            summary.use("cin-census", f"line {line}")
         elif episode in read:
             summary.skip(OUTSIDE, f"line {line}")
-    candidates = [
-        Candidate({"area_code": code, **{k: str(v) for k, v in r.items()}}, "census")
-        for r in returns
-    ]
     summary.notes += [f"  not as the {records.year} XSD has it: {p}" for p in
                       schema_problems(source, options.schemas, records.year)]  # fmt: skip
-    return finish_import(
-        summary,
-        candidates,
-        [],
-        geography=project.geography,
-        catalogue=project.catalogue,
-        output=project.root / IMPORTED / f"{code}-cin-census.csv",
-        expected=CENSUS_MEASURES,
-        allow_rejects=options.allow_rejects,
-    )
+    figures = (code, "cin-census", returns)
+    return _finish(project, summary, figures, CENSUS_MEASURES, options.allow_rejects)
 
 
 class Ssda903Options(StrictModel):
@@ -111,31 +125,19 @@ def import_ssda903(project: Project, sources: list[Path], options: Ssda903Option
     summary = ImportSummary(source.name, records="SSDA903 episodes")
     code = project.area(options.area).code
     episodes = read_ssda903_episodes(source, workbook_salt(project.root), summary)
-    candidates: list[Candidate] = []
+    returns: list[dict[str, object]] = []
     if len(episodes):
         latest = max(episodes["start"].max(), episodes["end"].max(skipna=True))
         year = latest.year + (1 if latest.month >= 4 else 0)  # the year ending 31 March
         returns, used = placement_returns(episodes, census_periods(year))
         for n, line in enumerate(episodes["line"]):
             if n in used:
-                summary.use("return", line)
+                summary.use("ssda903", line)
             else:
                 summary.skip(OUTSIDE_903, line)
-        candidates = [
-            Candidate({"area_code": code, **{k: str(v) for k, v in r.items()}}, "return")
-            for r in returns
-        ]
         summary.notes.append(f"  the return's year: {year - 1}-{str(year)[2:]}")
-    return finish_import(
-        summary,
-        candidates,
-        [],
-        geography=project.geography,
-        catalogue=project.catalogue,
-        output=project.root / IMPORTED / f"{code}-ssda903.csv",
-        expected=PLACEMENT_MEASURES,
-        allow_rejects=options.allow_rejects,
-    )
+    figures = (code, "ssda903", returns)
+    return _finish(project, summary, figures, PLACEMENT_MEASURES, options.allow_rejects)
 
 
 SSDA903 = Importer(
