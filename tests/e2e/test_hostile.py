@@ -214,7 +214,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, tuple[str, ...]]] = {
             "actions:\n  - {id: A1, section: front-door, text: t, owner: o, due: soon,"
             " raised: 2025-26}\n",
         ),
-        r"actions\.yml: action 'A1', due: due must be a date",
+        r"actions\.yml line \d+: action 'A1', due: due must be a date",
         (),
     ),
     # bad input that used to build a wrong book, or fail with an internal error (#19)
@@ -284,7 +284,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, tuple[str, ...]]] = {
             "actions:\n  - {id: A7, section: front-door, text: t, owner: o, due: 2026-01-01,"
             " raised: 2025-26-Q5}\n",
         ),
-        r"actions\.yml: action 'A7', raised: period '2025-26-Q5' is not in the form",
+        r"actions\.yml line \d+: action 'A7', raised: period '2025-26-Q5' is not in the form",
         (),
     ),
     "section listed twice": (

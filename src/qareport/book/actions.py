@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
 from qareport.config.boundary import write_atomically
 from qareport.config.models import StrictModel
 from qareport.config.periods import Period, parse_period
-from qareport.config.yamlio import dump_yaml, edit_yaml_file, load_yaml
+from qareport.config.yamlio import dump_yaml, edit_yaml_file, load_yaml_text
 from qareport.errors import NarrativeError, ParameterError
 
 __all__ = [
@@ -49,6 +49,14 @@ class Action(StrictModel):
     status: Status = "open"
     raised: str
     closed: str | None = None
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: object) -> object:
+        """`Open`, `In progress`, `in-progress` as the register means them."""
+        if isinstance(value, str):
+            return " ".join(value.strip().lower().replace("-", " ").replace("_", " ").split())
+        return value
 
     @field_validator("due")
     @classmethod
@@ -78,30 +86,103 @@ class ActionsRegister(StrictModel):
 
 
 def load_actions(path: Path) -> ActionsRegister:
-    """Read a register; a missing file is an empty register. Errors name the file and action."""
+    """Read a register; a missing file is an empty register. Errors say, in plain words,
+    what is wrong, on which line and in which action."""
     if not path.is_file():
         return ActionsRegister()
     raw: object = None
+    text = path.read_text(encoding="utf-8-sig")
     try:
-        raw = load_yaml(path) or {}
+        raw = load_yaml_text(text, str(path)) or {}
         register = ActionsRegister.model_validate(raw)
-    except ValueError as exc:
-        if not isinstance(exc, ValidationError):
-            raise NarrativeError(str(exc)) from None
+    except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        loc = first["loc"]
-        if len(loc) >= 2 and loc[0] == "actions" and isinstance(loc[1], int):
-            entry = (raw.get("actions") or [])[loc[1]] if isinstance(raw, dict) else None
-            if isinstance(entry, dict) and entry.get("id"):
-                where = f"action {entry['id']!r}, " + ".".join(str(p) for p in loc[2:])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise NarrativeError(f"{path}: {where}: {message}") from None
+        raise NarrativeError(_plain(path, text, raw, first)) from None
+    except ValueError as exc:
+        raise NarrativeError(_yaml_words(str(exc))) from None
     ids = [a.id for a in register.actions]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise NarrativeError(f"{path}: action id {duplicates[0]!r} is used twice; ids are unique")
     return register
+
+
+KEYS = "id, section, text, owner, due and raised (status and closed are optional)"
+_WORDS = {
+    "missing": "has no `{key}:`; every action needs " + KEYS,
+    "extra_forbidden": "has `{key}:`, which an action does not take; it takes " + KEYS,
+    "string_too_short": "has an empty `{key}:`",
+    "string_too_long": "has a `{key}:` longer than the register allows",
+    "literal_error": "has `{key}: {value}`; status is open, in progress, done or dropped",
+    "string_type": "has a `{key}:` that is not text; put it in quotes",
+}
+_PATTERNS = {
+    "id": "an id is letters, digits, '.', '_' and '-' (up to 32), starting with a letter "
+    "or digit, such as FD-1",
+    "section": "a section is a sheet's id in lower case, such as front-door "
+    "(`qareport catalogue list` lists them)",
+}
+
+
+def _plain(path: Path, text: str, raw: object, error: Any) -> str:
+    """A pydantic error as the person editing the file would say it."""
+    loc = list(error["loc"])
+    line = _line_of(text, loc)
+    where = f"{path}" + (f" line {line}" if line else "")
+    if len(loc) < 2 or loc[0] != "actions" or not isinstance(loc[1], int):
+        return f"{where}: the file holds `actions:` and, under it, a list of actions"
+    entry = (raw.get("actions") or [])[loc[1]] if isinstance(raw, dict) else None
+    name = (
+        f"action {entry['id']!r}"
+        if isinstance(entry, dict) and entry.get("id")
+        else (f"action {loc[1] + 1}")
+    )
+    key = str(loc[2]) if len(loc) > 2 else ""
+    value = entry.get(key) if isinstance(entry, dict) else None
+    if error["type"] == "string_pattern_mismatch":
+        return f"{where}: {name} has `{key}: {value}`; {_PATTERNS.get(key, 'not allowed')}"
+    if error["type"] in _WORDS:
+        return f"{where}: {name} " + _WORDS[error["type"]].format(key=key, value=value)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {name}" + (f", {key}" if key else "") + f": {message}"
+
+
+def _line_of(text: str, loc: list) -> int:
+    """The line of the key (or list item) at `loc` in the YAML text, or 0."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return 0
+    line = 0
+    for step in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if k.value == step]
+            if not found:
+                return line or node.start_mark.line + 1
+            node = found[0][1]
+            line = found[0][0].start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            if step >= len(node.value):
+                return line
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _yaml_words(message: str) -> str:
+    """YAML's own words where a person's mistake is common, explained."""
+    if "mapping values are not allowed" in message:
+        return message + (
+            "; a colon followed by a space inside an action's text ends the text: put the "
+            'whole text in double quotes, e.g. text: "Review: audit ten cases"'
+        )
+    if "while scanning a quoted scalar" in message or "found unexpected end of stream" in message:
+        return message + "; a quote opened there is not closed: close it on the same line"
+    return message
 
 
 def save_actions(path: Path, register: ActionsRegister) -> None:

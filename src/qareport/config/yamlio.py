@@ -75,6 +75,17 @@ _StringDatesLoader.yaml_implicit_resolvers = {
 }
 
 
+def _open_quote(lines: list[str], at: int) -> str:
+    """Where a quote opened a few lines above an error was never closed (YAML reads on
+    and fails later, so its own line is not where to look)."""
+    for n in range(at, max(-1, at - 6), -1):
+        line = lines[n] if n < len(lines) else ""
+        value = line.split(": ", 1)[1].strip() if ": " in line else ""
+        if value[:1] in ('"', "'") and (len(value) < 2 or value[-1] != value[0]):
+            return f"; line {n + 1} opens a quote it does not close: close it on that line"
+    return ""
+
+
 def load_yaml_text(text: str, source: str) -> Any:
     """Parse YAML text; `source` names the file in the error so the user can find it."""
     try:
@@ -85,12 +96,16 @@ def load_yaml_text(text: str, source: str) -> Any:
     except yaml.YAMLError as exc:
         where = ""
         mark = getattr(exc, "problem_mark", None)
+        if "quoted scalar" in str(getattr(exc, "context", "") or ""):
+            mark = getattr(exc, "context_mark", None) or mark  # where the quote was opened
         if mark is not None:
             where = f" line {mark.line + 1}, column {mark.column + 1}"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         lines = text.splitlines()
         if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
             problem += "; the line has a tab: indent with spaces, not tabs"
+        if mark is not None:
+            problem += _open_quote(lines, mark.line)
         raise ValueError(f"{source}{where}: not valid YAML ({problem})") from None
 
 
