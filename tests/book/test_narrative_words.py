@@ -43,8 +43,9 @@ def test_text_under_the_title_opens_the_analysis():
 def test_a_heading_of_the_reviewers_own_becomes_a_sub_heading_of_the_analysis():
     text = STUB + "\n## Next steps\n\nMeet the schools in June.\n"
     analysis = _parts(text)["analysis"]
-    assert "### Next steps" in analysis and "Meet the schools in June." in analysis
-    assert "<h3>Next steps</h3>" in markdown_to_html(analysis)
+    assert "#### Next steps" in analysis and "Meet the schools in June." in analysis
+    # below the panel's own heading (h3), whatever level the reviewer typed
+    assert "<h4>Next steps</h4>" in markdown_to_html(analysis)
     assert '#subhead[#"Next steps"]' in markdown_to_typst(analysis)
 
 
@@ -252,3 +253,18 @@ def test_every_word_reaches_the_book_or_the_file_is_refused_naming_a_line(
     typst = " ".join(markdown_to_typst(t) for t in narrative.parts.values())
     missing = [w for w in typed if w not in html or w not in typst]
     assert not missing, "\n".join(lines)
+
+
+def test_jupyterlabs_list_and_heading_habits_read_as_the_reviewer_meant():
+    """Enter after "1. ..." makes JupyterLab write "2. "; typing "2." then gives "2. 2.".
+    A reviewer's ### is a level below the panel's heading, as their ## is."""
+    text = STUB + "\n1. First point\n2. 2. Second point\n- - A bullet\n\n### Detail\n"
+    analysis = "\n".join(_parts(text).values())
+    html = markdown_to_html(analysis)
+    assert "2. Second point" in analysis and "2. 2." not in analysis
+    assert html.count("<ol>") == 1 and "<li>Second point</li>" in html
+    assert html.count("<ul>") == 1 and "<li>A bullet</li>" in html
+    assert "<h4>Detail</h4>" in html and "<h3>" not in html  # the only heading: h4
+    both = _parts(STUB + "\n## Next steps\n\n### Detail\n")
+    html = markdown_to_html("\n".join(both.values()))
+    assert "<h4>Next steps</h4>" in html and "<h5>Detail</h5>" in html

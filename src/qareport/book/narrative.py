@@ -212,7 +212,7 @@ def parse_narrative(
             continue
         heading = _ATX.match(line)
         if heading is None:
-            pieces[current or parts[0]].append(line)
+            pieces[current or parts[0]].append(_as_meant(line))
             continue
         level, name = len(heading.group(1)), (heading.group(2) or "").strip()
         if level == 1 and not titled and current is None and name:
@@ -228,9 +228,35 @@ def parse_narrative(
             seen.append(current)
         else:
             current = parts[0]
-            pieces[current].append(f"\n### {name}\n")
-    found = {name: _strip_guidance("\n".join(lines)) for name, lines in pieces.items()}
+            pieces[current].append(f"\n#### {name}\n")  # under the panel's own heading
+    found = {name: _levels(_strip_guidance("\n".join(lines))) for name, lines in pieces.items()}
     return {k: v for k, v in front.items() if k != "jupyter"}, found
+
+
+_DEEPER = re.compile(r"^(#{3,6})(?=[ \t])")  # a reviewer's ### under their ## (now ####)
+_TWICE_NUMBERED = re.compile(r"^(\s*)\d+([.)])[ \t]+(\d+)\2[ \t]+")  # "2. 2. text"
+_TWICE_BULLETED = re.compile(r"^(\s*)([-*+])[ \t]+\2[ \t]+")  # "- - text"
+
+
+def _as_meant(line: str) -> str:
+    """A line as the reviewer meant it. JupyterLab continues a list when Enter is pressed
+    ("2. " after "1. ..."), so a reviewer who then types "2." writes "2. 2. ...", which
+    Markdown reads as a list inside a list; a heading of their own sits below the panel's
+    heading, whatever its level."""
+    line = _TWICE_NUMBERED.sub(r"\g<1>\3\2 ", line)
+    line = _TWICE_BULLETED.sub(r"\1\2 ", line)
+    return _DEEPER.sub(lambda m: "#" * min(6, len(m.group(1)) + 2), line)
+
+
+_HEADING = re.compile(r"^(#{4,6})(?=[ \t])", re.MULTILINE)
+
+
+def _levels(text: str) -> str:
+    """A part's own headings as h4, h5, h6 in the order of their depth, none skipped (a
+    reviewer who writes only ### gets h4, under the panel's h3)."""
+    used = sorted({len(m.group(1)) for m in _HEADING.finditer(text)})
+    level = {depth: 4 + n for n, depth in enumerate(used)}
+    return _HEADING.sub(lambda m: "#" * level[len(m.group(1))], text)
 
 
 def _part_name(heading: str) -> str:
@@ -342,8 +368,9 @@ def markdown_to_html(text: str) -> str:
             "a",
             "br",
             "blockquote",
-            "h3",
             "h4",
+            "h5",
+            "h6",
             "pre",
         },
         attributes={"a": {"href"}},

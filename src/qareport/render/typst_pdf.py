@@ -92,21 +92,29 @@ def _inline(children: list[Token]) -> str:
     return "".join(out)
 
 
+def _reviewer_heading(level: int, inline: str) -> str:
+    """A reviewer's own heading at its level under the panel's (h4 as the panel's bold
+    sub-heading, deeper ones a level down in the PDF's structure too)."""
+    if level == 4:
+        return f"#subhead[{inline}]"
+    return f"#heading(level: {level}, outlined: false, bookmarked: false)[{inline}]"
+
+
 def markdown_to_typst(text: str) -> str:
     """Narrative Markdown to Typst content: paragraphs, lists, emphasis; all text literal."""
     tokens = _md.parse(text)
     out: list[str] = []
     lists: list[str] = []  # "- " for bullets, "+ " for numbered items, innermost last
-    heading = False
+    heading = 0  # the level of the heading being read (a reviewer's own: 4 to 6), or 0
     for token in tokens:
         if token.type == "inline":
             prefix = "  " * max(len(lists) - 1, 0) + (lists[-1] if token.level and lists else "")
             inline = _inline(token.children or [])
-            out.append(prefix + (f"#subhead[{inline}]" if heading else inline))
+            out.append(prefix + (_reviewer_heading(heading, inline) if heading else inline))
         elif token.type == "heading_open":
-            heading = True
+            heading = max(4, int(token.tag[1:]))
         elif token.type == "heading_close":
-            heading = False
+            heading = 0
             out.append("")
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             lists.append("- " if token.type == "bullet_list_open" else "+ ")
@@ -224,6 +232,9 @@ def _page_setup(book: Book) -> str:
 #show heading.where(level: 3): set block(above: 0pt, below: 5pt)
 #show heading.where(level: 4): set text(size: 9.5pt)
 #show heading.where(level: 4): set block(above: 6pt, below: 4pt)
+#show heading.where(level: 5): set text(size: 9.5pt, style: "italic")
+#show heading.where(level: 5): set block(above: 5pt, below: 3pt)
+#show heading.where(level: 6): set text(size: 9.5pt, weight: "regular", style: "italic")
 """
 
 
