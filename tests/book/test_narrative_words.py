@@ -268,3 +268,11 @@ def test_jupyterlabs_list_and_heading_habits_read_as_the_reviewer_meant():
     both = _parts(STUB + "\n## Next steps\n\n### Detail\n")
     html = markdown_to_html("\n".join(both.values()))
     assert "<h4>Next steps</h4>" in html and "<h5>Detail</h5>" in html
+
+
+def test_an_empty_cell_jupyterlab_adds_is_not_printed():
+    """Shift+Enter on the last cell adds an empty code cell: nothing of it reaches the book;
+    a cell with something in it is the reviewer's text and is kept."""
+    text = STUB + "\nLast words.\n\n```python\n\n```\n\n```\nkept = 1\n```\n"
+    words = "\n".join(_parts(text).values())
+    assert "```python" not in words and "kept = 1" in words and "Last words." in words

@@ -199,15 +199,20 @@ def parse_narrative(
     seen: list[str] = []
     fence: str | None = None
     titled = False
+    opened = 0  # where the open fence starts in its part's lines
     for line in _FIGURE_CELL.sub("", body).splitlines():
         if fence is not None:
-            pieces[current or parts[0]].append(line)
+            lines = pieces[current or parts[0]]
+            lines.append(line)
             if line.strip().startswith(fence):
                 fence = None
+                if not "".join(lines[opened + 1 : -1]).strip():
+                    del lines[opened:]  # an empty cell (Shift+Enter on the last) is nothing
             continue
         opening = _FENCE_OPEN.match(line)
         if opening:
             fence = opening.group(1)
+            opened = len(pieces[current or parts[0]])
             pieces[current or parts[0]].append(line)
             continue
         heading = _ATX.match(line)
