@@ -276,3 +276,24 @@ def test_an_empty_cell_jupyterlab_adds_is_not_printed():
     text = STUB + "\nLast words.\n\n```python\n\n```\n\n```\nkept = 1\n```\n"
     words = "\n".join(_parts(text).values())
     assert "```python" not in words and "kept = 1" in words and "Last words." in words
+
+
+def test_an_approved_sheet_with_nothing_written_shows_the_board_no_file_path(demo_store, tmp_path):
+    """A draft says where to write; an approved sheet tells the board, in words, that
+    nothing was written: never a path in the workbook, in the HTML or the PDF."""
+    import dataclasses
+
+    from helpers import assembled_book
+    from qareport.render.html import render_html
+    from qareport.render.typst_pdf import typst_source, write_chart_images
+
+    book = assembled_book(demo_store, "larkhaven", "2025-26")
+    draft = book.sheets[0]
+    assert "add it in narrative/" in draft.missing_analysis
+    approved = dataclasses.replace(draft, status="approved", reviewer="Sam Jones", actions=[])
+    book = dataclasses.replace(book, sheets=[approved])
+    html, typst = render_html(book), typst_source(book, write_chart_images(book, tmp_path))
+    for words in (html, typst):
+        assert "No analysis was written for this sheet." in words
+        assert "No actions were recorded for this sheet." in words
+        assert "narrative/larkhaven" not in words and "Not yet written: add" not in words

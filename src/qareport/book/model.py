@@ -92,6 +92,22 @@ class SheetPage:
         return f"{self.status.capitalize()}{who}{when}"
 
     @property
+    def missing_analysis(self) -> str:
+        """What the sheet says where no analysis was written: where to write it while the
+        sheet is a draft; to a board reading an approved sheet, no file path."""
+        if self.approved:
+            return "No analysis was written for this sheet."
+        return f"{NOT_WRITTEN}: add it in {self.narrative_label}"
+
+    @property
+    def missing_actions(self) -> str:
+        """The same for the actions register."""
+        if self.approved:
+            return "No actions were recorded for this sheet."
+        where = self.narrative_label.replace(f"{self.data.section_id}.md", "actions.yml")
+        return f"{NOT_WRITTEN}: add actions to {where}"
+
+    @property
     def overdue_count(self) -> int:
         return sum(a.overdue for a in self.actions)
 

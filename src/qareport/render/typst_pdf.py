@@ -421,8 +421,8 @@ def _sheet(book: Book, page: SheetPage, images: dict[str, Path]) -> str:
     measures, the later pages headed by the sheet, and the analysis and actions follow
     the measures in three columns."""
     d = page.data
-    hint = f"{NOT_WRITTEN}: add it in {page.narrative_label}"
-    analysis_t = markdown_to_typst(page.analysis) if page.analysis else f"#notwritten({lit(hint)})"
+    missing = f"#notwritten({lit(page.missing_analysis)})"
+    analysis_t = markdown_to_typst(page.analysis) if page.analysis else missing
     note = lit(f"Suppression {d.suppression}. {MARKER_KEY}")
     captions = [measure_caption(m, d) for m in d.measures]
     cells = [
@@ -685,8 +685,7 @@ def _actions(page: SheetPage) -> str:
     if page.actions_text:
         out.append(markdown_to_typst(page.actions_text))
     if not out:
-        where = page.narrative_label.replace(f"{page.data.section_id}.md", "actions.yml")
-        out.append(f"#notwritten({lit(f'{NOT_WRITTEN}: add actions to {where}')})")
+        out.append(f"#notwritten({lit(page.missing_actions)})")
     return "\n".join(out)
 
 
