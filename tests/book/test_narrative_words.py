@@ -297,3 +297,23 @@ def test_an_approved_sheet_with_nothing_written_shows_the_board_no_file_path(dem
         assert "No analysis was written for this sheet." in words
         assert "No actions were recorded for this sheet." in words
         assert "narrative/larkhaven" not in words and "Not yet written: add" not in words
+
+
+def test_a_status_typed_by_hand_is_not_taken_as_a_sign_off(workbook):
+    """'status: approved' typed into the front matter records no reviewer, date or
+    figures: the sheet stays a draft and says why in words (it used to say 'Re-review
+    needed ... approved it on .')."""
+    from helpers import DEMO_AREA, PERIOD, assembled_book, init_narrative, narrative_path
+    from qareport import Project
+    from qareport.ingest.store import open_store
+
+    init_narrative(workbook)
+    open_store(Project.open(workbook))
+    path = narrative_path(workbook)
+    text = path.read_text()
+    path.write_text(text.replace("status: draft", "status: approved", 1))
+    page = next(p for p in assembled_book(workbook, DEMO_AREA, PERIOD).sheets
+                if p.data.section_id == "front-door")  # fmt: skip
+    assert page.status == "draft" and not page.rereview and not page.approved
+    assert "'status: approved' was typed into the narrative" in page.status_text
+    assert "qareport narrative review" in page.status_text

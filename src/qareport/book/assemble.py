@@ -194,8 +194,16 @@ def _sheet_page(
 ) -> SheetPage:
     """One sheet with its reviewers' words, its review status, actions and story sheet."""
     narrative = read_narrative(folder / f"{data.section_id}.md")
-    rereview = narrative.status == "approved" and narrative.approved_figures != (
-        figures_fingerprint(cited_measures(narrative), sheets)
+    # a sign-off typed into the file by hand records no figures, reviewer or date: it is
+    # not taken as one, and the sheet says so
+    recorded = bool(narrative.reviewer and narrative.reviewed_on) and (
+        narrative.status != "approved" or bool(narrative.approved_figures)
+    )
+    typed = "" if narrative.status == "draft" or recorded else narrative.status
+    rereview = (
+        not typed
+        and narrative.status == "approved"
+        and narrative.approved_figures != (figures_fingerprint(cited_measures(narrative), sheets))
     )
     return SheetPage(
         data=data,
@@ -203,10 +211,11 @@ def _sheet_page(
         analysis=fill_placeholders(narrative, narrative.part("analysis"), figures),
         actions_text=fill_placeholders(narrative, narrative.part("actions"), figures),
         actions=actions,
-        status=narrative.status,
+        status="draft" if typed else narrative.status,
         reviewer=narrative.reviewer,
         reviewed_on=narrative.reviewed_on,
         rereview=rereview,
+        typed_status=typed,
         informed_by=informed_by,
         story=_story(
             project,

@@ -69,6 +69,7 @@ class SheetPage:
     rereview: bool = False
     informed_by: list[ProgrammeRow] = field(default_factory=list)
     story: StoryPage | None = None  # the sheet's own story sheet, shown right after it
+    typed_status: str = ""  # a status typed into the file by hand (not a recorded sign-off)
 
     @property
     def anchor(self) -> str:
@@ -84,6 +85,11 @@ class SheetPage:
             return (
                 f"Re-review needed: figures cited in the text have changed since "
                 f"{self.reviewer or 'the reviewer'} approved it on {self.reviewed_on}"
+            )
+        if self.typed_status:
+            return (
+                f"Draft: 'status: {self.typed_status}' was typed into the narrative, which "
+                "records no reviewer, date or figures; sign off with qareport narrative review"
             )
         if self.status == "draft":
             return "Draft: not yet reviewed"
