@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 from helpers import REALDATA, run_cli, statutory_workbook
-from qareport.importers.census_measures import census_periods, census_returns
+from qareport.importers.census_measures import census_returns
 from qareport.importers.cin_census import read_cin_census
 from qareport.importers.common import ImportSummary, Reason
 from qareport.importers.working_days import working_days_between
+from qareport.importers.year_windows import year_windows
 
 STATUTORY = REALDATA / "statutory"
 SALT = b"test-salt"
@@ -94,7 +95,7 @@ def census(tmp_path) -> Path:
 def _figures(census: Path) -> tuple[dict, ImportSummary, set[int]]:
     summary = ImportSummary("census.xml")
     records = read_cin_census(census, SALT, summary)
-    returns, used = census_returns(records, census_periods(records.year))
+    returns, used = census_returns(records, year_windows(records.year))
     found = {(r["measure_id"], r["period"]): (r["numerator"], r["denominator"]) for r in returns}
     return found, summary, used
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from helpers import REALDATA, run_cli, statutory_workbook
-from qareport.importers.census_measures import census_periods
 from qareport.importers.common import ImportSummary, Reason
 from qareport.importers.placement_measures import placement_returns
 from qareport.importers.ssda903 import read_ssda903_episodes
+from qareport.importers.year_windows import year_windows
 
 EPISODES = [  # CHILD, DECOM, RNE, DEC (day first, as the return writes them)
     # X: three placements in the year to 31 March 2026 (a change of legal status between)
@@ -73,7 +73,7 @@ def test_placement_stability_has_its_known_answers_from_either_form(tmp_path, fo
     assert summary.rejected.by_reason() == {
         Reason.DUPLICATE: 1, Reason.END_BEFORE_START: 1, Reason.CODE_NOT_ALLOWED: 1
     }  # fmt: skip
-    returns, used = placement_returns(episodes, census_periods(2026))
+    returns, used = placement_returns(episodes, year_windows(2026))
     found = {r["period"]: (r["numerator"], r["denominator"]) for r in returns}
     assert found["2025-26"] == (1, 2)  # X had 3; Y had 1 in the 12 months
     assert found["2025-26-Q1"] == (0, 3)  # X and Y 2 each, Z 1

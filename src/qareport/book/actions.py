@@ -99,7 +99,7 @@ def load_actions(path: Path) -> ActionsRegister:
         first = exc.errors()[0]
         raise NarrativeError(_plain(path, text, raw, first)) from None
     except ValueError as exc:
-        raise NarrativeError(_yaml_words(str(exc))) from None
+        raise NarrativeError(str(exc)) from None
     ids = [a.id for a in register.actions]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -171,18 +171,6 @@ def _line_of(text: str, loc: list) -> int:
         else:
             break
     return line
-
-
-def _yaml_words(message: str) -> str:
-    """YAML's own words where a person's mistake is common, explained."""
-    if "mapping values are not allowed" in message:
-        return message + (
-            "; a colon followed by a space inside an action's text ends the text: put the "
-            'whole text in double quotes, e.g. text: "Review: audit ten cases"'
-        )
-    if "while scanning a quoted scalar" in message or "found unexpected end of stream" in message:
-        return message + "; a quote opened there is not closed: close it on the same line"
-    return message
 
 
 def save_actions(path: Path, register: ActionsRegister) -> None:

@@ -86,6 +86,18 @@ def _open_quote(lines: list[str], at: int) -> str:
     return ""
 
 
+def _explained(problem: str, context: str) -> str:
+    """YAML's words, where a person's mistake is common, said as what to do."""
+    if "mapping values are not allowed" in problem:
+        return (
+            "; a colon followed by a space inside a value ends it: put the whole value in "
+            'double quotes, e.g. text: "Review: audit ten cases"'
+        )
+    if "quoted scalar" in context:
+        return "; the quote opened there is not closed: close it on the same line"
+    return ""
+
+
 def load_yaml_text(text: str, source: str) -> Any:
     """Parse YAML text; `source` names the file in the error so the user can find it."""
     try:
@@ -106,6 +118,7 @@ def load_yaml_text(text: str, source: str) -> Any:
             problem += "; the line has a tab: indent with spaces, not tabs"
         if mark is not None:
             problem += _open_quote(lines, mark.line)
+        problem += _explained(problem, str(getattr(exc, "context", "") or ""))
         raise ValueError(f"{source}{where}: not valid YAML ({problem})") from None
 
 

@@ -23,16 +23,11 @@ cp-plans-2-years   children whose plan open at P's last day had started 2 years 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import duckdb
-import pandas as pd
-
-from qareport.config.periods import Period
 from qareport.importers.cin_census import CensusRecords
 from qareport.importers.working_days import working_days_between
+from qareport.importers.year_windows import PeriodWindow, window_returns
 
-__all__ = ["CENSUS_MEASURES", "PeriodWindow", "census_periods", "census_returns"]
+__all__ = ["CENSUS_MEASURES", "census_returns"]
 
 CENSUS_MEASURES = (
     "referrals-nfa",
@@ -42,23 +37,6 @@ CENSUS_MEASURES = (
     "cp-plans-2-years",
 )
 TIMELY_WORKING_DAYS = 45
-
-
-@dataclass(frozen=True)
-class PeriodWindow:
-    label: str
-    start: pd.Timestamp
-    end: pd.Timestamp
-
-
-def census_periods(year: int) -> list[PeriodWindow]:
-    """The census year (April to March, ending in its collection year), its quarters and
-    its months."""
-    whole = Period.from_year_ending_march(year)
-    periods = [whole, *whole.quarters(), *whole.months()]
-    return [
-        PeriodWindow(p.label, pd.Timestamp(p.start_date), pd.Timestamp(p.end_date)) for p in periods
-    ]
 
 
 _SQL = {
@@ -77,7 +55,7 @@ _SQL = {
         FROM windows w JOIN referrals r ON r.referral BETWEEN w.start AND w."end"
         GROUP BY w.label""",
     "assessments-timely": """
-        SELECT w.label, count(*) FILTER (WHERE a.working_days <= 45) AS numerator,
+        SELECT w.label, count(*) FILTER (WHERE a.working_days <= TIMELY) AS numerator,
                count(*) AS denominator, list(a.episode) AS episodes
         FROM windows w JOIN assessments a ON a.authorised BETWEEN w.start AND w."end"
         WHERE a.start IS NOT NULL AND a.working_days >= 0
@@ -110,21 +88,6 @@ def census_returns(
     assessments["working_days"] = working_days_between(
         assessments["start"], assessments["authorised"]
     )
-    con = duckdb.connect()
-    try:
-        con.register("referrals", records.referrals)
-        con.register("assessments", assessments)
-        con.register("plans", records.plans)
-        con.register("windows", pd.DataFrame([w.__dict__ for w in windows]))
-        returns: list[dict[str, object]] = []
-        used: set[int] = set()
-        for measure, sql in _SQL.items():
-            for label, numerator, denominator, episodes in con.execute(sql).fetchall():
-                returns.append(
-                    {"period": label, "measure_id": measure,
-                     "numerator": int(numerator), "denominator": int(denominator)}
-                )  # fmt: skip
-                used.update(int(e) for e in episodes)
-    finally:
-        con.close()
-    return returns, used
+    tables = {"referrals": records.referrals, "assessments": assessments, "plans": records.plans}
+    queries = {m: sql.replace("TIMELY", str(TIMELY_WORKING_DAYS)) for m, sql in _SQL.items()}
+    return window_returns(tables, windows, queries)

@@ -11,10 +11,9 @@ lac-placements-3   children looked after on P's last day who had 3 or more place
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
-from qareport.importers.census_measures import PeriodWindow
+from qareport.importers.year_windows import PeriodWindow, window_returns
 
 __all__ = ["PLACEMENT_MEASURES", "placement_returns"]
 
@@ -53,18 +52,4 @@ def placement_returns(
     """One return per period with a child looked after at its end, and the episodes that
     gave a figure."""
     frame = episodes.reset_index(drop=True).assign(episode=lambda f: f.index.astype("int64"))
-    con = duckdb.connect()
-    try:
-        con.register("episodes", frame)
-        con.register("windows", pd.DataFrame([w.__dict__ for w in windows]))
-        returns: list[dict[str, object]] = []
-        used: set[int] = set()
-        for label, numerator, denominator, eps in con.execute(_SQL).fetchall():
-            returns.append(
-                {"period": label, "measure_id": "lac-placements-3",
-                 "numerator": int(numerator), "denominator": int(denominator)}
-            )  # fmt: skip
-            used.update(int(e) for e in eps)
-    finally:
-        con.close()
-    return returns, used
+    return window_returns({"episodes": frame}, windows, {"lac-placements-3": _SQL})

@@ -15,13 +15,14 @@ from pydantic import Field
 from qareport.config.models import StrictModel
 from qareport.config.project import Project
 from qareport.errors import ParameterError
-from qareport.importers.census_measures import CENSUS_MEASURES, census_periods, census_returns
+from qareport.importers.census_measures import CENSUS_MEASURES, census_returns
 from qareport.importers.cin_census import read_cin_census, schema_problems
 from qareport.importers.common import Candidate, ImportSummary, Reason, Refusal, finish_import
 from qareport.importers.placement_measures import PLACEMENT_MEASURES, placement_returns
 from qareport.importers.pseudonym import workbook_salt
 from qareport.importers.registry import Importer, Sources
 from qareport.importers.ssda903 import read_ssda903_episodes
+from qareport.importers.year_windows import year_windows
 
 __all__ = [
     "CIN_CENSUS",
@@ -97,7 +98,7 @@ def import_cin_census(
     summary = ImportSummary(source.name, records="census episodes (CINdetails)")
     records = read_cin_census(source, workbook_salt(project.root), summary)
     code = _area_code(project, options.area, records.la_code)
-    returns, used = census_returns(records, census_periods(records.year))
+    returns, used = census_returns(records, year_windows(records.year))
     read = set(records.referrals["episode"])  # the episodes not rejected on reading
     for episode, line in records.lines.items():
         if episode in used:
@@ -129,7 +130,7 @@ def import_ssda903(project: Project, sources: list[Path], options: Ssda903Option
     if len(episodes):
         latest = max(episodes["start"].max(), episodes["end"].max(skipna=True))
         year = latest.year + (1 if latest.month >= 4 else 0)  # the year ending 31 March
-        returns, used = placement_returns(episodes, census_periods(year))
+        returns, used = placement_returns(episodes, year_windows(year))
         for n, line in enumerate(episodes["line"]):
             if n in used:
                 summary.use("ssda903", line)
