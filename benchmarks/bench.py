@@ -116,9 +116,14 @@ def workbook(folder: Path, areas: int | None = None) -> Path:
     return folder
 
 
+# Python as a user's machine runs it: with compiled bytecode kept (pip installs it; some
+# sandboxes set PYTHONDONTWRITEBYTECODE, which makes every run compile qareport again)
+USERS_PYTHON = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(cmd: list[str], cwd: Path | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True)
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True, env=USERS_PYTHON)
     return time.perf_counter() - started
 
 
@@ -188,7 +193,9 @@ def timed_batch(
     cmd = [*QAREPORT, "build", "--areas", ",".join(chosen), "--period", period, "--force"]
     cmd += ["--jobs", str(jobs), "--executor", executor]
     started = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        cmd, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=USERS_PYTHON
+    )
     with PeakMemory(process.pid) as memory:
         out, err = process.communicate()
     seconds = time.perf_counter() - started

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,16 +33,50 @@ __all__ = ["Store", "file_sha256", "open_built_store", "open_store", "store_is_s
 
 # an area's own rows and the joint returns it made (a joint code names its members)
 AREA_ROWS = "(area_code = ? OR contains(area_code, ?))"
-# 2: quarters and years made from monthly returns (`derived`); 3: issues that only warn
-SCHEMA_VERSION = "3"
+# 2: quarters and years made from monthly returns (`derived`); 3: issues that only warn;
+# 4: each measure's rows hashed once, when the store is written (`digests`)
+SCHEMA_VERSION = "4"
+
+# every column a sheet can read of a measure's rows, hashed into the measure's digest
+DIGEST_COLUMNS = (
+    *("area_code", "period", "agency", "team"),
+    *("numerator", "denominator", "value", "marker"),
+)
 
 
 def file_sha256(path: Path) -> str:
+    """A file's SHA-256, worked out once per process while its size and time stay the same
+    (a build asks for every input's twice: is the store stale, and what was it built from)."""
+    info = path.stat()
+    return _sha256(str(path), info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _sha256(path: str, inode: int, mtime_ns: int, size: int) -> str:
+    del inode, mtime_ns, size  # parts of the cache key only
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_READER_LOCK = threading.Lock()
+_READERS: dict[str, tuple[tuple[int, int], duckdb.DuckDBPyConnection]] = {}
+
+
+def read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A cursor (one per caller and thread) on one read-only connection per store file per
+    process: opening a connection costs 20 ms, and a rebuild asked the store six questions."""
+    info = path.stat()
+    stamp = (info.st_ino, info.st_mtime_ns)
+    with _READER_LOCK:
+        kept = _READERS.get(str(path))
+        if kept is None or kept[0] != stamp:
+            if kept is not None:  # a rebuilt store: DuckDB would hand back the old file's
+                kept[1].close()  # database while a connection to that path stays open
+            _READERS[str(path)] = kept = (stamp, duckdb.connect(str(path), read_only=True))
+        return kept[1].cursor()
 
 
 @dataclass(frozen=True)
@@ -53,7 +88,7 @@ class Store:
     inputs: tuple[tuple[str, str], ...]  # (relative path, sha256), sorted
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(str(self.path), read_only=True)
+        return read_only(self.path)
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         with self.connect() as con:
@@ -110,25 +145,10 @@ class Store:
     @cached_property
     def measure_digests(self) -> dict[str, str]:
         """A hash of each measure's rows (every area, every period, every column a sheet can
-        read), worked out in one pass inside DuckDB (no row travels to Python) and kept for
-        every book built from this store: a sheet depends on its measures' rows."""
-        columns = (
-            "area_code",
-            "period",
-            "agency",
-            "team",
-            "numerator",
-            "denominator",
-            "value",
-            "marker",
-        )
-        # every column, an empty one written as NULL, so (NULL, 5) and (5, NULL) differ
-        cells = ", ".join(f"coalesce(CAST({c} AS VARCHAR), 'NULL')" for c in columns)
+        read), worked out inside DuckDB when the store was written (see `_digest_rows`) and
+        kept for every book built from it: a sheet depends on its measures' rows."""
         with self.connect() as con:
-            found = con.execute(
-                f"SELECT measure_id, md5(string_agg(concat_ws('|', {cells}), chr(10) "
-                "ORDER BY area_code, period, agency, team)) FROM returns GROUP BY measure_id"
-            ).fetchall()
+            found = con.execute("SELECT measure_id, digest FROM digests").fetchall()
         return {str(measure): str(digest) for measure, digest in found}
 
     def rows_digest(self, measure_ids: list[str]) -> str:
@@ -192,9 +212,9 @@ def _stored_inputs(path: Path) -> tuple[tuple[str, str], ...] | None:
     if not path.is_file():
         return None
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with read_only(path) as con:
             rows = con.execute("SELECT path, sha256 FROM inputs ORDER BY path").fetchall()
-            for table in ("returns", "issues"):
+            for table in ("returns", "issues", "digests"):
                 con.execute(f"SELECT bit_xor(hash(t)) FROM {table} t").fetchall()
     except duckdb.Error:
         return None
@@ -202,7 +222,7 @@ def _stored_inputs(path: Path) -> tuple[tuple[str, str], ...] | None:
 
 
 def _load_issues(path: Path) -> tuple[ExtractIssue, ...]:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with read_only(path) as con:
         rows = con.execute(
             "SELECT file, row, column_name, message, area_code, warning FROM issues ORDER BY seq"
         ).fetchall()
@@ -242,13 +262,29 @@ def _write(path: Path, validated: ValidatedExtracts, inputs, measures: dict[str,
             if len(made):
                 con.register("made_view", made)
                 con.execute("INSERT INTO returns SELECT * FROM made_view")
+            _digest_rows(con)
             con.register("issues_view", issues)
             con.execute("CREATE TABLE issues AS SELECT * FROM issues_view")
             con.register("inputs_view", inputs_frame)
             con.execute("CREATE TABLE inputs AS SELECT * FROM inputs_view")
+        with _READER_LOCK:  # the old file's connection, closed before the file is replaced
+            kept = _READERS.pop(str(path), None)
+            if kept is not None:
+                kept[1].close()
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _digest_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Each measure's rows hashed in one pass inside DuckDB (no row travels to Python), every
+    column written out and an empty one as NULL, so (NULL, 5) and (5, NULL) differ."""
+    cells = ", ".join(f"coalesce(CAST({c} AS VARCHAR), 'NULL')" for c in DIGEST_COLUMNS)
+    con.execute(
+        f"CREATE TABLE digests AS SELECT measure_id, md5(string_agg(concat_ws('|', {cells}), "
+        "chr(10) ORDER BY area_code, period, agency, team)) AS digest FROM returns "
+        "GROUP BY measure_id"
+    )
 
 
 def store_is_stale(project: Project) -> bool:

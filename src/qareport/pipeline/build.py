@@ -25,7 +25,7 @@ from qareport.book.sync import sync_narratives
 from qareport.config.parameters import AreaParameters
 from qareport.config.periods import Period, check_edition, parse_period, period_kind
 from qareport.config.project import Project
-from qareport.errors import ExecutionError, ParameterError, RenderError
+from qareport.errors import ExecutionError, ParameterError
 from qareport.ingest.store import Store, open_store, store_is_stale
 from qareport.pipeline.housekeeping import (
     check_section_notebook,
@@ -125,6 +125,7 @@ class SheetRun:
     inputs: dict[str, dict]
     executed: list[str]
     reused: list[str]
+    output_digests: dict[str, str] = field(default_factory=dict)  # see Output.digest
 
 
 def build_book(
@@ -155,7 +156,7 @@ def build_book(
             record = _provenance(plan, checked, commit.result())
             book = _assemble(plan, run, record, checked.notice)
             progress("rendering HTML and PDF")
-            files = _write_outputs(plan, book, run, record)
+            files = _write_outputs(plan, checked, book, run, record)
             _write_manifest(plan, checked, run, book, record)
             _swap_into_place(staging, plan.final)
     return BookResult(
@@ -203,6 +204,11 @@ def _kernels(plan: BookPlan, runner: Runner | None) -> Iterator[Runner]:
 def _prepare(chosen: list[Output]) -> None:
     for output in chosen:
         output.prepare()
+
+
+def _outputs_ready(plan: BookPlan, checked: CheckedInputs) -> None:
+    """The outputs' imports loaded: awaited where they load beside the checks."""
+    checked.prepared.result() if checked.prepared else _prepare(plan.outputs)
 
 
 def _check_inputs(
@@ -325,9 +331,10 @@ def _execute_changed(
         where = {"area": params.id, "section": section, "period": when.label}
         _execute(kernel, project, staging / "notebooks" / f"{section}.ipynb", where)
 
-    # loaded before any sheet starts: a thread importing nbconvert while the kernels'
-    # threads import papermill could find a shared module (jupyter_client) half made
-    checked.prepared.result() if checked.prepared else _prepare(plan.outputs)
+    if executed:
+        # loaded before any sheet starts: a thread importing nbconvert while the kernels'
+        # threads import papermill could find a shared module (jupyter_client) half made
+        _outputs_ready(plan, checked)
     # side by side when the runner has several kernels, the sheets with most measures
     # first (a sheet's time goes mostly on its charts)
     kernels.each(executed, execute, cost=lambda s: len(project.catalogue.area(s).measures))
@@ -363,23 +370,39 @@ def _assemble(plan: BookPlan, run: SheetRun, record: dict, notice: str) -> Book:
     )
 
 
-def _write_outputs(plan: BookPlan, book: Book, run: SheetRun, record: dict) -> dict[str, Path]:
-    """Every chosen output into the staging folder, by name. An output that waits on a
-    compiler of its own (Typst, Quarto) is written in a thread while the others are
-    written and the provenance is recorded in each sheet's notebook; its error, if any, is
-    raised here."""
-    waiting = [o for o in plan.outputs if o.waits]
-    with ThreadPoolExecutor(max(1, len(waiting)), thread_name_prefix="output") as beside:
-        pending = {o.name: beside.submit(o.write, book, run.staging) for o in waiting}
-        files = {o.name: o.write(book, run.staging) for o in plan.outputs if not o.waits}
+def _write_outputs(
+    plan: BookPlan, checked: CheckedInputs, book: Book, run: SheetRun, record: dict
+) -> dict[str, Path]:
+    """Every chosen output into the staging folder, by name, while the provenance is
+    recorded in each sheet's notebook. On a narrative-only rebuild the PDF starts compiling
+    while the HTML's imports are still loading, and an output whose digest is the last
+    build's is copied from it."""
+
+    def stamp() -> None:
         for section in plan.sections:
             stamp_notebook(run.staging / "notebooks" / f"{section}.ipynb", record)
-        files.update({name: done.result() for name, done in pending.items()})
-    for output in plan.outputs:
-        path = files[output.name]
-        if path.parent != run.staging or not path.is_file():
-            raise RenderError(f"output {output.name!r} wrote no file into the book's folder")
-    return {o.name: files[o.name] for o in plan.outputs}
+
+    digests = {o.name: o.digest(book) for o in plan.outputs if o.digest is not None}
+    before = read_manifest(plan.final).get("output_digests", {})
+    kept = {
+        o.name: run.staging / o.file_name
+        for o in plan.outputs
+        if o.name in digests
+        and not plan.options.force
+        and before.get(o.name) == digests[o.name]
+        and (plan.final / o.file_name).is_file()
+    }
+    for path in kept.values():
+        shutil.copy2(plan.final / path.name, path)
+    written = outputs.write_outputs(
+        [o for o in plan.outputs if o.name not in kept],
+        book,
+        run.staging,
+        stamp,
+        ready=lambda: _outputs_ready(plan, checked),
+    )
+    run.output_digests.update(digests)
+    return {o.name: {**kept, **written}[o.name] for o in plan.outputs}
 
 
 def _write_manifest(
@@ -393,6 +416,7 @@ def _write_manifest(
             "qareport": __version__,
             "engine": plan.options.engine,
             "outputs": {o.name: o.file_name for o in plan.outputs},
+            "output_digests": run.output_digests,
             "draft": book.draft,
             "sheets": run.inputs,
             "inputs": dict(checked.store.inputs),

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from qareport import __version__
-from qareport.config.cache import cache_dir
+from qareport.config.cache import cache_dir, package_stamp
 from qareport.config.parameters import AreaParameters
 from qareport.config.project import MANIFEST_NAME, Project
 from qareport.ingest.store import Store, file_sha256
@@ -104,21 +104,18 @@ def _installed_digest() -> str:
     cache folder, keyed by every source file's size and time, so a rebuild reads it instead
     of parsing the import graph again."""
     root = Path(str(resources.files("qareport")))
-    stamp = hashlib.sha256(f"{__version__}:{root}".encode())
-    for path in sorted(root.rglob("*.py")):
-        info = path.stat()
-        stamp.update(f"{path.relative_to(root)}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+    stamp = package_stamp()
     kept = cache_dir() / f"code-digest-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.json"
     try:
         saved = json.loads(kept.read_text(encoding="utf-8"))
-        if saved.get("stamp") == stamp.hexdigest():
+        if saved.get("stamp") == stamp:
             return str(saved["digest"])
     except (OSError, ValueError, AttributeError):
         pass
     digest = _digest(root)
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
-        kept.write_text(json.dumps({"stamp": stamp.hexdigest(), "digest": digest}), "utf-8")
+        kept.write_text(json.dumps({"stamp": stamp, "digest": digest}), "utf-8")
     except OSError:  # a read-only install: worked out again by the next process
         pass
     return digest

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
 from qareport import __version__
+from qareport.config.cache import kept
 from qareport.config.parameters import AreaParameters
 from qareport.config.periods import Period
 from qareport.config.project import Project
@@ -39,6 +41,14 @@ LEFT_OUT_SHOWN = 10
 
 
 def package_versions() -> dict[str, str]:
+    """The versions of the packages a book's figures and pages depend on, kept in the cache
+    folder while no folder on the import path changes (an install touches its folder):
+    looking them up took a rebuild 30 ms."""
+    folders = [p for p in sys.path if p and Path(p).is_dir()]
+    return kept("package-versions", repr(folders), _looked_up, lambda _: folders)
+
+
+def _looked_up() -> dict[str, str]:
     versions = {}
     for name in PACKAGES:
         try:

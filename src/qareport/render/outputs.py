@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import shutil
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
@@ -44,6 +45,7 @@ __all__ = [
     "choose",
     "get",
     "names",
+    "write_outputs",
 ]
 
 ENTRY_POINTS = "qareport.outputs"
@@ -66,7 +68,9 @@ class Output:
     `folder/file_name` and returns its path; `missing()` says in one line what this
     machine lacks, or None; `prepare()` loads what `write` needs (an import), so a build
     can do it beside other work; `waits` marks an output that waits on a program of its
-    own (a compiler), written in a thread while the others are written."""
+    own (a compiler), written in a thread while the others are written; `digest(book)`,
+    where given, says what the file would hold, so a build whose digest is the last build's
+    copies that file instead of writing it again."""
 
     name: str
     file_name: str
@@ -76,6 +80,7 @@ class Output:
     missing: Callable[[], str | None] = _nothing_missing
     prepare: Callable[[], None] = _nothing_to_prepare
     waits: bool = False
+    digest: Callable[[Book], str] | None = None
 
 
 @cache
@@ -152,11 +157,45 @@ def choose(engine: str = DEFAULT_ENGINE, extra: Sequence[str] = ()) -> list[Outp
     return [*always, pdf, *wanted]
 
 
+def write_outputs(
+    chosen: Sequence[Output],
+    book: Book,
+    folder: Path,
+    meanwhile: Callable[[], None] = _nothing_to_prepare,
+    ready: Callable[[], None] = _nothing_to_prepare,
+) -> dict[str, Path]:
+    """Every chosen output into `folder`, by name. An output that waits on a compiler of its
+    own (Typst, Quarto) is started first, in a thread; then `ready()` (the others' imports
+    loaded), the others are written and `meanwhile` runs. A thread's error is raised here."""
+    waiting = [o for o in chosen if o.waits]
+    with ThreadPoolExecutor(max(1, len(waiting)), thread_name_prefix="output") as beside:
+        pending = {o.name: beside.submit(o.write, book, folder) for o in waiting}
+        ready()
+        files = {o.name: o.write(book, folder) for o in chosen if not o.waits}
+        meanwhile()
+        files.update({name: done.result() for name, done in pending.items()})
+    for output in chosen:
+        path = files[output.name]
+        if path.parent != folder or not path.is_file():
+            raise RenderError(f"output {output.name!r} wrote no file into the book's folder")
+    return {o.name: files[o.name] for o in chosen}
+
+
 # ---- the built-in outputs, registered in pyproject.toml under the same group ----
 
 
 def _import_html() -> None:
     importlib.import_module("qareport.render.html")  # nbconvert: the build's costliest import
+
+
+def _import_xlsxwriter() -> None:
+    importlib.import_module("xlsxwriter")
+
+
+def _spreadsheet_digest(book: Book) -> str:
+    from qareport.render.spreadsheet import figures_digest
+
+    return figures_digest(book)
 
 
 def _write_html(book: Book, folder: Path) -> Path:
@@ -207,6 +246,8 @@ SPREADSHEET = Output(
     "the figures behind every chart, as an accessible spreadsheet",
     _write_spreadsheet,
     role="always",
+    prepare=_import_xlsxwriter,
+    digest=_spreadsheet_digest,
 )
 TYPST = Output(
     "typst",

@@ -12,17 +12,19 @@ number withheld on the page appears here.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from qareport.book.model import Book, SheetPage
+from qareport.config.cache import package_stamp
 from qareport.config.markers import MARKER_PATTERN
 from qareport.sheet.icons import icon_text
 from qareport.sheet.model import MeasureView
 
-__all__ = ["HEADER", "cell_value", "table_rows", "write_figures"]
+__all__ = ["HEADER", "cell_value", "figures_digest", "table_rows", "write_figures"]
 HEADER = [
     "Measure id", "Measure", "Type", "Unit", "Period", "Value", "Numerator", "Denominator",
     "Peer mean", "National", "Regional comparator", "Process mean", "Lower process limit",
@@ -100,6 +102,23 @@ def table_rows(m: MeasureView) -> list[list[object]]:
     return rows
 
 
+def figures_digest(book: Book) -> str:
+    """What the spreadsheet holds, hashed: every figure and label it writes, and the code
+    that writes them, but not the build's time. A narrative-only rebuild, whose figures are
+    the last build's, copies the last build's spreadsheet (its cover says when it was
+    written) rather than loading XlsxWriter and writing the same cells again."""
+    held = [
+        book.title, book.area_name, book.area_code, book.period_title, book.peer_label,
+        book.national_label, book.suppression, book.synthetic,
+        [
+            (p.data.section_id, p.data.section_title, p.status_text,
+             [table_rows(m) for m in p.data.measures])
+            for p in book.sheets
+        ],
+    ]  # fmt: skip
+    return hashlib.sha256(f"{package_stamp()}\n{held!r}".encode()).hexdigest()
+
+
 def write_figures(book: Book, path: Path) -> Path:
     """Write the spreadsheet (a build's `report-book-data.xlsx`) to `path`; returns it.
 
@@ -123,7 +142,7 @@ def write_figures(book: Book, path: Path) -> Path:
         ["Peer group", book.peer_label],
         ["National comparator", book.national_label],
         ["Disclosure control", book.suppression],
-        ["Built", book.built_at],
+        ["Written", book.built_at],
         ["Contents", "The Contents sheet lists the tables; the Notes sheet explains markers."],
     ]
     if book.synthetic:
