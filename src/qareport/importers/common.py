@@ -27,6 +27,7 @@ __all__ = [
     "Row",
     "check_returns",
     "finish_import",
+    "imported_counts",
     "iter_csv_rows",
     "read_csv_rows",
     "write_extract",
@@ -378,3 +379,19 @@ def write_extract(rows: list[dict[str, str]], path: Path) -> None:
     writer.writeheader()
     writer.writerows({k: r.get(k, "") for k in COLUMNS} for r in ordered)
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="\n")
+
+
+def imported_counts(
+    folder: Path, measure_id: str, own: Path | None = None
+) -> dict[tuple[str, str], str]:
+    """(area code, period) -> numerator of a measure already imported into `folder` by
+    another import (never the `own` output an import is about to replace)."""
+    found: dict[tuple[str, str], str] = {}
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        if own is not None and path.resolve() == own.resolve():
+            continue
+        _, rows = read_csv_rows(path)
+        for row in rows:
+            if row.get("measure_id") == measure_id:
+                found[(row["area_code"], row["period"])] = row["numerator"]
+    return found

@@ -37,6 +37,7 @@ from qareport.importers.common import (
     Refusal,
     Row,
     finish_import,
+    imported_counts,
     read_csv_rows,
 )
 
@@ -293,20 +294,6 @@ def _example(row: Row) -> str:
     return " ".join(x for x in (f"line {row.line}:", row.get("time_period", ""), *who) if x)[:120]
 
 
-def _imported_counts(folder: Path, measure_id: str, own: Path) -> dict[tuple[str, str], str]:
-    """(area code, period) -> numerator of a measure already imported into `folder` by
-    another import (never the `own` output this import is about to replace)."""
-    found: dict[tuple[str, str], str] = {}
-    for path in sorted(folder.glob("*.csv")):
-        if path.resolve() == own.resolve():
-            continue
-        _, rows = read_csv_rows(path)
-        for row in rows:
-            if row.get("measure_id") == measure_id:
-                found[(row["area_code"], row["period"])] = row["numerator"]
-    return found
-
-
 def published_comparators(source: Path, mapping: EesMapping) -> set[str]:
     """Codes of the national and regional rows the mapping would import."""
     _, rows = read_csv_rows(source)
@@ -451,7 +438,7 @@ def import_ees(
     summary = ImportSummary(source=str(source), rows_read=len(rows))
     made_here = {m.measure for m in mapping.measures}
     earlier = {
-        m.denominator_from: _imported_counts(out_dir, m.denominator_from, output)
+        m.denominator_from: imported_counts(out_dir, m.denominator_from, output)
         for m in mapping.measures
         if m.denominator_from and m.denominator_from not in made_here
     }

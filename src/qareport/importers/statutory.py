@@ -8,6 +8,7 @@ of returns beside the published ones: only figures leave the import, never a rec
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field
@@ -15,26 +16,45 @@ from pydantic import Field
 from qareport.config.models import StrictModel
 from qareport.config.project import Project
 from qareport.errors import ParameterError
+from qareport.importers.annex_a import lists_read, read_annex_a
+from qareport.importers.annex_a_measures import (
+    ANNEX_A_MEASURES,
+    PER_CHILD_MEASURES,
+    annex_a_returns,
+)
 from qareport.importers.census_measures import CENSUS_MEASURES, census_returns
 from qareport.importers.cin_census import read_cin_census, schema_problems
-from qareport.importers.common import Candidate, ImportSummary, Reason, Refusal, finish_import
+from qareport.importers.common import (
+    Candidate,
+    ImportSummary,
+    Reason,
+    Refusal,
+    finish_import,
+    imported_counts,
+)
 from qareport.importers.placement_measures import PLACEMENT_MEASURES, placement_returns
 from qareport.importers.pseudonym import workbook_salt
 from qareport.importers.registry import Importer, Sources
 from qareport.importers.ssda903 import read_ssda903_episodes
-from qareport.importers.year_windows import year_windows
+from qareport.importers.year_windows import year_windows, years_windows
 
 __all__ = [
+    "ANNEX_A",
     "CIN_CENSUS",
     "SSDA903",
+    "AnnexAOptions",
     "CinCensusOptions",
     "Ssda903Options",
+    "import_annex_a",
     "import_cin_census",
     "import_ssda903",
 ]
 
 IMPORTED = "data/imported"
 OUTSIDE = Refusal(Reason.OUTSIDE_PERIODS, "an episode with nothing in the census year")
+OUTSIDE_LISTS = Refusal(
+    Reason.OUTSIDE_PERIODS, "a record in no month the lists cover whole, or of no measure"
+)
 OUTSIDE_903 = Refusal(Reason.OUTSIDE_PERIODS, "an episode with nothing in the return's year")
 
 
@@ -141,6 +161,101 @@ def import_ssda903(project: Project, sources: list[Path], options: Ssda903Option
     return _finish(project, summary, figures, PLACEMENT_MEASURES, options.allow_rejects)
 
 
+class AnnexAOptions(StrictModel):
+    area: str = Field(description="The area the lists are for (Annex A names none).")
+    covers_from: date | None = Field(
+        default=None,
+        description="The first day the lists cover (default: each list's first date).",
+    )
+    covers_to: date | None = Field(
+        default=None,
+        description="The last day the lists cover (default: each list's last date).",
+    )
+    allow_rejects: bool = Field(
+        default=False,
+        description="Write the figures even when records are rejected (they are counted).",
+    )
+
+
+def _require_measures(project: Project, measures: tuple[str, ...], catalogue: str) -> None:
+    unknown = [m for m in measures if m not in project.catalogue.measures]
+    if unknown:
+        raise ParameterError(
+            f"the workbook's catalogue has no {', '.join(unknown)}: add `{catalogue}` to "
+            "`catalogues:` in parameters/defaults.yml (it brings the measures an authority "
+            "makes from its own case-level returns), then import again"
+        )
+
+
+def _per_10000(
+    project: Project, code: str, returns: list[dict[str, object]], summary: ImportSummary
+) -> list[dict[str, object]]:
+    """Rates per 10,000 children: each count with its year's child population (imported
+    from the ONS estimates) as the base; without one, the rate is not made and said so."""
+    population = imported_counts(project.root / IMPORTED, "children-population")
+    kept, lacking = [], set()
+    for made in returns:
+        if made["measure_id"] not in PER_CHILD_MEASURES:
+            kept.append(made)
+            continue
+        year = _financial_year(str(made["period"]))  # a month or quarter's year
+        base = population.get((code, year))
+        if base is None:
+            lacking.add(year)
+            continue
+        kept.append({**made, "denominator": base})
+    if lacking:
+        summary.notes.append(
+            f"  rates per 10,000 children not made for {', '.join(sorted(lacking))}: no child "
+            "population for the area and year; import the ONS estimates first "
+            "(qareport import ons-population ...)"
+        )
+    return kept
+
+
+def _financial_year(label: str) -> str:
+    """The financial year a period label belongs to ('2025-10' -> '2025-26')."""
+    from qareport.config.periods import parse_period
+
+    period = parse_period(label)
+    start = period.start_date
+    first = start.year if start.month >= 4 else start.year - 1
+    return f"{first}-{str(first + 1)[2:]}"
+
+
+def import_annex_a(project: Project, sources: list[Path], options: AnnexAOptions) -> ImportSummary:
+    """Every list in the file read and checked, then each measure for every month, quarter
+    and year the lists cover whole, for the authority and its teams."""
+    (source,) = sources
+    _require_measures(project, ANNEX_A_MEASURES, "casework")
+    summary = ImportSummary(source.name, records="Annex A records")
+    code = project.area(options.area).code
+    annex = read_annex_a(source, workbook_salt(project.root), summary, today=date.today())
+    returns: list[dict[str, object]] = []
+    expected: tuple[str, ...] = ()
+    if annex.earliest is not None and annex.latest is not None:
+        windows = years_windows(annex.earliest, annex.latest)
+        made = annex_a_returns(annex, windows, (options.covers_from, options.covers_to))
+        for frame in annex.lists.values():
+            for line in frame["line"]:
+                (summary.use("annex-a", line) if line in made.used else
+                 summary.skip(OUTSIDE_LISTS, line))  # fmt: skip
+        summary.notes += [*lists_read(annex), *made.notes]
+        returns = _per_10000(project, code, made.returns, summary)
+        expected = tuple(sorted({str(r["measure_id"]) for r in returns}))
+    figures = (code, "annex-a", returns)
+    return _finish(project, summary, figures, expected, options.allow_rejects)
+
+
+ANNEX_A = Importer(
+    "annex-a",
+    "Ofsted's Annex A case lists (a workbook with a sheet per list, or a folder of one CSV "
+    "per list; the 2019 or 2024 layout): contacts, referrals, assessments, enquiries, "
+    "plans and children looked after by month, quarter, year and team, for one authority.",
+    Sources("The Annex A workbook (.xlsx) or a folder of its lists as CSV.", folders=True),
+    AnnexAOptions,
+    import_annex_a,
+)
 SSDA903 = Importer(
     "ssda903",
     "The SSDA903 return on children looked after (a folder of its CSV tables, or its "
