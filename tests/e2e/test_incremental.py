@@ -9,6 +9,8 @@ from qareport import BuildOptions, build_book
 def test_rebuild_reuses_sheets_and_narrative_edits_render_without_execution(workbook):
     first = build_book(workbook, DEMO_AREA, PERIOD)
     assert first.reused == [] and len(first.executed) == 4
+    figures = first.files["spreadsheet"]
+    written = (figures.read_bytes(), figures.stat().st_mtime_ns)
 
     narrative = workbook / "narrative" / DEMO_AREA / PERIOD / "front-door.md"
     narrative.parent.mkdir(parents=True)
@@ -20,6 +22,8 @@ def test_rebuild_reuses_sheets_and_narrative_edits_render_without_execution(work
     )
     second = build_book(workbook, DEMO_AREA, PERIOD)
     assert second.executed == [] and len(second.reused) == 4
+    # the same figures: the last build's spreadsheet is kept as it was, not written again
+    assert (figures.read_bytes(), figures.stat().st_mtime_ns) == written
     html = second.html.read_text(encoding="utf-8")
     assert "Re-referrals fell for the <strong>third</strong> year." in html
     assert "Audit 20 re-referred cases by March." in html
@@ -36,3 +40,4 @@ def test_rebuild_reuses_sheets_and_narrative_edits_render_without_execution(work
 
     forced = build_book(workbook, DEMO_AREA, PERIOD, BuildOptions(force=True))
     assert len(forced.executed) == 4
+    assert figures.stat().st_mtime_ns != written[1], "--force writes every output again"

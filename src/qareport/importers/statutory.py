@@ -51,6 +51,7 @@ __all__ = [
 ]
 
 IMPORTED = "data/imported"
+ALLOW_REJECTED_RECORDS = "Write the figures even when records are rejected (they are counted)."
 OUTSIDE = Refusal(Reason.OUTSIDE_PERIODS, "an episode with nothing in the census year")
 OUTSIDE_LISTS = Refusal(
     Reason.OUTSIDE_PERIODS, "a record in no month the lists cover whole, or of no measure"
@@ -66,10 +67,7 @@ class CinCensusOptions(StrictModel):
         default=None,
         description="The DfE's CIN_schema_<year>.xsd (or its folder), to check the file.",
     )
-    allow_rejects: bool = Field(
-        default=False,
-        description="Write the figures even when records are rejected (they are counted).",
-    )
+    allow_rejects: bool = Field(default=False, description=ALLOW_REJECTED_RECORDS)
 
 
 def _finish(
@@ -133,10 +131,7 @@ def import_cin_census(
 
 class Ssda903Options(StrictModel):
     area: str = Field(description="The area the return is for (the CSV tables name none).")
-    allow_rejects: bool = Field(
-        default=False,
-        description="Write the figures even when records are rejected (they are counted).",
-    )
+    allow_rejects: bool = Field(default=False, description=ALLOW_REJECTED_RECORDS)
 
 
 def import_ssda903(project: Project, sources: list[Path], options: Ssda903Options) -> ImportSummary:
@@ -171,10 +166,7 @@ class AnnexAOptions(StrictModel):
         default=None,
         description="The last day the lists cover (default: each list's last date).",
     )
-    allow_rejects: bool = Field(
-        default=False,
-        description="Write the figures even when records are rejected (they are counted).",
-    )
+    allow_rejects: bool = Field(default=False, description=ALLOW_REJECTED_RECORDS)
 
 
 def _require_measures(project: Project, measures: tuple[str, ...], catalogue: str) -> None:
