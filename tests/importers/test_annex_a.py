@@ -16,7 +16,7 @@ import pytest
 import yaml
 from openpyxl import Workbook
 
-from helpers import REALDATA, run_cli, statutory_workbook
+from helpers import REALDATA, REPO, run_cli, statutory_workbook
 from qareport.importers.annex_a import LISTS, _column, normalise_header
 
 COVER = ["--covers-from", "2025-04-01", "--covers-to", "2025-06-30"]
@@ -230,3 +230,33 @@ def test_the_shared_sample_imports_with_every_record_accounted_for(tmp_path):
     assert read == 59 and read == used + scope + rejected
     for number in range(1, 12):
         assert f"List {number} (" in done.stdout
+
+
+def test_the_books_provenance_says_how_far_the_lists_can_be_trusted(imported):
+    """The data-quality panel: records used and rejected, and each column's completeness,
+    in the HTML and the PDF alike (one source of words), and nothing of a record."""
+    import json
+    import shutil
+
+    import pypdf
+
+    root, _, _ = imported
+    written = root / "data" / "imported" / "E06000999-annex-a.quality.json"
+    quality = json.loads(written.read_text())
+    assert (quality["read"], quality["used"], quality["not_in_scope"]) == (17, 13, 1)
+    referrals = next(t for t in quality["tables"] if t["name"] == "List 3 (referrals)")
+    assert referrals["records"] == 5 and referrals["complete"]["allocated team"] == 0.8
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    done = run_cli("build", "--area", "northby", "--period", "2025-26-Q1", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    book = root / "output" / "northby" / "2025-26-Q1"
+    html = (book / "report-book.html").read_text()
+    pdf = " ".join(p.extract_text() for p in pypdf.PdfReader(book / "report-book.pdf").pages)
+    for said in (
+        "17 Annex A records read: 13 used, 1 in no period or measure of the book, 3 rejected",
+        "Data quality: Annex_A.xlsx, List 3 (referrals)",
+        "allocated team 80%",
+    ):
+        assert said in html
+        assert said in " ".join(pdf.split())
+    assert "Ann Worker" not in html and "A1" not in pdf.split()

@@ -40,8 +40,8 @@ __all__ = ["LISTS", "AnnexA", "ListSpec", "normalise_header", "read_annex_a"]
 def normalise_header(text: object) -> str:
     """A header as words: lower case, curly quotes straightened, a trailing "(Y/N)" or
     "(Years)" dropped, every run of punctuation and space one space."""
-    words = str(text or "").replace("\u2018", "'").replace("\u2019", "'").replace("\xa0", " ")
-    words = words.casefold()
+    words = "" if text is None else str(text)
+    words = words.replace("\u2018", "'").replace("\u2019", "'").replace("\xa0", " ").casefold()
     words = re.sub(r"\((?:y\s*/\s*n|years?|yyyy.*?|dd.*?)\)+", " ", words)
     words = words.replace("'", "")
     return " ".join(re.sub(r"[^0-9a-z]+", " ", words).split())
@@ -310,8 +310,11 @@ def _read_list(
             frame[key] = pd.to_datetime(frame[key])
     if "child" in frame and len(frame):
         frame["child"] = pseudonymise(frame["child"], salt)
-    frame = frame.drop(columns=["birth"], errors="ignore")  # never kept
-    return _without_repeats(frame, summary)
+    frame = _without_repeats(frame.drop(columns=["birth"]), summary)  # no birth date is kept
+    frame.attrs["found"] = {
+        k: LABELS.get(k, k) for k in at if at[k] is not None and k not in ("child", "birth")
+    }
+    return frame
 
 
 def _record(
@@ -356,6 +359,29 @@ DATE_KEYS = {
     "strategy", "icpc", "cin_start", "cin_end", "plan_start", "plan_end", "visit", "review",
     "cla_start", "cla_end", "cla_review", "sw_visit", "health", "dental", "entered_care",
     "adoption_decision", "placement_order", "matched", "placed",
+}  # fmt: skip
+LABELS = {  # each column read, as the book's data-quality panel names it
+    "gender": "gender", "ethnicity": "ethnicity", "disability": "disability",
+    "team": "allocated team", "contact": "date of contact", "source": "source",
+    "eh_start": "assessment start", "eh_end": "assessment completion",
+    "referral": "date of referral", "nfa": "referral NFA",
+    "previous": "referrals in the last 12 months", "assessment": "assessment start",
+    "seen": "child seen", "authorised": "date of authorisation",
+    "strategy": "strategy discussion", "icpc": "date of initial conference",
+    "icpc_plan": "conference led to a plan", "unnecessary": "conference deemed unnecessary",
+    "cin_start": "CIN start", "cin_end": "CIN closure", "plan_start": "plan start",
+    "plan_end": "plan end", "visit": "last statutory visit", "alone": "seen alone",
+    "review": "latest review conference", "previous_plans": "previous plans",
+    "cla_start": "date started to be looked after",
+    "cla_end": "date ceased to be looked after", "cla_review": "latest statutory review",
+    "sw_visit": "last social work visit", "health": "last health assessment",
+    "dental": "last dental check", "placements": "placements in the last 12 months",
+    "offered": "return interview offered", "accepted": "return interview accepted",
+    "in_touch": "in touch", "suitable": "suitable accommodation", "activity": "activity",
+    "eligibility": "eligibility", "entered_care": "date entered care",
+    "adoption_decision": "decision to place for adoption",
+    "placement_order": "placement order", "matched": "date matched",
+    "placed": "date placed for adoption", "adopter": "adopter",
 }  # fmt: skip
 YES_KEYS = {"nfa", "seen", "icpc_plan", "unnecessary", "alone", "offered", "accepted"}
 NUMBER_KEYS = {"previous", "previous_plans", "placements"}
@@ -407,8 +433,9 @@ def _yes(value: object) -> bool | None:
 
 
 def _number(value: object) -> float | None:
+    text = "" if value is None else str(value).strip()
     try:
-        return float(str(value).strip()) if str(value or "").strip() else None
+        return float(text) if text else None
     except ValueError:
         return None
 

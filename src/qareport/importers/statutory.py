@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from pydantic import Field
 
 from qareport.config.models import StrictModel
 from qareport.config.project import Project
 from qareport.errors import ParameterError
-from qareport.importers.annex_a import lists_read, read_annex_a
+from qareport.importers.annex_a import BY_NUMBER, lists_read, read_annex_a
 from qareport.importers.annex_a_measures import (
     ANNEX_A_MEASURES,
     PER_CHILD_MEASURES,
@@ -34,6 +35,7 @@ from qareport.importers.common import (
 )
 from qareport.importers.placement_measures import PLACEMENT_MEASURES, placement_returns
 from qareport.importers.pseudonym import workbook_salt
+from qareport.importers.quality import write_quality
 from qareport.importers.registry import Importer, Sources
 from qareport.importers.ssda903 import read_ssda903_episodes
 from qareport.importers.year_windows import year_windows, years_windows
@@ -76,15 +78,18 @@ def _finish(
     figures: tuple[str, str, list[dict[str, object]]],
     expected: tuple[str, ...],
     allow_rejects: bool,
+    *,
+    tables: dict[str, pd.DataFrame],
 ) -> ImportSummary:
     """The returns (`figures`: the area's code, what they are from, the returns) checked as
     the build checks them and written, all or nothing, to data/imported/<code>-<from>.csv.
-    Every return is made from many records: they are settled as one group."""
+    Every return is made from many records: they are settled as one group. The records'
+    counts and each table's completeness are written beside the returns."""
     code, name, returns = figures
     candidates = [
         Candidate({"area_code": code, **{k: str(v) for k, v in r.items()}}, name) for r in returns
     ]
-    return finish_import(
+    finish_import(
         summary,
         candidates,
         [],
@@ -94,6 +99,8 @@ def _finish(
         expected=expected,
         allow_rejects=allow_rejects,
     )
+    write_quality(summary, tables)
+    return summary
 
 
 def _area_code(project: Project, wanted: str | None, lea: str) -> str:
@@ -126,7 +133,9 @@ def import_cin_census(
     summary.notes += [f"  not as the {records.year} XSD has it: {p}" for p in
                       schema_problems(source, options.schemas, records.year)]  # fmt: skip
     figures = (code, "cin-census", returns)
-    return _finish(project, summary, figures, CENSUS_MEASURES, options.allow_rejects)
+    tables = {"referrals": records.referrals, "assessments": records.assessments,
+              "plans": records.plans}  # fmt: skip
+    return _finish(project, summary, figures, CENSUS_MEASURES, options.allow_rejects, tables=tables)
 
 
 class Ssda903Options(StrictModel):
@@ -153,7 +162,14 @@ def import_ssda903(project: Project, sources: list[Path], options: Ssda903Option
                 summary.skip(OUTSIDE_903, line)
         summary.notes.append(f"  the return's year: {year - 1}-{str(year)[2:]}")
     figures = (code, "ssda903", returns)
-    return _finish(project, summary, figures, PLACEMENT_MEASURES, options.allow_rejects)
+    return _finish(
+        project,
+        summary,
+        figures,
+        PLACEMENT_MEASURES,
+        options.allow_rejects,
+        tables={"episodes": episodes},
+    )
 
 
 class AnnexAOptions(StrictModel):
@@ -236,7 +252,8 @@ def import_annex_a(project: Project, sources: list[Path], options: AnnexAOptions
         returns = _per_10000(project, code, made.returns, summary)
         expected = tuple(sorted({str(r["measure_id"]) for r in returns}))
     figures = (code, "annex-a", returns)
-    return _finish(project, summary, figures, expected, options.allow_rejects)
+    tables = {f"List {n} ({BY_NUMBER[n].name})": f for n, f in sorted(annex.lists.items())}
+    return _finish(project, summary, figures, expected, options.allow_rejects, tables=tables)
 
 
 ANNEX_A = Importer(

@@ -19,6 +19,7 @@ from qareport.config.parameters import AreaParameters
 from qareport.config.periods import Period
 from qareport.config.project import Project
 from qareport.ingest.months import DERIVED_HOW
+from qareport.ingest.quality import quality_lines
 
 __all__ = ["PACKAGES", "appendix_rows", "build_provenance", "git_commit", "stamp_notebook"]
 
@@ -120,7 +121,19 @@ def build_provenance(
         "built_at": built_at,
         "left_out": list(left_out or []),
         "made_from_months": made_from_months_text(made),
+        "data_quality": _data_quality(project, area, files),
     }
+
+
+def _data_quality(project: Project, area: AreaParameters, files: dict) -> list[list[str]]:
+    """The data-quality records of the area's own case-level imports (an extract named
+    `<its code>-...` with a quality record beside it), as appendix rows."""
+    rows: list[list[str]] = []
+    for path in sorted(files):
+        extract = project.root / path
+        if extract.name.startswith(f"{area.code}-"):
+            rows += [[label, text] for label, text in quality_lines(extract)]
+    return rows
 
 
 def made_from_months_text(made: list[tuple[str, str, str]] | None) -> list[str]:
@@ -163,6 +176,7 @@ def appendix_rows(record: dict) -> list[tuple[str, str]]:
             )
         )
     rows += [("Made from monthly returns", line) for line in record.get("made_from_months", [])]
+    rows += [(label, text) for label, text in record.get("data_quality", [])]
     rows += [(f"Input: {path}", f"SHA-256 {sha}") for path, sha in sorted(record["inputs"].items())]
     return rows
 
@@ -171,8 +185,9 @@ def stamp_notebook(path: Path, record: dict) -> None:
     """Record the provenance in an executed notebook's metadata.
 
     Plain JSON, not nbformat: the notebook is already valid, and re-validating
-    every sheet's notebook on each rebuild would cost a render-only build dearly.
+    every sheet's notebook on each rebuild would cost a render-only build dearly. Written
+    without indentation, which only Python's slow encoder does (Jupyter reads either).
     """
     notebook = json.loads(path.read_text(encoding="utf-8"))
     notebook["metadata"]["qareport"] = record
-    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(notebook, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -188,10 +188,6 @@ def _import_html() -> None:
     importlib.import_module("qareport.render.html")  # nbconvert: the build's costliest import
 
 
-def _import_xlsxwriter() -> None:
-    importlib.import_module("xlsxwriter")
-
-
 def _spreadsheet_digest(book: Book) -> str:
     from qareport.render.spreadsheet import figures_digest
 
@@ -246,7 +242,6 @@ SPREADSHEET = Output(
     "the figures behind every chart, as an accessible spreadsheet",
     _write_spreadsheet,
     role="always",
-    prepare=_import_xlsxwriter,
     digest=_spreadsheet_digest,
 )
 TYPST = Output(
