@@ -69,3 +69,48 @@ def test_a_figure_without_alt_text_stops_the_build_naming_notebook_and_cell(work
     assert f"notebooks/{DEMO_AREA}/front-door.ipynb, cell {cells}" in message
     assert "sheet.figure needs alt text" in message
     assert good.html.read_bytes() == before  # the previous book stays
+
+
+def test_the_scaffold_runs_top_to_bottom_from_its_folder_with_its_own_sheet(workbook):
+    """As JupyterLab's Run All does: from notebooks/, the workbook above it."""
+    from nbclient import NotebookClient
+
+    build_book(workbook, DEMO_AREA, PERIOD)  # the store and a book to take the period from
+    made = run_cli("notebook", "new", "--section", "front-door", cwd=workbook)
+    assert made.returncode == 0, made.stderr
+    own = workbook / "notebooks" / "front-door.ipynb"
+    notebook = nbformat.read(str(own), as_version=4)
+    parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'section = "front-door"' in parameters.source
+    assert 'project_dir = ".."' in parameters.source
+    assert (
+        f'area = "{DEMO_AREA}"' in parameters.source and f'period = "{PERIOD}"' in parameters.source
+    )
+    where = {"metadata": {"path": str(own.parent)}}
+    NotebookClient(notebook, timeout=300, resources=where).execute()
+    shown = [o for c in notebook.cells for o in c.get("outputs", [])]
+    assert not [o for o in shown if o.get("output_type") == "error"]
+
+
+@pytest.mark.parametrize(
+    "cell, said",
+    [
+        ("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()",
+         "shows a chart that is not on the sheet"),
+        ("import pandas as pd\npd.DataFrame({'Locality': ['North'], 'Referrals': [120]})",
+         "shows a table"),
+    ],
+)  # fmt: skip
+def test_a_chart_or_table_a_book_cell_shows_off_the_sheet_stops_the_build(workbook, cell, said):
+    made = run_cli("notebook", "new", "--section", "front-door", cwd=workbook)
+    assert made.returncode == 0, made.stderr
+    own = workbook / "notebooks" / "front-door.ipynb"
+    notebook = nbformat.read(str(own), as_version=4)
+    added = nbformat.v4.new_code_cell(cell)
+    added.metadata["tags"] = ["book"]
+    notebook.cells.append(added)
+    nbformat.write(notebook, str(own))
+    done = run_cli("build", "--area", DEMO_AREA, "--period", PERIOD, cwd=workbook)
+    assert done.returncode == 1
+    expected = f"front-door.ipynb, cell {len(notebook.cells)} (tagged book) {said}"
+    assert expected in done.stdout + done.stderr

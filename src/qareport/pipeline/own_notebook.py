@@ -48,6 +48,34 @@ EXAMPLE = """# An example: uncomment, then edit. Figures on the sheet need alt t
 """
 
 
+def _parameters(project: Project, section: str, area: str | None, depth: int) -> str:
+    """The copy's parameters as it runs on its own in JupyterLab (from its own folder):
+    the workbook above it, its own sheet, an area with that sheet and its latest book's
+    period. A build injects the real values after this cell."""
+    having = [area] if area else [a.id for a in project.areas() if section in a.sections]
+    having = having or project.area_ids()[:1]
+    built = sorted(  # the latest book built of an area with this sheet
+        (m.stat().st_mtime, m.parent.parent.name, m.parent.name)
+        for shown in having
+        for m in (project.output_dir / shown).glob("*/manifest.json")
+    )
+    shown, period = (built[-1][1], built[-1][2]) if built else (having[0], _this_year())
+    return (
+        "# Parameters: as written, the notebook runs on its own in JupyterLab from this\n"
+        "# folder; qareport build injects the real values after this cell\n"
+        f'project_dir = "{"/".join([".."] * depth)}"\n'
+        f'area = "{shown}"\nperiod = "{period}"\nsection = "{section}"'
+    )
+
+
+def _this_year() -> str:
+    from datetime import date
+
+    today = date.today()
+    first = today.year if today.month >= 4 else today.year - 1
+    return f"{first}-{str(first + 1)[2:]}"
+
+
 def new_notebook(project: Project, section: str, area: str | None = None) -> Path:
     """Write a starting copy of the standard notebook for `section` (and `area`); never
     overwrites. Returns its path."""
@@ -73,6 +101,8 @@ def new_notebook(project: Project, section: str, area: str | None = None) -> Pat
     for cell in notebook.cells:  # a clean copy: no outputs
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = _parameters(project, section, area, depth=1 if area is None else 2)
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, str(target))
     return target

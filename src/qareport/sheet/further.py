@@ -38,12 +38,50 @@ class _Current:
 
 _current: _Current | None = None
 _count = 0
+_watching = False
 
 
 def remember_sheet(project_dir: Path, chart_prefix: str, threshold: int | None) -> None:
     """Called by build_sheet: the sheet the analyst's cells add to."""
     global _current, _count
     _current, _count = _Current(Path(project_dir), chart_prefix, threshold), 0
+    _watch_open_figures()
+
+
+def _watch_open_figures() -> None:
+    """After every cell, a figure left open (plt.show(), display(fig) or a bare seaborn
+    call draw nothing on qareport's non-interactive backend) is shown as an image and
+    closed: the analyst sees it in JupyterLab, and a build stops on it in a cell tagged
+    `book` (it is not on the sheet until sheet.figure puts it there, with its alt text)."""
+    global _watching
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or _watching:
+        return
+    shell.events.register("post_run_cell", _show_open_figures)
+    _watching = True
+
+
+def _show_open_figures(*_: object) -> None:
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    for number in plt.get_fignums():
+        drawn = io.BytesIO()
+        plt.figure(number).savefig(drawn, format="png", dpi=72)
+        display(
+            {"image/png": base64.b64encode(drawn.getvalue()).decode("ascii"),
+             "text/plain": "a chart not on the sheet: put it there with sheet.figure"},
+            metadata={FURTHER_KEY: {"kind": "open-figure"}},
+            raw=True,
+        )  # fmt: skip
+    plt.close("all")
 
 
 def _sheet() -> _Current:
@@ -62,10 +100,11 @@ def figure(fig: Any, alt: str) -> None:
 
     from qareport.sheet.chart_layout import finish
 
-    if not isinstance(alt, str) or not alt.strip():
+    if not isinstance(alt, str) or not _says_something(alt):
         raise ParameterError(
-            "sheet.figure needs alt text: say what the figure shows, e.g. "
-            'sheet.figure(fig, alt="Bar chart of referrals by locality, 2025-26 ...")'
+            f"sheet.figure needs alt text that says what the figure shows ({alt!r} does "
+            'not), e.g. sheet.figure(fig, alt="Bar chart of referrals by locality, 2025-26: '
+            'the north locality highest")'
         )
     global _count
     _count += 1
@@ -83,6 +122,18 @@ def figure(fig: Any, alt: str) -> None:
         metadata={FURTHER_KEY: {"kind": "figure", "alt": alt.strip()}},
         raw=True,
     )
+
+
+GENERIC_ALT = {"chart", "graph", "figure", "fig", "image", "plot", "picture", "diagram",
+               "bar", "line", "a", "the", "of", "alt", "text", "todo", "tbc"}  # fmt: skip
+
+
+def _says_something(alt: str) -> bool:
+    """Alt text a screen reader's user can use: three words or more, not all of them
+    words that only say it is a chart ("chart", "bar chart", "figure 1")."""
+    words = [w for w in alt.casefold().replace("-", " ").split() if w.strip(".,:;")]
+    meaningful = [w for w in words if w.strip(".,:;") not in GENERIC_ALT and not w.isdigit()]
+    return len(words) >= 3 and bool(meaningful)
 
 
 def suppress_table(frame: Any, threshold: int | None) -> tuple[list[str], list[list[str]]]:

@@ -210,7 +210,9 @@ def further_items(cells: Sequence[Json], source: str) -> list[FurtherItem]:
 
 def _further_item(output: Json, where: str) -> FurtherItem | None:
     """One output of an analyst's cell as a sheet item: what `sheet.figure` and
-    `sheet.table` marked, or Markdown text; None for anything else."""
+    `sheet.table` marked, or Markdown text; None for what shows nothing (a warning, an
+    object's bare name); anything else a cell tagged `book` shows stops the build, naming
+    the cell and how to put it on the sheet: nothing it shows is dropped unseen."""
     data = _mapping(output.get("data"))
     meta = _mapping(_mapping(output.get("metadata")).get(FURTHER_KEY))
     kind = meta.get("kind")
@@ -229,4 +231,37 @@ def _further_item(output: Json, where: str) -> FurtherItem | None:
         )
     if "text/markdown" in data:
         return FurtherItem(kind="text", markdown=_text(data["text/markdown"]), source=where)
+    shown = _unplaced(output, data)
+    if shown:
+        raise RenderError(f"{where} (tagged book) {shown}; nothing a book cell shows is left out")
     return None
+
+
+def _unplaced(output: Json, data: Json) -> str:
+    """What an output shows that the sheet cannot take as it is, and how to put it there;
+    empty for what shows nothing (a warning on stderr, an object's bare name)."""
+    if output.get("output_type") == "stream":
+        if output.get("name") == "stderr" or not _text(output.get("text")).strip():
+            return ""
+        return 'prints text: put words on the sheet with display(Markdown("..."))'
+    if any(str(key).startswith("image/") for key in data):
+        return (
+            "shows a chart that is not on the sheet (plt.show, display(fig), or a figure "
+            'left open): put it there with sheet.figure(fig, alt="what the chart shows")'
+        )
+    if "text/html" in data:
+        return 'shows a table: put it on the sheet with sheet.table(frame, caption="...")'
+    plain = _text(data.get("text/plain")).strip()
+    if output.get("output_type") == "execute_result" and plain and not _bare_name(plain):
+        return (
+            f"shows a value ({plain[:40]}): say it in words with display(Markdown(...)), or "
+            "end the line with ; so nothing is shown"
+        )
+    return ""
+
+
+def _bare_name(text: str) -> bool:
+    """An object's name as Python prints it (`<BarContainer object of 5 artists>`, a list
+    or tuple of them): matplotlib's answer to a drawing call, which shows nothing."""
+    parts = [p.strip() for p in text.strip("()[]").split(",") if p.strip()]
+    return bool(parts) and all(p.startswith("<") and p.endswith(">") for p in parts)
