@@ -30,8 +30,10 @@ this sheet, in the HTML and the PDF, under "Further analysis":
   are shown as [c], as on the rest of the sheet.
 - `display(Markdown("..."))`: text.
 
-`sheet.returns(measures=[...], periods=[...])` reads the returns in the store. Other
-cells run but show nothing on the sheet. Editing this notebook re-executes this sheet
+`sheet.returns(measures=[...], periods=[...])` reads the returns in the store. Anything
+else a `book` cell shows (plt.show(), a DataFrame, print) stops the build, naming the
+cell, until one of the calls above puts it on the sheet. Cells not tagged `book` run
+but show nothing on the sheet. Editing this notebook re-executes this sheet
 only."""
 
 EXAMPLE = """# An example: uncomment, then edit. Figures on the sheet need alt text.
