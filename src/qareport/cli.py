@@ -431,16 +431,29 @@ def narrative_review(
     section: Annotated[str, typer.Option(help="The content area (sheet) id.")],
     reviewer: Annotated[str, typer.Option(help="Who reviewed it.")],
     status: Annotated[str, typer.Option(help="draft, reviewed or approved.")] = "approved",
+    nothing_written: Annotated[
+        bool,
+        typer.Option(
+            "--nothing-written", help="Approve a sheet with no analysis, saying it needs none."
+        ),
+    ] = False,
     project: ProjectOpt = Path("."),
 ) -> None:
-    """Record a sheet's review status, reviewer and date (approving fingerprints its figures)."""
+    """Record a sheet's review decision, reviewer and date in the period's review register
+    (reviews.yml), never in the narrative file; approving fingerprints its figures."""
     from qareport.book.review import set_review
     from qareport.config.project import Project
 
     path = set_review(
-        Project.open(project), area, period, section, reviewer=reviewer, status=status
+        Project.open(project),
+        area,
+        period,
+        section,
+        reviewer=reviewer,
+        status=status,
+        nothing_written=nothing_written,
     )
-    out.print(f"{status}: {path}", markup=False)
+    out.print(f"{status}: {section}, recorded in {path}", markup=False)
 
 
 @app.command("new-period")

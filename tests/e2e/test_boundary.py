@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pypdf
 import pytest
+import yaml
 
 from helpers import DEMO_AREA, PERIOD, copy_workbook, data_table, run_cli
 
@@ -133,23 +134,42 @@ Words — every byte of them kept, including this line with trailing spaces.\x20
 """
 
 
-def test_review_changes_only_the_review_keys_keeping_comments_and_every_byte_after(root):
+def test_review_leaves_the_narrative_byte_for_byte_and_records_the_decision_beside_it(root):
+    """A sign-off is written to the register, never into the file a reviewer may have open
+    with unsaved edits: saving that file afterwards cannot undo it."""
     path = _written(root, COMMENTED)
     done = _review(root, "front-door")
     assert done.returncode == 0, done.stderr
-    text = path.read_text()
-    assert "# Jo reads it on Friday" in text and "# reviewed_on is filled in" in text
-    assert "status: approved" in text and 'reviewer: "Sam Jones"' in text
-    body = COMMENTED[COMMENTED.index("---\n\n## Analysis") + 4 :]
-    assert text.endswith(body)
-    assert not list(path.parent.glob(".front-door.md.*"))  # no temporary file left
+    assert path.read_text() == COMMENTED
+    register = path.parent / "reviews.yml"
+    decisions = yaml.safe_load(register.read_text())
+    assert decisions[-1]["section"] == "front-door" and decisions[-1]["status"] == "approved"
+    assert decisions[-1]["reviewer"] == "Sam Jones" and decisions[-1]["approved_figures"]
+    assert not list(path.parent.glob(".reviews.yml.*"))  # no temporary file left
+    path.write_text(COMMENTED.replace("Words", "Words saved over the sign-off"))  # Overwrite
+    assert _build(root).returncode == 0
+    html = (root / "output" / DEMO_AREA / PERIOD / "report-book.html").read_text()
+    assert "Approved by Sam Jones on" in html
+
+
+def test_a_sheet_with_nothing_written_is_approved_only_when_the_reviewer_says_so(root):
+    path = _written(root, "---\nstatus: draft\n---\n\n## Analysis\n\n## Actions\n")
+    refused = _review(root, "front-door")
+    assert "has no analysis written" in _one_error(refused)
+    assert not (path.parent / "reviews.yml").exists()
+    done = _review(root, "front-door", "--nothing-written")
+    assert done.returncode == 0, done.stderr
+    assert _build(root).returncode == 0
+    html = (root / "output" / DEMO_AREA / PERIOD / "report-book.html").read_text()
+    assert "No analysis was written for this sheet." in html
+    assert f"add it in {NARRATIVE}/front-door.md" not in html  # only the drafts say so
 
 
 def test_a_summary_between_rules_is_the_reviewers_text_kept_by_review_and_build(root):
     path = _written(root, FRAMED)
     done = _review(root, "front-door", "--status", "reviewed")
     assert done.returncode == 0, done.stderr
-    assert path.read_text().endswith(FRAMED)  # a front matter added above it, nothing lost
+    assert path.read_text() == FRAMED  # a review never writes into the narrative
     built = _build(root)
     assert built.returncode == 0, built.stderr
     html = (root / "output" / DEMO_AREA / PERIOD / "report-book.html").read_text()

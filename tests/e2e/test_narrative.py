@@ -72,6 +72,7 @@ def test_approval_shows_on_the_sheet_and_a_changed_cited_figure_flags_re_review(
             section,
             "--reviewer",
             "Sam Jones",
+            *([] if section == "front-door" else ["--nothing-written"]),
             cwd=workbook,
         )
         assert reviewed.returncode == 0, reviewed.stderr

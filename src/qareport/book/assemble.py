@@ -14,9 +14,20 @@ from pathlib import Path
 from qareport import __version__
 from qareport.book.actions import Action, ActionsRegister, load_actions
 from qareport.book.model import ActionView, Book, SheetPage, StoryPage, ThemeView
-from qareport.book.narrative import STORY_PARTS, cited_measures, fill_placeholders, read_narrative
+from qareport.book.narrative import (
+    STORY_PARTS,
+    Narrative,
+    cited_measures,
+    fill_placeholders,
+    read_narrative,
+)
 from qareport.book.programme import ProgrammeRow, informed, load_programme, programme_rows
-from qareport.book.review import figures_fingerprint
+from qareport.book.review import (
+    REGISTER,
+    figures_fingerprint,
+    latest_decisions,
+    with_decision,
+)
 from qareport.book.themes import load_themes
 from qareport.config.boundary import inside
 from qareport.config.parameters import AreaParameters
@@ -51,9 +62,11 @@ def check_narrative(project: Project, area: AreaParameters, period: Period) -> l
         *narrative_files(project, area, period),
         folder / "actions.yml",
         folder / "themes.yml",
+        folder / REGISTER,
         project.programme_path(area.id),
     ]:  # a link out of the workbook is refused, naming it, before anything is read
         inside(project.root, path, "a reviewer's file", NarrativeError)
+    latest_decisions(folder)  # a register that cannot be read stops here, naming it
     load_actions(folder / "actions.yml")
     load_themes(
         folder / "themes.yml", {m.id for m in area.members}, project.book_sections(area, period)
@@ -147,7 +160,13 @@ def assemble_book(
         sheets=pages,
         provenance=provenance if provenance is not None else _bare_provenance(area, period),
         built_at=built_at,
-        story=_story(project, folder / "story.md", figures),
+        story=_story(
+            project,
+            with_decision(
+                read_narrative(folder / "story.md"), latest_decisions(folder).get("story")
+            ),
+            figures,
+        ),
         members=[(m.name, m.kind) for m in area.members],
         programme=programme,
         themes=themes,
@@ -193,7 +212,10 @@ def _sheet_page(
     informed_by: list[ProgrammeRow],
 ) -> SheetPage:
     """One sheet with its reviewers' words, its review status, actions and story sheet."""
-    narrative = read_narrative(folder / f"{data.section_id}.md")
+    decisions = latest_decisions(folder)
+    narrative = with_decision(
+        read_narrative(folder / f"{data.section_id}.md"), decisions.get(data.section_id)
+    )
     # a sign-off typed into the file by hand records no figures, reviewer or date: it is
     # not taken as one, and the sheet says so
     recorded = bool(narrative.reviewer and narrative.reviewed_on) and (
@@ -219,7 +241,10 @@ def _sheet_page(
         informed_by=informed_by,
         story=_story(
             project,
-            folder / f"{data.section_id}.story.md",
+            with_decision(
+                read_narrative(folder / f"{data.section_id}.story.md"),
+                decisions.get(f"{data.section_id}.story"),
+            ),
             figures,
             anchor=f"story-{data.section_id}",
             title=f"Story sheet: {data.section_title}",
@@ -237,14 +262,13 @@ def _bare_provenance(area: AreaParameters, period: Period) -> list[tuple[str, st
 
 def _story(
     project: Project,
-    path: Path,
+    story_file: Narrative,
     figures: dict[str, str],
     *,
     anchor: str = "story",
     title: str = "Story sheet: experiences behind the figures",
 ) -> StoryPage | None:
     """A story sheet (the book's, or one sheet's), or None when nothing is written in it."""
-    story_file = read_narrative(path)
     parts = [
         (name.capitalize(), fill_placeholders(story_file, story_file.part(name), figures))
         for name in STORY_PARTS

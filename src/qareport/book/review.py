@@ -3,41 +3,58 @@
 `show_figures` is what the first cell of every narrative notebook calls: it
 shows the sheet's charts and figures from the last build, so the reviewer
 writes with them in view. `set_review` records a review (draft, reviewed or
-approved) with the reviewer's name and date in the narrative file's front
-matter; approving also records a fingerprint of the figures the text cites,
-so a later change to those figures flags the sheet for re-review.
+approved) with the reviewer's name and date in the review register beside the
+narratives (`reviews.yml`), never in the narrative file: an editor open on that
+file (JupyterLab's "File Changed: Overwrite") cannot undo a sign-off. Approving
+also records a fingerprint of the figures the text cites, so a later change to
+those figures flags the sheet for re-review. The book shows each sheet's latest
+decision (`with_decision`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+
+import yaml
 
 from qareport.book.narrative import (
     FRONT_MATTER,
     STATUSES,
+    Narrative,
     cited_measures,
     front_matter_span,
     read_narrative,
-    split_front_matter,
 )
 from qareport.config.boundary import inside, write_atomically
 from qareport.config.periods import Period, parse_period
 from qareport.config.project import Project
-from qareport.config.yamlio import edit_yaml_text
+from qareport.config.yamlio import edit_yaml_text, load_yaml
 from qareport.errors import NarrativeError, ParameterError
 from qareport.sheet.model import MeasureView, SheetData
 
 __all__ = [
+    "REGISTER",
     "figures_fingerprint",
     "find_project",
+    "latest_decisions",
     "narrative_path",
     "set_review",
     "show_figures",
+    "with_decision",
     "with_front_matter",
 ]
+
+REGISTER = "reviews.yml"  # beside a period's narratives: every decision, newest last
+REGISTER_HEAD = (
+    "# Review decisions for this book's sheets, newest last, written by\n"
+    "# `qareport narrative review`: the book shows each sheet's latest. A review never\n"
+    "# changes the narrative file, so an editor open on it cannot undo a sign-off.\n"
+)
+DECISION_KEYS = ("status", "reviewer", "reviewed_on", "approved_figures")
 
 
 def find_project(start: Path | None = None) -> Project:
@@ -124,10 +141,11 @@ def set_review(
     reviewer: str,
     status: str,
     on: date | None = None,
+    nothing_written: bool = False,
 ) -> Path:
-    """Record a review in the narrative file's front matter. Only the front matter's
-    review keys change (edited in place, the reviewer's comments kept); the text after it is
-    left byte for byte as it is; the file is replaced in one rename."""
+    """Record a review decision in the period's register (`reviews.yml`, appended in one
+    rename); the narrative file is read, never written. A sheet with no analysis is only
+    approved when the reviewer says so (`nothing_written`). Returns the register."""
     if status not in STATUSES:
         raise ParameterError(f"status {status!r} is not one of {', '.join(STATUSES)}")
     if not reviewer.strip():
@@ -140,25 +158,70 @@ def set_review(
             f"{path} does not exist; run `qareport narrative init --area {params.id} "
             f"--period {when.label}` first"
         )
-    text = path.read_text(encoding="utf-8-sig")
-    split_front_matter(text, path)  # front matter written wrongly: stop, naming the line
-    changes: dict[str, str | None] = {
+    narrative = read_narrative(path)  # written wrongly: stop, naming the line
+    decision = {
+        "section": section,
         "status": status,
         "reviewer": reviewer.strip(),
         "reviewed_on": (on or date.today()).isoformat(),
-        "approved_figures": None,
     }
     if status == "approved":
+        _check_written(narrative, section, nothing_written)
         sheets = _built_sheets(project, params.id, when.label)
         if not sheets:
             raise NarrativeError(
                 f"build the book before approving: qareport build --area {params.id} "
                 f"--period {when.label}"
             )
-        cited = cited_measures(read_narrative(path))
-        changes["approved_figures"] = figures_fingerprint(cited, sheets)
-    write_atomically(path, with_front_matter(text, changes))
-    return path
+        decision["approved_figures"] = figures_fingerprint(cited_measures(narrative), sheets)
+    register = path.parent / REGISTER
+    before = register.read_text(encoding="utf-8") if register.is_file() else REGISTER_HEAD
+    entry = yaml.safe_dump([decision], sort_keys=False, allow_unicode=True)
+    write_atomically(register, before + ("" if before.endswith("\n") else "\n") + entry)
+    return register
+
+
+def _check_written(narrative: Narrative, section: str, nothing_written: bool) -> None:
+    """An approval of a sheet with no analysis says so, or is refused in words."""
+    if section == "story" or section.endswith(".story") or nothing_written:
+        return
+    if not narrative.part("analysis"):
+        raise NarrativeError(
+            f"{narrative.path.name} has no analysis written: write it and save, or approve "
+            "with --nothing-written to record that the sheet needs none (the book then says "
+            "'No analysis was written for this sheet.')"
+        )
+
+
+def latest_decisions(folder: Path) -> dict[str, dict[str, str]]:
+    """Each sheet's latest decision in the folder's register, by section (`front-door`,
+    `front-door.story`, `story`); a register that cannot be read stops the build, naming
+    it, since a sign-off must never vanish silently."""
+    register = folder / REGISTER
+    if not register.is_file():
+        return {}
+    try:
+        entries = load_yaml(register) or []
+    except ValueError as exc:
+        raise NarrativeError(str(exc)) from None
+    if not isinstance(entries, list):
+        raise NarrativeError(f"{register}: a list of review decisions was expected")
+    latest: dict[str, dict[str, str]] = {}
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("section"):
+            latest[str(entry["section"])] = {
+                k: str(entry[k]) for k in DECISION_KEYS if entry.get(k) is not None
+            }
+    return latest
+
+
+def with_decision(narrative: Narrative, decision: dict[str, str] | None) -> Narrative:
+    """The narrative as the book reads it: its register decision, when it has one, in place
+    of any review keys in its front matter."""
+    if not decision:
+        return narrative
+    front = {k: v for k, v in narrative.front.items() if k not in DECISION_KEYS}
+    return replace(narrative, front={**front, **decision})
 
 
 def narrative_path(project: Project, area_id: str, period: Period, section: str) -> Path:
