@@ -20,6 +20,7 @@ from qareport.book.narrative import (
 )
 from qareport.render.typst_pdf import markdown_to_typst
 
+NOTE = "> **Note for the writer (not printed):** the story"
 STUB = stub_text("larkhaven", "2025-26", "front-door", "Front door")
 HEAD, BODY = STUB.split("\n# Front door\n", 1)
 
@@ -54,7 +55,7 @@ def test_a_heading_of_the_reviewers_own_becomes_a_sub_heading_of_the_analysis():
     [("## Analysis", "analysis"), ("## Actions", "actions")],
 )
 def test_an_emptied_heading_is_the_part_it_was(edited, part):
-    text = STUB.replace(edited, "## ").replace("<!--", "Kept words. <!--", 1)
+    text = STUB.replace(edited, "## ").replace("> **Note", "Kept words.\n\n> **Note", 1)
     if part == "actions":
         text = STUB.replace("## Actions", "## \n\nAction words.")
     parts = _parts(text)
@@ -66,12 +67,12 @@ def test_an_emptied_heading_is_the_part_it_was(edited, part):
     "heading", ["## Analysis:", "## ANALYSIS", "##   analysis  ", "## Analysis ##"]
 )
 def test_the_ways_a_heading_is_written_name_the_same_part(heading):
-    text = STUB.replace("## Analysis", heading).replace("<!-- The story", "Words. <!-- The story")
+    text = STUB.replace("## Analysis", heading).replace(NOTE, "Words.\n\n" + NOTE)
     assert _parts(text)["analysis"].startswith("Words.")
 
 
 def test_a_fenced_block_is_the_reviewers_text_but_the_figure_cell_is_not():
-    text = STUB.replace("<!-- The story", "```\nquoted ## not a heading\n```\n<!-- The story")
+    text = STUB.replace(NOTE, "```\nquoted ## not a heading\n```\n\n" + NOTE)
     analysis = _parts(text)["analysis"]
     assert "quoted ## not a heading" in analysis
     assert "show_figures" not in analysis
@@ -317,3 +318,53 @@ def test_a_status_typed_by_hand_is_not_taken_as_a_sign_off(workbook):
     assert page.status == "draft" and not page.rereview and not page.approved
     assert "'status: approved' was typed into the narrative" in page.status_text
     assert "qareport narrative review" in page.status_text
+
+
+def test_a_changed_title_is_refused_in_words_naming_the_line(workbook):
+    """JupyterLab shows the `# title` as the notebook's heading; a reviewer who edits it is
+    told it is not printed, and where, instead of it being silently ignored."""
+    from helpers import DEMO_AREA, PERIOD, init_narrative, narrative_path
+    from qareport import Project
+    from qareport.book.assemble import check_narrative
+    from qareport.config.periods import parse_period
+
+    init_narrative(workbook)
+    project = Project.open(workbook)
+    area, period = project.area(DEMO_AREA), parse_period(PERIOD)
+    assert not [w for w in check_narrative(project, area, period) if "title" in w]
+    path = narrative_path(workbook)
+    text = path.read_text()
+    title = project.catalogue.area("front-door").title
+    path.write_text(text.replace(f"# {title}", "# Our front door, revised", 1))
+    line = text.splitlines().index(f"# {title}") + 1
+    said = [w for w in check_narrative(project, area, period) if "title" in w]
+    assert said == [
+        f"narrative/{DEMO_AREA}/{PERIOD}/front-door.md line {line}: the title '# Our front "
+        f"door, revised' is not printed: every book titles this sheet '{title}' (from the "
+        "catalogue). For a heading of your own, write it as '## ...' in the analysis; to "
+        "retitle the sheet in every book, change the content area's title in a catalogue "
+        "of your own"
+    ]
+
+
+def test_a_new_narrative_survives_jupytexts_open_and_save_byte_for_byte(tmp_path):
+    """What JupyterLab does on open and save (jupytext read, the notebook model, jupytext
+    write) gives back the very bytes: nothing is marked edited or rewritten."""
+    import jupytext
+    import nbformat
+
+    from qareport.book.narrative import story_stub
+
+    for text in (STUB, story_stub("larkhaven", "2025-26", "Front door")):
+        model = nbformat.reads(nbformat.writes(jupytext.reads(text, fmt="md")), as_version=4)
+        assert jupytext.writes(model, fmt="md") == text
+
+
+def test_the_notes_for_the_writer_are_seen_in_jupyterlab_but_never_printed():
+    from qareport.book.narrative import story_stub
+
+    assert "> **Note for the writer (not printed):**" in STUB and "<!--" not in STUB
+    story = story_stub("larkhaven", "2025-26", "Front door")
+    assert "> **Before you write (not printed):** use only accounts given with consent" in story
+    _, parts = parse_narrative(STUB, Path("front-door.md"))
+    assert parts == {"analysis": "", "actions": ""}

@@ -89,6 +89,8 @@ def check_narrative(project: Project, area: AreaParameters, period: Period) -> l
             )
     names = {p.name for p in files}
     sections = project.book_sections(area, period)
+    for section in sections:
+        warnings += _changed_title(project, folder / f"{section}.md", section)
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         if path.name not in names:
             close = difflib.get_close_matches(path.stem.replace("_", "-"), sections, n=1)
@@ -98,6 +100,22 @@ def check_narrative(project: Project, area: AreaParameters, period: Period) -> l
                 f"not shown; {hint}"
             )
     return warnings
+
+
+def _changed_title(project: Project, path: Path, section: str) -> list[str]:
+    """A sheet's `# title` edited in its narrative is not printed (the sheet's title comes
+    from the catalogue, the same in every book): said, naming the line, never ignored."""
+    title = project.catalogue.area(section).title
+    found = read_narrative(path).title_line()
+    if found is None or " ".join(found[1].split()).casefold() == title.casefold():
+        return []
+    line, typed = found
+    return [
+        f"{_relative(path, project.root)} line {line}: the title '# {typed}' is not printed: "
+        f"every book titles this sheet '{title}' (from the catalogue). For a heading of your "
+        "own, write it as '## ...' in the analysis; to retitle the sheet in every book, "
+        "change the content area's title in a catalogue of your own"
+    ]
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -85,12 +85,19 @@ def _image_as_words(self, tokens, idx, options, env) -> str:
 
 MARKDOWN.add_render_rule("image", _image_as_words)
 
+# jupytext's header, written as jupytext writes it (keys in its order, and no version it
+# would add on the first save), so JupyterLab opens and saves a narrative without
+# rewriting a byte of it or marking it edited
 JUPYTEXT_HEADER = {
     "jupytext": {
         "formats": "md",
+        "notebook_metadata_filter": (
+            "-jupytext.text_representation.jupytext_version,"
+            "-jupytext.text_representation.format_version"
+        ),
         "text_representation": {"extension": ".md", "format_name": "markdown"},
     },
-    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
 }
 
 
@@ -105,6 +112,25 @@ class Narrative:
 
     def part(self, name: str) -> str:
         return self.parts.get(name, "").strip()
+
+    def title_line(self) -> tuple[int, str] | None:
+        """The file's `# title` (the first level-1 heading outside the front matter and
+        code) and its line number, or None."""
+        lines = self.text.splitlines()
+        start = 0
+        if lines and lines[0].strip() == "---":
+            start = next((n + 1 for n in range(1, len(lines)) if lines[n].strip() == "---"), 0)
+        fence = None
+        for number in range(start, len(lines)):
+            line = lines[number]
+            opening = _FENCE_OPEN.match(line)
+            if fence is not None:
+                fence = None if line.strip().startswith(fence) else fence
+            elif opening:
+                fence = opening.group(1)
+            elif heading := re.match(r"^#[ \t]+(.*?)[ \t#]*$", line):
+                return number + 1, heading.group(1).strip()
+        return None
 
     @property
     def status(self) -> str:
@@ -322,8 +348,15 @@ def _line(text: str, key: str) -> int:
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
 
 
+# a note the stubs carry for the writer, shown in JupyterLab as a quote in bold, never
+# printed: `> **Note for the writer (not printed):** ...`, with any quoted lines after it
+_WRITERS_NOTE = re.compile(r"^> \*\*[^*\n]*\(not printed\):\*\*.*(?:\n>.*)*", re.MULTILINE)
+
+
 def _strip_guidance(body: str) -> str:
-    """Drop the guidance comments that stubs carry (`<!-- ... -->`)."""
+    """Drop the notes for the writer that stubs carry (and the HTML comments older stubs
+    used, which JupyterLab never showed)."""
+    body = _WRITERS_NOTE.sub("", body)
     return re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL).strip()
 
 
@@ -400,17 +433,18 @@ def stub_text(area: str, period: str, section: str, title: str) -> str:
     return (
         _header({"status": "draft", "reviewer": "", "reviewed_on": ""})
         + f"\n# {title}\n\n{figure_cell}\n"
-        "## Analysis\n\n<!-- The story behind the figures: what changed, why, and what it means "
-        "for children. Cite a live figure with {{ measure:ID }}. -->\n\n"
-        "## Actions\n\n<!-- Prose about the actions, if any. The actions themselves go in "
-        "actions.yml beside this file. -->\n"
+        "## Analysis\n\n> **Note for the writer (not printed):** the story behind the figures: "
+        "what changed, why, and what it means for children. Cite a live figure by writing its "
+        "`{{ measure:ID }}` from the table above; the book shows the figure as built.\n\n"
+        "## Actions\n\n> **Note for the writer (not printed):** prose about the actions, if "
+        "any. The actions themselves go in actions.yml beside this file.\n"
     )
 
 
 CONSENT = (
-    "<!-- Before you write: use only accounts given with consent to be shared this way, "
-    "and anonymise them. No names, ages, places, dates or other details that could identify "
-    "a child, a family or a member of staff, alone or together. -->\n\n"
+    "> **Before you write (not printed):** use only accounts given with consent to be "
+    "shared this way, and anonymise them. No names, ages, places, dates or other details "
+    "that could identify a child, a family or a member of staff, alone or together.\n\n"
 )
 
 
@@ -418,8 +452,8 @@ def story_stub(area: str, period: str, section: str | None = None) -> str:
     """The optional story sheet (the book's, or one sheet's when `section` names it): short,
     anonymised accounts, with the reminder about consent and anonymity."""
     parts = "".join(
-        f"## {name.capitalize()}\n\n<!-- Short anonymised accounts. No names, ages, places or "
-        "other details that could identify anyone. -->\n\n"
+        f"## {name.capitalize()}\n\n> **Note for the writer (not printed):** short anonymised "
+        "accounts. No names, ages, places or other details that could identify anyone.\n\n"
         for name in STORY_PARTS
     )
     title = (
