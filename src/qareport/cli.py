@@ -456,6 +456,20 @@ def narrative_review(
     out.print(f"{status}: {section}, recorded in {path}", markup=False)
 
 
+@app.command("lab", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def lab(ctx: typer.Context, project: ProjectOpt = Path(".")) -> None:
+    """Open the workbook in JupyterLab: narratives open as notebooks, each with its review
+    panel (the sheet's A3 page as you save, Build, Approve, Return). Other options are
+    JupyterLab's own (e.g. --no-browser --port 8890)."""
+    import subprocess
+
+    from qareport.config.project import Project
+    from qareport.pipeline.lab import lab_command
+
+    command, env = lab_command(Project.open(project), list(ctx.args))
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
 @app.command("new-period")
 def new_period_command(
     old: Annotated[str, typer.Option("--from", help="The period ending, e.g. 2025-26-Q2.")],

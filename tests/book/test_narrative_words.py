@@ -312,7 +312,7 @@ def test_a_status_typed_by_hand_is_not_taken_as_a_sign_off(workbook):
     open_store(Project.open(workbook))
     path = narrative_path(workbook)
     text = path.read_text()
-    path.write_text(text.replace("status: draft", "status: approved", 1))
+    path.write_text(text.replace("---\n", "---\nstatus: approved\n", 1))
     page = next(p for p in assembled_book(workbook, DEMO_AREA, PERIOD).sheets
                 if p.data.section_id == "front-door")  # fmt: skip
     assert page.status == "draft" and not page.rereview and not page.approved

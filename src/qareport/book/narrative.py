@@ -85,9 +85,9 @@ def _image_as_words(self, tokens, idx, options, env) -> str:
 
 MARKDOWN.add_render_rule("image", _image_as_words)
 
-# jupytext's header, written as jupytext writes it (keys in its order, and no version it
-# would add on the first save), so JupyterLab opens and saves a narrative without
-# rewriting a byte of it or marking it edited
+# jupytext's header, written as JupyterLab's jupytext writes it (its keys in its order,
+# no version it would add on the first save), so JupyterLab opens and saves a narrative
+# without rewriting a byte of it or marking it edited
 JUPYTEXT_HEADER = {
     "jupytext": {
         "formats": "md",
@@ -95,9 +95,11 @@ JUPYTEXT_HEADER = {
             "-jupytext.text_representation.jupytext_version,"
             "-jupytext.text_representation.format_version"
         ),
+        "split_at_heading": True,  # what JupyterLab's jupytext sets on opening Markdown
         "text_representation": {"extension": ".md", "format_name": "markdown"},
     },
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    # ipykernel's own name for its kernel, which JupyterLab writes back on opening
+    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
 }
 
 
@@ -422,16 +424,20 @@ def _header(front: dict) -> str:
 
 
 def stub_text(area: str, period: str, section: str, title: str) -> str:
-    """A new narrative file: review status, the reviewer's figure cell, empty parts."""
+    """A new narrative file: jupytext's header, the reviewer's panel cell and empty parts
+    (review decisions are kept in the review register, never in the file)."""
     figure_cell = (
         '```python tags=["qareport-figures"]\n'
-        "# Shows this sheet's charts and figures (build the book first).\n"
-        "from qareport.book.review import show_figures\n\n"
+        "# Run this cell (Shift+Enter): the sheet's figures to cite, then its A3 page as the\n"
+        "# board will read it, redrawn each time you save, with Build, Approve and Return.\n"
+        "from qareport.book.review import show_figures\n"
+        "from qareport.pipeline.review_panel import review_panel\n\n"
         f"show_figures(area={area!r}, period={period!r}, section={section!r})\n"
+        f"review_panel(area={area!r}, period={period!r}, section={section!r})\n"
         "```\n"
     )
     return (
-        _header({"status": "draft", "reviewer": "", "reviewed_on": ""})
+        _header({})  # decisions live in the review register, not here
         + f"\n# {title}\n\n{figure_cell}\n"
         "## Analysis\n\n> **Note for the writer (not printed):** the story behind the figures: "
         "what changed, why, and what it means for children. Cite a live figure by writing its "
@@ -460,7 +466,7 @@ def story_stub(area: str, period: str, section: str | None = None) -> str:
         f"Story sheet: {section}, {area}, {period}" if section else f"Story sheet: {area}, {period}"
     )
     return (
-        _header({"status": "draft", "reviewer": "", "reviewed_on": ""})
+        _header({})  # decisions live in the review register, not here
         + f"\n# {title}\n\n"
         + CONSENT
         + parts

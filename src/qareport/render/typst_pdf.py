@@ -14,6 +14,7 @@ import importlib.util
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -43,7 +44,7 @@ from qareport.sheet.icons import (
 )
 from qareport.sheet.model import Chart, MeasureView, SheetData
 
-__all__ = ["render_pdf", "typst_source", "write_chart_images"]
+__all__ = ["render_pdf", "sheet_pages_png", "typst_source", "write_chart_images"]
 
 # matplotlib's own DejaVu fonts, found without importing matplotlib (slow to import).
 _MPL = importlib.util.find_spec("matplotlib")
@@ -864,6 +865,39 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
     parts += [_story(book.story), _themes(book), _programme(book), _data_appendix(book)]
     parts.append(_appendix(book))
     return "\n".join(parts)
+
+
+def sheet_pages_png(book: Book, section: str, ppi: int = 40) -> list[bytes]:
+    """The A3 pages one sheet prints on, as PNG images, for the reviewer's preview: the
+    sheet laid out by the same source as the book, its links to the data tables kept as
+    anchors without the tables' pages. Compiled in this process, where Typst remembers
+    what it laid out before, so a preview after a saved edit takes a fraction of the first."""
+    import typst
+
+    page = next((p for p in book.sheets if p.data.section_id == section), None)
+    if page is None:
+        raise RenderError(f"{section!r} is not a sheet of this book")
+    alone = replace(book, sheets=[page])
+    anchors = "\n".join(
+        f"#metadata(none) {_data_label(page, t)}"
+        for m in page.data.measures
+        for t in data_tables(m, page.data)
+    )
+    with tempfile.TemporaryDirectory(prefix="qareport-preview-") as scratch:
+        root = Path(scratch)
+        images = write_chart_images(alone, root)
+        source = root / "sheet.typ"
+        body = _sheet(alone, page, images) + _further(page, images) + _story(page.story)
+        body = body.replace("#pagebreak()", "#pagebreak(weak: true)", 1)  # no blank first page
+        source.write_text(
+            "\n".join([_document(alone), PREAMBLE, _page_setup(alone), body, anchors]),
+            encoding="utf-8",
+        )
+        pages = typst.compile(
+            str(source), root=str(root), font_paths=[str(FONT_DIR)],
+            ignore_system_fonts=True, format="png", ppi=ppi,
+        )  # fmt: skip
+    return list(pages) if isinstance(pages, list) else [pages]
 
 
 def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
