@@ -132,6 +132,11 @@ def test_a_reviewer_writes_previews_approves_and_builds_without_a_terminal(lab):
             timeout=20_000,
         )  # the page redrawn from the saved file
         page.screenshot(path=SHOTS / "3-saved.png")
+        page.get_by_role("tab", name="On screen").click()
+        screen = page.frame_locator("iframe.qareport-screen")
+        screen.get_by_text("Re-referrals rose to").wait_for(timeout=20_000)  # the HTML sheet
+        page.screenshot(path=SHOTS / "3b-on-screen.png")
+        page.get_by_role("tab", name="A3 page").click()
         saved = narrative.read_bytes()
         assert b"Re-referrals rose to {{ measure:re-referrals-12m }} this year." in saved
 

@@ -27,6 +27,7 @@ from qareport.book.review import REGISTER, find_project, set_review
 from qareport.config.periods import parse_period
 from qareport.config.project import Project
 from qareport.errors import QareportError
+from qareport.render.html import sheet_html
 from qareport.render.typst_pdf import sheet_pages_png
 from qareport.sheet.payload import read_sheet
 
@@ -74,14 +75,14 @@ class ReviewPanel:
         sheets = [read_sheet(p) for p in paths]
         return assemble_book(self.project, params, when, sheets, built_at="preview")
 
-    def redraw(self) -> tuple[SheetPage, list[bytes]] | None:
-        """The sheet as the saved files make it now, and its A3 pages as PNG images; None
-        before the book's first build."""
+    def redraw(self) -> tuple[SheetPage, list[bytes], str] | None:
+        """The sheet as the saved files make it now: its A3 pages as PNG images and its
+        page of the HTML book; None before the book's first build."""
         book = self.book()
         if book is None:
             return None
         page = next(p for p in book.sheets if p.data.section_id == self.section)
-        return page, sheet_pages_png(book, self.section)
+        return page, sheet_pages_png(book, self.section), sheet_html(book, self.section)
 
     def refresh(self) -> None:
         """Redraw the page and the status from the saved files (an error is shown, not
@@ -96,7 +97,11 @@ class ReviewPanel:
         if drawn is None:
             self._say("No figures yet: press <b>Build the book</b> to make them.")
             return
-        page, images = drawn
+        page, images, screen = drawn
+        self.widgets["screen"].value = (
+            '<iframe class="qareport-screen" title="The sheet on screen" style="width:100%;'
+            f'height:900px;border:1px solid #b1b4b6" srcdoc="{_escape(screen)}"></iframe>'
+        )
         self.widgets["pages"].children = [
             self._image(png, f"A3 page {n} of the {page.data.section_title} sheet")
             for n, png in enumerate(images, start=1)
@@ -210,6 +215,7 @@ def review_panel(area: str, period: str, section: str, project_dir: str | None =
             layout={"width": "auto"},
         ),
         "pages": ipywidgets.VBox(),
+        "screen": ipywidgets.HTML(),
     }
     buttons["build"].on_click(lambda _: panel.build())
     buttons["approve"].on_click(lambda _: panel.decide("approved"))
@@ -222,7 +228,7 @@ def review_panel(area: str, period: str, section: str, project_dir: str | None =
             w["nothing"],
             w["status"],
             w["built"],
-            w["pages"],
+            _tabs(ipywidgets, {"A3 page": w["pages"], "On screen": w["screen"]}),
         ]
     )
     box.add_class("qareport-review-panel")
@@ -233,6 +239,13 @@ def review_panel(area: str, period: str, section: str, project_dir: str | None =
     display(box)
     _PANELS.append(panel)  # kept while the kernel runs (its watcher refers to it)
     return None
+
+
+def _tabs(ipywidgets: Any, views: dict[str, Any]) -> Any:
+    tabs = ipywidgets.Tab(children=list(views.values()))
+    for n, title in enumerate(views):
+        tabs.set_title(n, title)
+    return tabs
 
 
 def _escape(text: str) -> str:

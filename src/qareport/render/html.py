@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup
 from nbconvert.exporters import TemplateExporter
 
-from qareport.book.model import NOT_WRITTEN, Book
+from qareport.book.model import NOT_WRITTEN, Book, SheetPage
 from qareport.book.narrative import markdown_to_html
 from qareport.config.cache import cache_dir
 from qareport.config.markers import MARKER_KEY
@@ -29,7 +29,7 @@ from qareport.render.captions import data_tables, measure_caption, team_caption
 from qareport.sheet.icons import icon_label, icon_svg
 from qareport.sheet.model import Chart
 
-__all__ = ["book_notebook", "render_html"]
+__all__ = ["book_notebook", "render_html", "sheet_html"]
 
 TEMPLATES = Path(str(resources.files("qareport.render") / "templates"))
 
@@ -85,7 +85,8 @@ def _print_headers(book: Book) -> str:
     return "\n@media print {\n" + "\n".join(rules) + "\n}\n" if rules else ""
 
 
-def _pages(book: Book) -> list[str]:
+def _macros(book: Book) -> Any:
+    """The page templates' macros, with what they need from the book."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -111,15 +112,26 @@ def _pages(book: Book) -> list[str]:
             "band_text": BAND_TEXT,
         }
     )
+    return macros
+
+
+def _sheet_pages(macros: Any, book: Book, page: SheetPage) -> list[str]:
+    """A sheet's page, and its own story sheet right after it when it has one."""
+    analysis = markdown_to_html(page.analysis) if page.analysis else ""
+    actions = markdown_to_html(page.actions_text) if page.actions_text else ""
+    pages = [str(macros.sheet(book, page, analysis, actions))]
+    if page.story is not None:
+        parts = [(h, markdown_to_html(t) if t else "") for h, t in page.story.parts]
+        pages.append(str(macros.story(book, page.story, parts)))
+    return pages
+
+
+def _pages(book: Book) -> list[str]:
+    macros = _macros(book)
     pages = [str(macros.cover(book)), str(macros.contents(book)), str(macros.summary(book))]
     pages.append(str(macros.balance_page(book)))
     for page in book.sheets:
-        analysis = markdown_to_html(page.analysis) if page.analysis else ""
-        actions = markdown_to_html(page.actions_text) if page.actions_text else ""
-        pages.append(str(macros.sheet(book, page, analysis, actions)))
-        if page.story is not None:  # a sheet's own story, right after it
-            parts = [(h, markdown_to_html(t) if t else "") for h, t in page.story.parts]
-            pages.append(str(macros.story(book, page.story, parts)))
+        pages += _sheet_pages(macros, book, page)
     if book.story is not None:
         parts = [(h, markdown_to_html(t) if t else "") for h, t in book.story.parts]
         pages.append(str(macros.story(book, book.story, parts)))
@@ -175,6 +187,20 @@ class BookExporter(TemplateExporter):
 
     def _file_extension_default(self) -> str:
         return ".html"
+
+
+def sheet_html(book: Book, section: str) -> str:
+    """One sheet as the book's HTML shows it, as a page of its own with the book's styles:
+    the reviewer's on-screen preview (the same macros as the book, without nbconvert)."""
+    page = next(p for p in book.sheets if p.data.section_id == section)
+    css = (TEMPLATES / "book" / "book.css").read_text(encoding="utf-8")
+    body = "\n".join(_sheet_pages(_macros(book), book, page))
+    draft = ' class="draft"' if book.draft else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(page.data.section_title)}</title>\n<style>\n{css}\n</style>\n"
+        f'</head>\n<body{draft}>\n<main id="main">\n{body}\n</main>\n</body>\n</html>\n'
+    )
 
 
 def render_html(book: Book) -> str:
