@@ -32,7 +32,7 @@ def test_a_section_story_shows_right_after_its_sheet_on_screen_and_paper(workboo
     project = Project.open(workbook)
     open_store(project)
     created = init_narrative(project, AREA, PERIOD)
-    story = workbook / "narrative" / AREA / PERIOD / "front-door.story.md"
+    story = workbook / "narrative" / AREA / PERIOD / "story-front-door.md"
     assert story in created
     stub = story.read_text(encoding="utf-8")
     assert "consent" in stub and "anonymise" in stub  # the reminder in every stub
@@ -59,3 +59,21 @@ def test_a_section_story_shows_right_after_its_sheet_on_screen_and_paper(workboo
     told = source.index(ACCOUNT)
     after = source.index('#heading(level: 2, "Domestic abuse")')
     assert front < source.index("Story sheet: Children's social care front door") < told < after
+
+
+def test_a_sheets_story_file_is_told_apart_from_the_sheet_in_a_file_browser(workbook):
+    """JupyterLab cuts long names short ("cp-cin-planning…" for both): the story sheet is
+    story-<section>.md; a file by the older name <section>.story.md is still read."""
+    from helpers import run_cli
+
+    done = run_cli("narrative", "init", "--area", AREA, "--period", PERIOD, cwd=workbook)
+    assert done.returncode == 0, done.stderr
+    folder = workbook / "narrative" / AREA / PERIOD
+    assert (folder / "story-front-door.md").is_file() and (folder / "front-door.md").is_file()
+    assert not list(folder.glob("*.story.md"))
+    older = folder / "front-door.story.md"  # as an older qareport named it
+    (folder / "story-front-door.md").rename(older)
+    older.write_text(older.read_text() + f"\n{ACCOUNT}\n", encoding="utf-8")
+    open_store(Project.open(workbook))
+    page = next(p for p in _book(workbook).sheets if p.data.section_id == "front-door")
+    assert page.story is not None and ACCOUNT in str(page.story.parts)

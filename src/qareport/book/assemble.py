@@ -20,6 +20,7 @@ from qareport.book.narrative import (
     cited_measures,
     fill_placeholders,
     read_narrative,
+    story_file,
 )
 from qareport.book.programme import ProgrammeRow, informed, load_programme, programme_rows
 from qareport.book.review import (
@@ -45,7 +46,7 @@ def narrative_files(project: Project, area: AreaParameters, period: Period) -> l
     sections = project.book_sections(area, period)
     return [
         *(folder / f"{s}.md" for s in sections),
-        *(folder / f"{s}.story.md" for s in sections),
+        *(story_file(folder, s) for s in sections),
         folder / "story.md",
     ]
 
@@ -260,7 +261,7 @@ def _sheet_page(
         story=_story(
             project,
             with_decision(
-                read_narrative(folder / f"{data.section_id}.story.md"),
+                read_narrative(story_file(folder, data.section_id)),
                 decisions.get(f"{data.section_id}.story"),
             ),
             figures,

@@ -39,6 +39,7 @@ __all__ = [
     "markdown_to_html",
     "parse_narrative",
     "read_narrative",
+    "story_file",
     "story_stub",
     "stub_text",
 ]
@@ -206,7 +207,18 @@ def _check_nesting(narrative: Narrative, part: str) -> None:
 
 def parts_of(path: Path) -> tuple[str, ...]:
     """The parts a narrative file has: a story sheet's, or a sheet's analysis and actions."""
-    return STORY_PARTS if path.stem == "story" or path.stem.endswith(".story") else PARTS
+    stem = path.stem
+    story = stem == "story" or stem.startswith("story-") or stem.endswith(".story")
+    return STORY_PARTS if story else PARTS
+
+
+def story_file(folder: Path, section: str) -> Path:
+    """A sheet's own story sheet: `story-<section>.md`, named so that JupyterLab's file
+    browser, which cuts long names short, tells it from the sheet's `<section>.md`; a file
+    by the older name `<section>.story.md` is still read where it is the one there."""
+    older = folder / f"{section}.story.md"
+    newer = folder / f"story-{section}.md"
+    return older if older.exists() and not newer.exists() else newer
 
 
 def parse_narrative(

@@ -28,6 +28,7 @@ from qareport.book.narrative import (
     cited_measures,
     front_matter_span,
     read_narrative,
+    story_file,
 )
 from qareport.config.boundary import inside, write_atomically
 from qareport.config.periods import Period, parse_period
@@ -236,7 +237,11 @@ def narrative_path(project: Project, area_id: str, period: Period, section: str)
             f"--section {shown} is not a sheet of {area_id}'s {period.label} book; give one "
             f"of {', '.join(sections)} (add .story for its story sheet, or story for the book's)"
         )
-    path = project.narrative_area_dir(area_id) / period.label / f"{section}.md"
+    folder = project.narrative_area_dir(area_id) / period.label
+    if section.endswith(".story"):
+        path = story_file(folder, section.removesuffix(".story"))
+    else:
+        path = folder / f"{section}.md"
     return inside(project.root, path, "the narrative file", NarrativeError)
 
 

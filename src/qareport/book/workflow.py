@@ -16,7 +16,7 @@ from qareport.book.actions import (
     load_actions,
     save_actions,
 )
-from qareport.book.narrative import story_stub, stub_text
+from qareport.book.narrative import story_file, story_stub, stub_text
 from qareport.config.boundary import inside
 from qareport.config.periods import parse_period
 from qareport.config.project import Project
@@ -50,7 +50,8 @@ def init_narrative(project: Project, area: str, period: str) -> list[Path]:
     for section in project.book_sections(params, when):
         title = project.catalogue.area(section).title
         _create(folder / f"{section}.md", stub_text(params.id, when.label, section, title), created)
-        _create(folder / f"{section}.story.md", story_stub(params.name, when.label, title), created)
+        story = story_file(folder, section)
+        _create(story, story_stub(params.name, when.label, title), created)
     _create(folder / "story.md", story_stub(params.name, when.label), created)
     if not (folder / "actions.yml").exists():
         save_actions(folder / "actions.yml", load_actions(folder / "actions.yml"))

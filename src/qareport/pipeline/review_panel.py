@@ -23,6 +23,7 @@ from typing import Any
 
 from qareport.book.assemble import assemble_book
 from qareport.book.model import Book, SheetPage
+from qareport.book.narrative import story_file
 from qareport.book.review import REGISTER, find_project, set_review
 from qareport.config.periods import parse_period
 from qareport.config.project import Project
@@ -58,8 +59,9 @@ class ReviewPanel:
     def watched(self) -> list[Path]:
         """The files the sheet's page is made from, as saved: its narrative and story,
         the actions and the review register."""
-        names = [f"{self.section}.md", f"{self.section}.story.md", "actions.yml", REGISTER]
-        return [self.folder / name for name in names]
+        story = story_file(self.folder, self.section)
+        return [self.folder / f"{self.section}.md", story, *(self.folder / n for n in (
+            "actions.yml", REGISTER))]  # fmt: skip
 
     def stamp(self) -> tuple:
         return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in self.watched())
