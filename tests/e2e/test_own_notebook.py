@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 import nbformat
+import openpyxl
 import pypdf
 import pytest
 
@@ -17,7 +18,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 fig, ax = plt.subplots(figsize=(5, 2.5))
 ax.bar(["North", "South", "East"], [120, 95, 3])
-sheet.figure(fig, alt=ALT)
+sheet.figure(fig, alt=ALT, data=pd.DataFrame({"Locality": ["North", "South", "East"],
+                                              "Referrals": [120, 95, 3]}))
 sheet.table(pd.DataFrame({"Locality": ["North", "South", "East"], "Referrals": [120, 95, 3]}),
             caption="Referrals by locality, own count")
 display(Markdown("**Reading:** most referrals come from the north locality."))"""
@@ -49,8 +51,14 @@ def test_an_own_notebooks_figure_table_and_text_are_on_screen_and_paper(workbook
     assert "<strong>Reading:</strong> most referrals come from the north locality." in panel
     # the count of 3 is below the demo's threshold: withheld, as on the rest of the sheet
     assert "<td>[c]</td>" in panel and "<td>3</td>" not in panel and "<td>120</td>" in panel
+    assert "<caption>Data behind the chart: Bar chart of referrals by locality" in panel
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(result.pdf).pages)
     assert "Further analysis" in text and ALT in text
+    assert "Data behind the chart" in text
+    figures = openpyxl.load_workbook(result.files["spreadsheet"], read_only=True)
+    own = [list(r) for r in figures["front-door-a1"].iter_rows(values_only=True)]
+    assert own[0][0].startswith("Table ") and "Data behind the chart" in own[0][0]
+    assert ["North", 120] in [r[:2] for r in own] and ["East", "[c]"] in [r[:2] for r in own]
     assert "Referrals by locality, own count" in text
     assert "most referrals come from the north locality" in text
 

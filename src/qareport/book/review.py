@@ -104,8 +104,8 @@ def show_figures(area: str, period: str, section: str, project_dir: str | None =
     if not path.is_file():
         display(
             HTML(
-                f"<p>No figures yet: run <code>qareport build --area {area} --period "
-                f"{period}</code> in {project.root}, then run this cell again.</p>"
+                "<p>No figures yet: press <b>Build the book</b> in the review panel below "
+                "(or run <code>qareport build</code>), then run this cell again.</p>"
             )
         )
         return

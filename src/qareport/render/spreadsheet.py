@@ -67,9 +67,10 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _sheet_name(page: SheetPage, used: set[str]) -> str:
-    """A worksheet name: the section id, within Excel's 31 characters, unique."""
-    base = page.data.section_id[:28]
+def _sheet_name(page: SheetPage, used: set[str], suffix: str = "") -> str:
+    """A worksheet name: the section id (and a suffix), within Excel's 31 characters,
+    unique."""
+    base = page.data.section_id[: 28 - len(suffix)] + suffix
     name, n = base, 2
     while name.casefold() in used:
         name, n = f"{base[:26]}-{n}", n + 1
@@ -112,7 +113,8 @@ def figures_digest(book: Book) -> str:
         book.national_label, book.suppression, book.synthetic,
         [
             (p.data.section_id, p.data.section_title, p.status_text,
-             [table_rows(m) for m in p.data.measures])
+             [table_rows(m) for m in p.data.measures],
+             [(i.kind, i.caption, i.alt, i.columns, i.rows) for i in p.data.further])
             for p in book.sheets
         ],
     ]  # fmt: skip
@@ -185,13 +187,35 @@ def write_figures(book: Book, path: Path) -> Path:
         sheet.rows([values for m in page.data.measures for values in table_rows(m)])
         sheet.sheet.freeze_panes(3, 0)  # below the header row, as A4
         sheet.fit_columns()
-        contents.row([name, title])
-        contents.sheet.write_url(contents.next - 1, 0, f"internal:'{name}'!A1", link, string=name)
+        listed = [(name, title), *_own_tables(page, number, used, table_sheet, book)]
+        for listed_name, listed_title in listed:
+            contents.row([listed_name, listed_title])
+            contents.sheet.write_url(
+                contents.next - 1, 0, f"internal:'{listed_name}'!A1", link, string=listed_name
+            )
     for sheet in (cover, contents, notes):  # the tables were fitted as they were written
         sheet.fit_columns()
     workbook.set_properties({"title": str(cover_rows[0][0]), "created": _when(book.built_at)})
     workbook.close()  # same book, same bytes: fixed times inside, the book's own date
     return path
+
+
+def _own_tables(page: SheetPage, number: int, used: set[str], table_sheet, book: Book):
+    """An analyst's own tables, and the data of their charts, one worksheet each after the
+    sheet's table: (worksheet name, title) of each, for the Contents."""
+    listed = []
+    for k, item in enumerate((i for i in page.data.further if i.rows), start=1):
+        name = _sheet_name(page, used, suffix=f"-a{k}")
+        what = item.caption if item.kind == "table" else f"Data behind the chart: {item.alt}"
+        title = f"Table {number}.{k}: {what}, {book.area_name}, {book.period_title}"
+        sheet = table_sheet(
+            name, title, "This worksheet contains one table, from the sheet's further "
+            "analysis. Markers such as [c] are explained on the Notes sheet.", item.columns,
+        )  # fmt: skip
+        sheet.rows([[cell_value(v) for v in row] for row in item.rows])
+        sheet.fit_columns()
+        listed.append((name, title))
+    return listed
 
 
 class _Sheet:

@@ -42,7 +42,7 @@ from qareport.sheet.icons import (
     icon_svg,
     icon_text,
 )
-from qareport.sheet.model import Chart, MeasureView, SheetData
+from qareport.sheet.model import Chart, FurtherItem, MeasureView, SheetData
 
 __all__ = ["render_pdf", "sheet_pages_png", "typst_source", "write_chart_images"]
 
@@ -382,6 +382,16 @@ def _head_lines(page: SheetPage, continued: bool) -> str:
 """
 
 
+def _further_table(caption: str, item: FurtherItem) -> str:
+    header = ", ".join(f"[*{txt(c)}*]" for c in item.columns)
+    cells = ", ".join(lit(v) for row in item.rows for v in row)
+    return (
+        f"#figure(kind: table, supplement: none, caption: {lit(caption)}, "
+        f"table(columns: {max(1, len(item.columns))}, inset: 3pt, "
+        f'stroke: 0.4pt + rgb("#b1b4b6"), table.header({header}), {cells}))'
+    )
+
+
 def _further(page: SheetPage, images: dict[str, Path]) -> str:
     """The analyst's own figures, tables and text, on a page after the sheet's measures,
     under the sheet's header: what the HTML's "Further analysis" panel shows."""
@@ -396,14 +406,10 @@ def _further(page: SheetPage, images: dict[str, Path]) -> str:
                 f"#figure(image({lit(path.name)}, width: 60%, alt: {lit(item.alt)}), "
                 f"caption: {lit(item.alt)})"
             )
+            if item.rows:  # its data table, as the HTML's
+                blocks.append(_further_table(f"Data behind the chart: {item.alt}", item))
         elif item.kind == "table":
-            header = ", ".join(f"[*{txt(c)}*]" for c in item.columns)
-            cells = ", ".join(lit(v) for row in item.rows for v in row)
-            blocks.append(
-                f"#figure(kind: table, supplement: none, caption: {lit(item.caption)}, "
-                f"table(columns: {max(1, len(item.columns))}, inset: 3pt, "
-                f'stroke: 0.4pt + rgb("#b1b4b6"), table.header({header}), {cells}))'
-            )
+            blocks.append(_further_table(item.caption, item))
         else:
             blocks.append(markdown_to_typst(item.markdown))
     body = "\n\n".join(blocks)

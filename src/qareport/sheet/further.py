@@ -93,9 +93,11 @@ def _sheet() -> _Current:
     return _current
 
 
-def figure(fig: Any, alt: str) -> None:
+def figure(fig: Any, alt: str, data: Any = None) -> None:
     """Show a matplotlib (or seaborn) figure on the sheet as vector SVG, with its alt text;
-    a figure without alt text stops the build (every chart on a sheet has one)."""
+    a figure without alt text stops the build (every chart on a sheet has one). `data`, a
+    DataFrame of the figures drawn, is the chart's data table in the HTML, the PDF and the
+    spreadsheet, its small counts withheld as on the rest of the sheet."""
     from IPython.display import display
 
     from qareport.sheet.chart_layout import finish
@@ -117,9 +119,12 @@ def figure(fig: Any, alt: str) -> None:
         plt.close(fig)  # pyplot must not show it a second time, as a raster image
     except Exception:  # a figure pyplot never knew: nothing to close
         pass
+    columns, rows = suppress_table(data, current.threshold) if data is not None else ([], [])
     display(
         {"image/svg+xml": svg, "text/plain": alt.strip()},
-        metadata={FURTHER_KEY: {"kind": "figure", "alt": alt.strip()}},
+        metadata={
+            FURTHER_KEY: {"kind": "figure", "alt": alt.strip(), "columns": columns, "rows": rows}
+        },
         raw=True,
     )
 

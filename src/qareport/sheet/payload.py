@@ -217,8 +217,16 @@ def _further_item(output: Json, where: str) -> FurtherItem | None:
     meta = _mapping(_mapping(output.get("metadata")).get(FURTHER_KEY))
     kind = meta.get("kind")
     if kind == "figure" and SVG in data:
-        alt = _text(meta.get("alt"))
-        return FurtherItem(kind="figure", svg=_text(data[SVG]), alt=alt, source=where)
+        return FurtherItem.model_validate(
+            {
+                "kind": "figure",
+                "svg": _text(data[SVG]),
+                "alt": _text(meta.get("alt")),
+                "columns": _list(meta.get("columns")),  # its data table, when given
+                "rows": _list(meta.get("rows")),
+                "source": where,
+            }
+        )
     if kind == "table":
         return FurtherItem.model_validate(
             {
