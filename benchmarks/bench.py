@@ -342,6 +342,9 @@ def main() -> None:
     parser.add_argument("--book-only", action="store_true", help="only the one-book figures")
     parser.add_argument("--executors", action="store_true", help="only the executor figures")
     parser.add_argument("--real-areas", type=int, help="build only the first N real authorities")
+    parser.add_argument(
+        "--imports-only", action="store_true", help="only the Annex A import of a large year"
+    )
     args = parser.parse_args()
     batch_areas, case_rows = (6, 200_000) if args.quick else (43, 5_000_000)
     print(f"qareport benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
@@ -349,6 +352,9 @@ def main() -> None:
         root = Path(scratch)
         if args.executors:
             executors(root, args.real_areas, 6 if args.quick else 43)
+            return
+        if args.imports_only:
+            annex_a_import(root)
             return
         book = workbook(root / "book")
         if args.cases_only:
@@ -425,6 +431,42 @@ def main() -> None:
         line("peak memory, --jobs 1 (parent + its kernel)", f"{peak_one:.0f} MB")
 
         case_level(root, book, case_rows)
+        annex_a_import(root)
+
+
+def annex_a_import(root: Path) -> None:
+    """Issue 30's bar: a large authority's year of Annex A lists (60,000 contacts, 25,000
+    referrals, 20,000 assessments, 3,000 enquiries, 1,500 plans, 1,200 children looked
+    after) imported, as a workbook and as a folder of CSVs: time and peak memory."""
+    from datetime import date
+
+    from helpers import statutory_workbook
+    from qareport.demo.casework import LARGE_YEAR, annex_a_frames, write_annex_a
+
+    book = statutory_workbook(root / "annex-a", "front-door")
+    defaults = book / "parameters" / "defaults.yml"
+    defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
+    frames = annex_a_frames(LARGE_YEAR, date(2024, 4, 1), date(2025, 3, 31))
+    rows = sum(len(f) for f in frames.values())
+    for form, source in (("xlsx", root / "lists.xlsx"), ("CSV folder", root / "lists")):
+        write_annex_a(frames, source)
+        command = [*QAREPORT, "import", "annex-a", str(source), "--area", "northby",
+                   "--covers-from", "2024-04-01", "--covers-to", "2025-03-31",
+                   "--allow-rejects"]  # fmt: skip
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=book, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=USERS_PYTHON
+        )
+        with PeakMemory(process.pid) as memory:
+            _, err = process.communicate()
+        seconds = time.perf_counter() - started
+        if process.returncode != 0:
+            raise SystemExit(f"annex-a import failed: {err.decode()[-500:]}")
+        line(
+            f"Annex A import, a large year ({rows:,} records, {form})",
+            f"{seconds:.1f} s, peak {memory.total / 2**20:.0f} MB",
+            "target <= 10 s and 1 GB",
+        )
 
 
 def case_level(root: Path, book: Path, case_rows: int) -> None:

@@ -330,8 +330,29 @@ def validate(
 def demo(
     project: ProjectOpt = Path("."),
     areas: Annotated[int, typer.Option(min=2, max=500, help="How many areas (12 named).")] = 12,
+    casework: Annotated[
+        Path | None,
+        typer.Option(
+            help="Instead, write a new workbook in this folder for one fictitious "
+            "authority's own Annex A lists, SSDA903 return and CIN census (see README)."
+        ),
+    ] = None,
 ) -> None:
     """Write the synthetic demo (data/demo/ and parameters/) into a project folder."""
+    if casework is not None:
+        from qareport.demo.casework import write_casework_demo
+
+        notebook = project.resolve() / "notebooks" / "section.ipynb"
+        try:
+            written = write_casework_demo(casework.resolve(), notebook)
+        except FileExistsError as exc:
+            raise QareportError(str(exc)) from None
+        except FileNotFoundError:
+            raise QareportError(
+                f"{notebook} is missing: run this from a workbook with notebooks/section.ipynb"
+            ) from None
+        out.print(f"wrote {len(written)} files into {casework}", markup=False)
+        return
     from qareport.demo import write_demo
 
     for path in write_demo(project.resolve(), areas):

@@ -71,7 +71,7 @@ def _workbook(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> tuple[Path, str, dict]:
-    root = statutory_workbook(tmp_path_factory.mktemp("annex") / "book", "front-door")
+    root = statutory_workbook(tmp_path_factory.mktemp("annex") / "book", "front-door-cases")
     defaults = root / "parameters" / "defaults.yml"
     defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
     (root / "data" / "imported").mkdir(parents=True)

@@ -1,0 +1,62 @@
+"""The case-level demo, as the README walks an analyst through it: a fictitious
+authority's Annex A lists, SSDA903 return and CIN census, imported with their three
+commands (every record accounted for), then a monthly book built from them alone, with
+no child's identifier anywhere in what is written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pypdf
+
+from helpers import REPO, run_cli
+from qareport.demo.casework import casework_files
+
+IMPORTS = [
+    ["annex-a", "incoming/annex-a", "--area", "wrenfold", "--covers-from", "2023-04-01",
+     "--covers-to", "2025-10-31", "--allow-rejects"],
+    ["ssda903", "incoming/903", "--area", "wrenfold"],
+    ["cin-census", "incoming/cin-census-2022-23.xml", "--allow-rejects"],
+]  # fmt: skip
+COUNTS = re.compile(r"([\d,]+) .* read = ([\d,]+) used \+ ([\d,]+) not in scope \+ ([\d,]+) rej")
+
+
+def test_the_demo_is_the_same_files_every_time():
+    assert casework_files() == casework_files()
+
+
+def test_three_files_to_a_monthly_book_with_every_record_counted(tmp_path: Path):
+    root = tmp_path / "wrenfold"
+    made = run_cli("demo", "--casework", str(root), "--project", str(REPO), cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    for command in IMPORTS:
+        done = run_cli("import", *command, cwd=root)
+        assert done.returncode == 0, done.stdout + done.stderr
+        read, used, scope, rejected = (
+            int(n.replace(",", "")) for n in COUNTS.search(done.stdout).groups()
+        )
+        assert read == used + scope + rejected and used > 0
+    built = run_cli("build", "--area", "wrenfold", "--period", "2025-10", cwd=root)
+    assert built.returncode == 0, built.stdout + built.stderr
+    book = root / "output" / "wrenfold" / "2025-10"
+    html = (book / "report-book.html").read_text()
+    assert "Front door: the authority&#39;s own records" in html or "authority's own" in html
+    assert "October 2025" in html and "Contacts to children" in html
+    pdf = " ".join(p.extract_text() for p in pypdf.PdfReader(book / "report-book.pdf").pages)
+    assert "Data quality: annex-a" in " ".join(pdf.split())
+    ids = re.compile(r"C\d{7}")  # the demo's child identifiers
+    texts = {".html", ".csv", ".json", ".ipynb", ".yml", ".md"}
+    written = [p for p in [*book.rglob("*"), *(root / "data").rglob("*")] if p.suffix in texts]
+    assert len(written) > 5
+    for path in written:
+        assert not ids.search(path.read_text(encoding="utf-8")), path
+    cells = " ".join(
+        str(v)
+        for sheet in openpyxl.load_workbook(book / "report-book-data.xlsx").worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+    )
+    for text in (pdf, cells):
+        assert not ids.search(text) and "Worker " not in text
