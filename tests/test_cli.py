@@ -54,3 +54,17 @@ def test_executor_choices_are_checked_before_any_work(workbook, tmp_path):
     assert "pip install -e '.[dask]'" in missing.stderr and "--executor local" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1
     assert not (workbook / "output").exists(), "nothing is built or stored"
+
+
+def test_lab_without_the_reviewers_tools_says_how_to_install_them(workbook):
+    """The build's own environment has no JupyterLab (it slows every build's imports)."""
+    import importlib.util
+
+    if importlib.util.find_spec("jupyterlab") is not None:
+        import pytest
+
+        pytest.skip("JupyterLab is installed in this environment")
+    done = run_cli("lab", "--no-browser", cwd=workbook)
+    assert done.returncode == 1
+    assert "JupyterLab is not installed here" in done.stdout + done.stderr
+    assert "[review]" in done.stdout + done.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -27,8 +26,8 @@ DEFAULT_VIEWERS = {"defaultViewers": {"markdown": "Jupytext Notebook"}}
 def lab_command(project: Project, extra: list[str]) -> tuple[list[str], dict[str, str]]:
     """The command that opens the workbook in JupyterLab, and its environment; the
     workbook's settings written first where it has none of its own."""
-    program = Path(sys.executable).with_name("jupyter-lab")
-    found = str(program) if program.is_file() else shutil.which("jupyter-lab")
+    program = Path(sys.executable).with_name("jupyter-lab")  # this environment's, whose
+    found = str(program) if program.is_file() else None  # kernel has qareport installed
     if found is None:
         raise QareportError(
             "JupyterLab is not installed here: install the reviewers' tools with "
