@@ -197,6 +197,20 @@ class PeakMemory:
         self.thread.join()
 
 
+def measured(command: list[str], folder: Path, what: str) -> tuple[float, PeakMemory]:
+    """A command run to its end in `folder`: its seconds, and its memory as sampled."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=USERS_PYTHON
+    )
+    with PeakMemory(process.pid) as memory:
+        out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{what} failed:\n{out.decode()[-2000:]}\n{err.decode()[-2000:]}")
+    return seconds, memory
+
+
 def timed_batch(
     folder: Path,
     jobs: int,
@@ -213,15 +227,7 @@ def timed_batch(
     chosen = areas if isinstance(areas, list) else [a for a, _, _ in demo_areas(areas)]
     cmd = [*QAREPORT, "build", "--areas", ",".join(chosen), "--period", period, "--force"]
     cmd += ["--jobs", str(jobs), "--executor", executor]
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        cmd, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=USERS_PYTHON
-    )
-    with PeakMemory(process.pid) as memory:
-        out, err = process.communicate()
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"batch failed:\n{out.decode()}\n{err.decode()}")
+    seconds, memory = measured(cmd, folder, "batch")
     # with one local job the work runs in the parent itself: the whole tree (parent + kernel);
     # a Dask worker's tree is its nanny, the worker process and its kernel
     if jobs == 1 and executor == "local":
@@ -453,15 +459,7 @@ def annex_a_import(root: Path) -> None:
         command = [*QAREPORT, "import", "annex-a", str(source), "--area", "northby",
                    "--covers-from", "2024-04-01", "--covers-to", "2025-03-31",
                    "--allow-rejects"]  # fmt: skip
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, cwd=book, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=USERS_PYTHON
-        )
-        with PeakMemory(process.pid) as memory:
-            _, err = process.communicate()
-        seconds = time.perf_counter() - started
-        if process.returncode != 0:
-            raise SystemExit(f"annex-a import failed: {err.decode()[-500:]}")
+        seconds, memory = measured(command, book, "annex-a import")
         line(
             f"Annex A import, a large year ({rows:,} records, {form})",
             f"{seconds:.1f} s, peak {memory.total / 2**20:.0f} MB",
