@@ -96,7 +96,7 @@ def test_the_import_writes_only_figures(tmp_path):
         "import", "ssda903", str(source), "--area", "northby", "--allow-rejects", cwd=root
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "11 SSDA903 episodes read = 8 used + 0 not in scope + 3 rejected" in done.stdout
+    assert "11 SSDA903 records read = 8 used + 0 not in scope + 3 rejected" in done.stdout
     written = (root / "data" / "imported" / "E06000999-ssda903.csv").read_text()
     assert "E06000999,2025-26,lac-placements-3,1,2" in written
     assert "1001" not in written and "01/02/2012" not in written
@@ -115,6 +115,44 @@ def test_the_shared_return_accounts_for_every_episode(tmp_path):
     head = done.stdout.splitlines()[0]
     read, rest = head.split(" read = ")
     parts = [int(x.split()[0].replace(",", "")) for x in rest.split(" + ")]
-    rows = len((folder / "episodes.csv").read_text().strip().splitlines()) - 1
+    tables = ("episodes", "oc2", "oc3", "missing")
+    rows = sum(len((folder / f"{t}.csv").read_text().strip().splitlines()) - 1 for t in tables)
     assert int(read.split()[-3].replace(",", "")) == rows == sum(parts)
     assert parts[0] > 0
+    assert "add `casework` to `catalogues:`" in done.stdout  # the outcomes are casework's
+
+
+OUTCOMES = {
+    "oc2.csv": "CHILD,DOB,HEALTH_CHECK,TEETH_CHECK\n1001,01/02/2012,1,1\n2002,01/02/2013,1,0\n"
+    "3003,01/02/2014,0,0\n4004,01/02/2014,2,0\n",
+    "oc3.csv": "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\n5005,01/02/2005,YES,F1,B1\n"
+    "6006,01/02/2005,NO,G4,S2\n7007,01/02/2005,REFU,P2,Z1\n8008,01/02/2005,DIED,,\n",
+    "missing.csv": "CHILD,DOB,MISSING,MIS_START,MIS_END\n1001,01/02/2012,M,03/05/2025,04/05/2025\n"
+    "1001,01/02/2012,M,20/05/2025,\n2002,01/02/2013,M,01/07/2025,02/07/2025\n"
+    "2002,01/02/2013,A,10/05/2025,11/05/2025\n3003,01/02/2014,M,10/06/2025,01/06/2025\n",
+}
+
+
+def test_the_outcome_tables_have_their_known_answers(tmp_path):
+    """OC2 health and teeth checks, OC3 care leavers (those who died aside) and missing
+    episodes by month (an absence is not a missing episode), every record counted."""
+    root = _workbook(tmp_path / "workbook")
+    defaults = root / "parameters" / "defaults.yml"
+    defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
+    folder = _csv_folder(tmp_path / "903")
+    for name, text in OUTCOMES.items():
+        (folder / name).write_text(text)
+    done = run_cli("import", "ssda903", str(folder), *AREA, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # 11 episodes + 4 OC2 + 4 OC3 + 5 missing; rejected: 3 episodes, a check of 2, an
+    # episode ending before it began; of no measure: the absence, the care leaver who died
+    assert "24 SSDA903 records read = 17 used + 2 not in scope + 5 rejected" in done.stdout
+    written = (root / "data" / "imported" / "E06000999-ssda903.csv").read_text()
+    for figure in (
+        "2025-26,lac-health-checks,2,3", "2025-26,lac-teeth-checks,1,3",
+        "2025-26,care-leavers-in-touch,1,3", "2025-26,care-leavers-suitable,2,3",
+        "2025-26,care-leavers-eet,2,3", "2025-05,lac-missing-episodes,2,",
+        "2025-05,lac-missing-children,1,", "2025-26,lac-missing-episodes,3,",
+        "2025-26,lac-missing-children,2,",
+    ):  # fmt: skip
+        assert f"E06000999,{figure}" in written, figure

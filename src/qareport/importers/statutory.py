@@ -8,6 +8,7 @@ of returns beside the published ones: only figures leave the import, never a rec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from qareport.importers.pseudonym import workbook_salt
 from qareport.importers.quality import write_quality
 from qareport.importers.registry import Importer, Sources
 from qareport.importers.ssda903 import read_ssda903_episodes
+from qareport.importers.ssda903_outcomes import outcome_returns, read_outcome_tables
 from qareport.importers.year_windows import year_windows, years_windows
 
 __all__ = [
@@ -58,7 +60,14 @@ OUTSIDE = Refusal(Reason.OUTSIDE_PERIODS, "an episode with nothing in the census
 OUTSIDE_LISTS = Refusal(
     Reason.OUTSIDE_PERIODS, "a record in no month the lists cover whole, or of no measure"
 )
-OUTSIDE_903 = Refusal(Reason.OUTSIDE_PERIODS, "an episode with nothing in the return's year")
+NOT_MADE = Refusal(
+    Reason.FILTERED_OUT, "an OC2, OC3 or missing record of measures the catalogue lacks"
+)
+OUTSIDE_903 = Refusal(
+    Reason.OUTSIDE_PERIODS,
+    "a record in none of the return's periods or measures (an episode before the year, "
+    "an absence rather than a missing episode, a care leaver who died)",
+)
 
 
 class CinCensusOptions(StrictModel):
@@ -144,32 +153,44 @@ class Ssda903Options(StrictModel):
 
 
 def import_ssda903(project: Project, sources: list[Path], options: Ssda903Options) -> ImportSummary:
-    """The return's year is the financial year of its latest date; figures for it, its
-    quarters and its months."""
+    """The return's year is the financial year of its latest episode date; placement
+    stability for it, its quarters and its months, and the outcomes of its OC2, OC3 and
+    MISSING tables (see ssda903_outcomes)."""
     (source,) = sources
-    summary = ImportSummary(source.name, records="SSDA903 episodes")
+    summary = ImportSummary(source.name, records="SSDA903 records")
     code = project.area(options.area).code
-    episodes = read_ssda903_episodes(source, workbook_salt(project.root), summary)
+    salt = workbook_salt(project.root)
+    episodes = read_ssda903_episodes(source, salt, summary)
+    outcomes = read_outcome_tables(source, salt, summary)
     returns: list[dict[str, object]] = []
     if len(episodes):
         latest = max(episodes["start"].max(), episodes["end"].max(skipna=True))
         year = latest.year + (1 if latest.month >= 4 else 0)  # the year ending 31 March
-        returns, used = placement_returns(episodes, year_windows(year))
-        for n, line in enumerate(episodes["line"]):
-            if n in used:
-                summary.use("ssda903", line)
-            else:
-                summary.skip(OUTSIDE_903, line)
-        summary.notes.append(f"  the return's year: {year - 1}-{str(year)[2:]}")
+        windows = year_windows(year)
+        returns, used = placement_returns(episodes, windows)
+        _account(summary, episodes["line"], {episodes["line"][n] for n in used}, OUTSIDE_903)
+        made, lines = outcome_returns(outcomes, windows, windows[0].label)
+        unknown = sorted({str(r["measure_id"]) for r in made} - set(project.catalogue.measures))
+        if unknown:  # the outcomes are the casework catalogue's
+            summary.notes.append(
+                f"  not made: {', '.join(unknown)} (add `casework` to `catalogues:` in "
+                "parameters/defaults.yml for the OC2, OC3 and missing tables' outcomes)"
+            )
+        returns += [r for r in made if r["measure_id"] not in unknown]
+        counted, why = (set(), NOT_MADE) if unknown else (lines, OUTSIDE_903)
+        for frame in outcomes.values():
+            _account(summary, frame["line"], counted, why)
+        summary.notes.append(f"  the return's year: {windows[0].label}")
     figures = (code, "ssda903", returns)
-    return _finish(
-        project,
-        summary,
-        figures,
-        PLACEMENT_MEASURES,
-        options.allow_rejects,
-        tables={"episodes": episodes},
-    )
+    expected = tuple(sorted({str(r["measure_id"]) for r in returns} | set(PLACEMENT_MEASURES)))
+    tables = {"episodes": episodes, **outcomes}
+    return _finish(project, summary, figures, expected, options.allow_rejects, tables=tables)
+
+
+def _account(summary: ImportSummary, lines: Iterable[str], used: set, why: Refusal) -> None:
+    """Each record used, or not in scope for `why`."""
+    for line in lines:
+        summary.use("ssda903", line) if line in used else summary.skip(why, line)
 
 
 class AnnexAOptions(StrictModel):
@@ -268,7 +289,8 @@ ANNEX_A = Importer(
 SSDA903 = Importer(
     "ssda903",
     "The SSDA903 return on children looked after (a folder of its CSV tables, or its "
-    "XML): placement stability by month, quarter and year, for one authority.",
+    "XML): placement stability by month, quarter and year, children's health and teeth "
+    "checks, missing episodes and care leavers' outcomes, for one authority.",
     Sources("The folder of CSV tables, or the XML file.", folders=True),
     Ssda903Options,
     import_ssda903,

@@ -1,0 +1,175 @@
+"""Outcomes of children looked after and care leavers from the SSDA903 return's other
+tables: OC2 (children looked after for 12 months at 31 March), OC3 (care leavers aged
+19 to 21) and MISSING (episodes missing or away from placement). Read from the CSV
+tables (`oc2.csv`, `oc3.csv`, `missing.csv`) or the XML (`CHILD/OC2`, `OC3`, `MISSING`).
+
+Each definition, so a figure can be checked by hand (Y is the return's year, April to
+March; P a month, quarter or year of it):
+
+lac-health-checks      children in OC2 with HEALTH_CHECK 1 (health assessment up to date),
+                       of the children in OC2; for Y
+lac-teeth-checks       children in OC2 with TEETH_CHECK 1 (teeth checked by a dentist), of
+                       the children in OC2; for Y
+care-leavers-in-touch  care leavers in OC3 with IN_TOUCH YES, of those in OC3 but those who
+                       died (DIED); for Y
+care-leavers-suitable  care leavers in accommodation recorded as suitable (ACCOM ending 1),
+                       of those whose accommodation is recorded as suitable or not (1 or
+                       2), those who died aside
+care-leavers-eet       care leavers in education, employment or training (ACTIV F1, P1,
+                       F2, P2, F4, P4, F5 or P5), of those with an activity recorded, those
+                       who died aside
+lac-missing-episodes   episodes missing from placement (MISSING M) that began in P
+lac-missing-children   children with an episode missing from placement that began in P,
+                       each counted once
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+from lxml import etree
+
+from qareport.importers.common import ImportSummary, Reason, Refusal
+from qareport.importers.pseudonym import pseudonymise
+from qareport.importers.year_windows import PeriodWindow, window_returns
+
+__all__ = ["OUTCOME_MEASURES", "outcome_returns", "read_outcome_tables"]
+
+OUTCOME_MEASURES = (
+    "lac-health-checks",
+    "lac-teeth-checks",
+    "care-leavers-in-touch",
+    "care-leavers-suitable",
+    "care-leavers-eet",
+    "lac-missing-episodes",
+    "lac-missing-children",
+)
+IN_TOUCH = {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"}
+EET = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")
+FLAG = Refusal(Reason.CODE_NOT_ALLOWED, "an OC2 check that is neither 0 nor 1")
+TOUCH = Refusal(Reason.CODE_NOT_ALLOWED, "an OC3 IN_TOUCH code the return does not allow")
+NO_START = Refusal(Reason.MISSING_DATE, "a missing episode with no start date (MIS_START)")
+BAD_DATE = Refusal(Reason.MISSING_DATE, "a missing episode with a date that is not a date")
+ENDED_BEFORE = Refusal(Reason.END_BEFORE_START, "a missing episode that ends before it begins")
+TABLES = {"oc2": "OC2", "oc3": "OC3", "missing": "MISSING"}
+
+
+def _rows(source: Path, table: str) -> list[dict[str, str]]:
+    """One table's rows (upper-case field names, `LINE` where each is), or none."""
+    if source.is_dir():
+        path = source / f"{table}.csv"
+        if not path.is_file():
+            return []
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [
+                {**{(k or "").strip().upper(): (v or "").strip() for k, v in row.items()},
+                 "LINE": f"{table}.csv line {n}"}
+                for n, row in enumerate(csv.DictReader(handle), start=2)
+            ]  # fmt: skip
+    rows = []
+    for child in etree.parse(str(source)).getroot().iterfind("CHILD"):
+        child_id = (child.findtext("HEADER/CHILDID") or child.findtext("CHILDID") or "").strip()
+        for element in child.iterfind(TABLES[table]):
+            fields = {e.tag.upper(): (e.text or "").strip() for e in element}
+            rows.append({**fields, "CHILD": child_id, "LINE": f"line {element.sourceline}"})
+    return rows
+
+
+def _day(text: str) -> date | None:
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text[:10], form).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def read_outcome_tables(
+    source: Path, salt: bytes, summary: ImportSummary
+) -> dict[str, pd.DataFrame]:
+    """OC2, OC3 and MISSING as frames (child pseudonymised), each row counted in `summary`
+    and rejected with its reason where it cannot be used."""
+    oc2, oc3, missing = [], [], []
+    for row in _rows(source, "oc2"):
+        summary.rows_read += 1
+        flags = (row.get("HEALTH_CHECK", ""), row.get("TEETH_CHECK", ""))
+        if any(f not in ("0", "1") for f in flags):
+            summary.reject(FLAG, row["LINE"])
+            continue
+        oc2.append({"child": row.get("CHILD", ""), "health": flags[0] == "1",
+                    "teeth": flags[1] == "1", "line": row["LINE"]})  # fmt: skip
+    for row in _rows(source, "oc3"):
+        summary.rows_read += 1
+        touch = row.get("IN_TOUCH", "").upper()
+        if touch not in IN_TOUCH:
+            summary.reject(TOUCH, row["LINE"])
+            continue
+        oc3.append({"child": row.get("CHILD", ""), "touch": touch,
+                    "activ": row.get("ACTIV", "").upper(), "accom": row.get("ACCOM", "").upper(),
+                    "line": row["LINE"]})  # fmt: skip
+    for row in _rows(source, "missing"):
+        summary.rows_read += 1
+        found = _missing(row)
+        if isinstance(found, Refusal):
+            summary.reject(found, row["LINE"])
+        else:
+            missing.append(found)
+    frames = {
+        "oc2": pd.DataFrame(oc2, columns=["child", "health", "teeth", "line"]),
+        "oc3": pd.DataFrame(oc3, columns=["child", "touch", "activ", "accom", "line"]),
+        "missing": pd.DataFrame(missing, columns=["child", "kind", "start", "end", "line"]),
+    }
+    for frame in frames.values():
+        frame["child"] = pseudonymise(frame["child"], salt)
+    for column in ("start", "end"):
+        frames["missing"][column] = pd.to_datetime(frames["missing"][column])
+    return frames
+
+
+def _missing(row: dict[str, str]) -> dict[str, object] | Refusal:
+    if not row.get("MIS_START"):
+        return NO_START
+    try:
+        start = _day(row["MIS_START"])
+        end = _day(row["MIS_END"]) if row.get("MIS_END") else None
+    except ValueError:
+        return BAD_DATE
+    if end is not None and start is not None and end < start:
+        return ENDED_BEFORE
+    return {"child": row.get("CHILD", ""), "kind": row.get("MISSING", "").upper(),
+            "start": start, "end": end, "line": row["LINE"]}  # fmt: skip
+
+
+_SQL = {
+    "lac-health-checks": "SELECT w.label, count(*) FILTER (WHERE health), count(*), list(line) "
+    "FROM windows w, oc2 WHERE w.label = 'YEAR' GROUP BY w.label",
+    "lac-teeth-checks": "SELECT w.label, count(*) FILTER (WHERE teeth), count(*), list(line) "
+    "FROM windows w, oc2 WHERE w.label = 'YEAR' GROUP BY w.label",
+    "care-leavers-in-touch": "SELECT w.label, count(*) FILTER (WHERE touch = 'YES'), count(*), "
+    "list(line) FROM windows w, oc3 WHERE w.label = 'YEAR' AND touch <> 'DIED' "
+    "GROUP BY w.label",
+    "care-leavers-suitable": "SELECT w.label, count(*) FILTER (WHERE accom LIKE '%1'), count(*), "
+    "list(line) FROM windows w, oc3 WHERE w.label = 'YEAR' AND touch <> 'DIED' "
+    "AND regexp_matches(accom, '^[A-Z][12]$') GROUP BY w.label",
+    "care-leavers-eet": f"SELECT w.label, count(*) FILTER (WHERE activ IN {EET}), count(*), "
+    "list(line) FROM windows w, oc3 WHERE w.label = 'YEAR' AND touch <> 'DIED' "
+    "AND activ <> '' GROUP BY w.label",
+    "lac-missing-episodes": "SELECT w.label, count(*), NULL, list(m.line) FROM windows w "
+    "JOIN missing m ON m.start BETWEEN w.start AND w.\"end\" WHERE m.kind = 'M' "
+    "GROUP BY w.label",
+    "lac-missing-children": "SELECT w.label, count(DISTINCT m.child), NULL, list(m.line) "
+    'FROM windows w JOIN missing m ON m.start BETWEEN w.start AND w."end" '
+    "WHERE m.kind = 'M' GROUP BY w.label",
+}
+
+
+def outcome_returns(
+    tables: dict[str, pd.DataFrame], windows: list[PeriodWindow], year: str
+) -> tuple[list[dict[str, object]], set]:
+    """One return per measure and period with records in it (OC2 and OC3 for the return's
+    year alone), and the records that gave a figure."""
+    queries = {m: sql.replace("'YEAR'", f"'{year}'") for m, sql in _SQL.items()}
+    return window_returns(tables, windows, queries)
