@@ -180,6 +180,13 @@ def build(
 
 
 def _build_single(proj, area: str, period: str, options) -> None:
+    from qareport.render.html_worker import html_worker
+
+    with html_worker():  # nbconvert loads on the other core while the build checks its inputs
+        _build_one(proj, area, period, options)
+
+
+def _build_one(proj, area: str, period: str, options) -> None:
     from contextlib import nullcontext
 
     from qareport.config.periods import parse_period
@@ -614,7 +621,7 @@ def _quiet_reported_loggers() -> None:
     itself, in one line: the command silences them (importing the library never does)."""
     import logging
 
-    from qareport.pipeline.execute import REPORTED_LOGGERS
+    from qareport.errors import REPORTED_LOGGERS
 
     for name in REPORTED_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)

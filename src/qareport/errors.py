@@ -19,6 +19,7 @@ the fields travel in the instance's `__dict__`, which pickling keeps.
 from __future__ import annotations
 
 __all__ = [
+    "REPORTED_LOGGERS",
     "CatalogueError",
     "ExecutionError",
     "ExtractError",
@@ -33,6 +34,9 @@ __all__ = [
 ]
 
 import errno
+
+# libraries whose logs of kernel deaths and cell errors qareport reports once itself
+REPORTED_LOGGERS = ("papermill", "traitlets")
 
 
 class QareportError(Exception):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import nbformat
 
 from qareport import errors
-from qareport.errors import ExecutionError
+from qareport.errors import REPORTED_LOGGERS, ExecutionError
 from qareport.sheet.payload import analyst_cell_number
 
 __all__ = ["REPORTED_LOGGERS", "KernelPool", "Runner", "SheetRunner", "cores"]
@@ -39,7 +39,6 @@ WARM_UP = "import gc, qareport.sheet.build; gc.freeze()"
 # papermill and nbclient ("Kernel died ...", through traitlets) log kernel deaths and cell
 # errors, which qareport reports once itself: a program using it (the CLI does) may silence
 # them; importing the library never does
-REPORTED_LOGGERS = ("papermill", "traitlets")
 
 
 class Runner(Protocol):
