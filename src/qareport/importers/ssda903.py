@@ -21,7 +21,7 @@ from qareport.errors import ExtractError
 from qareport.importers.common import ImportSummary, Reason, Refusal
 from qareport.importers.pseudonym import pseudonymise
 
-__all__ = ["EPISODE_COLUMNS", "read_ssda903_episodes"]
+__all__ = ["EPISODE_COLUMNS", "day_first", "read_ssda903_episodes"]
 
 EPISODE_COLUMNS = ("child", "start", "end", "rne", "line")
 # S started to be looked after; L change of legal status only; P change of placement
@@ -34,7 +34,7 @@ RNE_CODE = Refusal(Reason.CODE_NOT_ALLOWED, "a reason for new episode (RNE) not 
 TWICE = Refusal(Reason.DUPLICATE, "the same child's episode starting on the same day twice")
 
 
-def _day_first(text: str) -> date | None:
+def day_first(text: str) -> date | None:
     text = text.strip()
     for form in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
@@ -101,8 +101,8 @@ def _episode(row: dict[str, str], seen: set[tuple[str, date]]) -> dict[str, obje
     if not row.get("DECOM"):
         return NO_START
     try:
-        start = _day_first(row["DECOM"])
-        end = _day_first(row["DEC"]) if row.get("DEC") else None
+        start = day_first(row["DECOM"])
+        end = day_first(row["DEC"]) if row.get("DEC") else None
     except ValueError:
         return BAD_DATE
     if end is not None and start is not None and end < start:

@@ -26,7 +26,6 @@ lac-missing-children   children with an episode missing from placement that bega
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +33,7 @@ from lxml import etree
 
 from qareport.importers.common import ImportSummary, Reason, Refusal
 from qareport.importers.pseudonym import pseudonymise
+from qareport.importers.ssda903 import day_first
 from qareport.importers.year_windows import PeriodWindow, window_returns
 
 __all__ = ["OUTCOME_MEASURES", "outcome_returns", "read_outcome_tables"]
@@ -76,15 +76,6 @@ def _rows(source: Path, table: str) -> list[dict[str, str]]:
             fields = {e.tag.upper(): (e.text or "").strip() for e in element}
             rows.append({**fields, "CHILD": child_id, "LINE": f"line {element.sourceline}"})
     return rows
-
-
-def _day(text: str) -> date | None:
-    for form in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text[:10], form).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def read_outcome_tables(
@@ -133,8 +124,8 @@ def _missing(row: dict[str, str]) -> dict[str, object] | Refusal:
     if not row.get("MIS_START"):
         return NO_START
     try:
-        start = _day(row["MIS_START"])
-        end = _day(row["MIS_END"]) if row.get("MIS_END") else None
+        start = day_first(row["MIS_START"])
+        end = day_first(row["MIS_END"]) if row.get("MIS_END") else None
     except ValueError:
         return BAD_DATE
     if end is not None and start is not None and end < start:
