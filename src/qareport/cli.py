@@ -180,13 +180,6 @@ def build(
 
 
 def _build_single(proj, area: str, period: str, options) -> None:
-    from qareport.render.html_worker import html_worker
-
-    with html_worker():  # nbconvert loads on the other core while the build checks its inputs
-        _build_one(proj, area, period, options)
-
-
-def _build_one(proj, area: str, period: str, options) -> None:
     from contextlib import nullcontext
 
     from qareport.config.periods import parse_period

@@ -185,10 +185,7 @@ def write_outputs(
 
 
 def _import_html() -> None:
-    from qareport.render.html_worker import active
-
-    if active() is None:  # a worker process loads it for a single command-line build
-        importlib.import_module("qareport.render.html")  # nbconvert: the costliest import
+    importlib.import_module("qareport.render.html")  # nbconvert: the build's costliest import
 
 
 def _spreadsheet_digest(book: Book) -> str:
@@ -198,14 +195,9 @@ def _spreadsheet_digest(book: Book) -> str:
 
 
 def _write_html(book: Book, folder: Path) -> Path:
-    from qareport.render.html_worker import active
-
-    path = folder / HTML.file_name
-    worker = active()
-    if worker is not None:
-        return worker.write(book, path)
     from qareport.render.html import render_html
 
+    path = folder / HTML.file_name
     path.write_text(render_html(book), encoding="utf-8")
     return path
 
