@@ -45,6 +45,7 @@ in Annex A only as at the day the lists were made, so no past period can be made
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -237,8 +238,9 @@ def annex_a_returns(
 
 
 def _expanded(sql: str) -> str:
-    for table in "crasplw":
-        sql = sql.replace(f"BY_TEAM({table})", _BY_TEAM.format(t=table))
+    """A measure's query with its team grouping (whatever its table's alias) and the
+    statutory limits written in."""
+    sql = re.sub(r"BY_TEAM\((\w+)\)", lambda m: _BY_TEAM.format(t=m.group(1)), sql)
     return (
         sql.replace("TIMELY", str(TIMELY_WORKING_DAYS))
         .replace("ICPC", str(ICPC_WORKING_DAYS))
