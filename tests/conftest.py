@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DEMO_AREA, PERIOD, copy_workbook
+from helpers import AXE, CHROMIUM, DEMO_AREA, PERIOD, copy_workbook
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -43,3 +43,26 @@ def demo_store(tmp_path_factory) -> Path:
     root = copy_workbook(tmp_path_factory.mktemp("store") / "workbook")
     open_store(Project.open(root))
     return root
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright, for the tests that read the HTML as a
+    browser shows it (axe-core, printing, narrow screens)."""
+    from playwright import sync_api as playwright  # a test dependency: never skipped
+
+    assert AXE.is_file(), "axe-core is missing: run the README's test command (scripts/test)"
+    with playwright.sync_playwright() as p:
+        chrome = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chrome
+        chrome.close()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 REALDATA = REPO.parent / "shared" / "realdata"
+AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DEMO_AREA = "larkhaven"  # the smallest demo area: it has the small numbers
 PERIOD = "2025-26"
 # The published DfE children-in-need files (and ONS population) under realdata/dfe_cin,
@@ -379,3 +381,17 @@ def structure_elements(pdf) -> list[tuple[str, dict]]:
             if "/K" in node:
                 stack.append(node["/K"])
     return found
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations of WCAG 2.2 AA and best practice on a page open in Chromium."""
+    page.add_script_tag(path=str(AXE))
+    report = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
+        " 'wcag22aa', 'best-practice']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['target']}"
+        for v in report["violations"]
+    ]

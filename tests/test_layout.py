@@ -14,8 +14,9 @@ PACKAGE = Path(qareport.__file__).parent
 # and the stages before it, never one after it
 STAGES = ["config", "ingest", "sheet", "book", "render", "pipeline"]
 # beside the flow: importers write extracts (they read config and ingest), the demo
-# writes a workbook (config only); errors is imported by everything
-SIDE = {"importers": {"config", "ingest"}, "demo": {"config"}}
+# writes a workbook (config, and book for the reviewers' file formats, written one way);
+# errors is imported by everything
+SIDE = {"importers": {"config", "ingest"}, "demo": {"config", "book"}}
 
 
 def _modules() -> dict[str, Path]:

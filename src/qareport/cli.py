@@ -115,10 +115,26 @@ StrictOpt = Annotated[bool, typer.Option(help="Refuse extract rows whose area co
 AllowEmptyOpt = Annotated[
     bool, typer.Option(help="Build a book for a period with no figures (said on its cover).")
 ]
+ThemeOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="A themed book: one content area (or several, comma-separated) across the "
+        "partnership's agencies; with --areas, across those areas."
+    ),
+]
+AgencyOpt = Annotated[
+    str | None,
+    typer.Option(help="A book for one member agency (its id), against the pooled figure."),
+]
+SectorOpt = Annotated[
+    str | None,
+    typer.Option(help="A book for a sector's member agencies (police, health, education, ...)."),
+]
 EditionOpt = Annotated[
     str | None,
     typer.Option(
-        help="annual (period 2025-26), quarterly (2025-26-Q3) or monthly (2025-10); checked."
+        help="annual (period 2025-26), quarterly (2025-26-Q3) or monthly (2025-10), checked; "
+        "or event: the annual quality assurance event pack."
     ),
 ]
 
@@ -138,9 +154,14 @@ def build(
     strict: StrictOpt = False,
     allow_empty: AllowEmptyOpt = False,
     edition: EditionOpt = None,
+    theme: ThemeOpt = None,
+    agency: AgencyOpt = None,
+    sector: SectorOpt = None,
     project: ProjectOpt = Path("."),
 ) -> None:
-    """Build books: output/<area>/<period>/report-book.html and .pdf."""
+    """Build books: output/<area>/<period>/report-book.html and .pdf (a themed, partner's,
+    sector's or event book beside it: output/<area>/<period>-<form>/)."""
+    from qareport.config.forms import BookForm
     from qareport.config.periods import check_edition, parse_periods
     from qareport.config.project import Project
     from qareport.pipeline.options import BuildOptions, check_executor
@@ -151,6 +172,13 @@ def build(
     check_executor(executor, scheduler)  # before any work
     extra = tuple(output or ())
     outputs.choose(engine, extra)  # an unknown output, or one not installed here, stops here
+    form = BookForm(
+        themes=tuple(t.strip() for t in (theme or "").split(",") if t.strip()),
+        agency=agency,
+        sector=sector,
+        event=edition == "event",
+    )
+    edition = None if form.event else edition
     chosen_periods = parse_periods(period)
     for when in chosen_periods:
         check_edition(when, edition)
@@ -166,7 +194,11 @@ def build(
         edition=edition,
         strict=strict,
         allow_empty=allow_empty,
+        form=form,
     )
+    if areas and form.themes:  # one content area across several areas: one book
+        _build_across(proj, areas, periods, options)
+        return
     if area and len(periods) == 1 and executor == "local":
         _build_single(proj, area, periods[0], options)
         return
@@ -177,6 +209,10 @@ def build(
     else:
         names = [a.strip() for a in (areas or "").split(",") if a.strip()]
     _build_batch(proj, names, periods, jobs, options, executor=executor, scheduler=scheduler)
+
+
+def _build_across(proj, areas: str, periods: list[str], options) -> None:
+    raise QareportError("not yet")
 
 
 def _build_single(proj, area: str, period: str, options) -> None:
@@ -262,6 +298,51 @@ def _build_batch(
     out.print(f"{len(outcomes) - len(failed)} built or unchanged, {len(failed)} failed")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def plan(
+    area: AreaOpt = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--from", help="List meetings on or after this day, YYYY-MM-DD (today)."),
+    ] = None,
+    build_them: Annotated[
+        bool, typer.Option("--build", help="Build the book each coming meeting needs.")
+    ] = False,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """The forward plan: the coming meetings in programme/<area>.yml and the book each needs
+    (a themed, partner's, sector's or event book, or the full book); --build builds them."""
+    from datetime import date
+
+    from qareport.config.project import Project
+    from qareport.pipeline.plan import build_planned, coming_books
+
+    try:
+        day = date.fromisoformat(since) if since else date.today()
+    except ValueError:
+        raise QareportError(f"--from {since!r}: write the day as YYYY-MM-DD") from None
+    proj = Project.open(project)
+    books = coming_books(proj, area, day)
+    if not books:
+        out.print(f"no meetings planned on or after {day}; add `meetings:` to programme/<area>.yml")
+        return
+    for book in books:
+        m = book.meeting
+        out.print(f"{m.date}  {book.area_id}  {m.title}: {book.what}, {m.period}", markup=False)
+        out.print(f"    {book.command}", markup=False)
+    if not build_them:
+        return
+    from qareport.pipeline.options import BuildOptions
+
+    def done(book, result) -> None:
+        out.print(f"{book.meeting.date} {book.what}: {result.status} in {result.seconds:.1f} s")
+        out.print(f"  {result.html}", markup=False)
+
+    with _bar() as bar:
+        bar.add_task(f"building {len(books)} books", total=None)
+        build_planned(proj, books, BuildOptions(), done)
 
 
 @app.command()
@@ -443,6 +524,29 @@ def narrative_init(
         out.print(f"created {path}", markup=False)
     if not created:
         out.print("nothing to do: every narrative file already exists")
+
+
+@narrative_app.command("curve")
+def narrative_curve(
+    area: Annotated[str, typer.Option("--area", "-a", help="Area id, code or name.")],
+    period: Annotated[str, typer.Option(help="The baseline period: its book must be built.")],
+    measure: Annotated[str, typer.Option(help="The measure of concern (its id).")],
+    method: Annotated[
+        str, typer.Option(help="linear (the trend, carried on) or mean (a stable process).")
+    ] = "linear",
+    fitted: Annotated[
+        int, typer.Option(min=2, max=60, help="How many past periods the forecast is fitted to.")
+    ] = 5,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Start a Turning the Curve sheet for a measure: narrative/<area>/<period>/<measure>.curve.md,
+    its baseline and forecast frozen from the period's built book."""
+    from qareport.book.curve import start_curve
+    from qareport.config.project import Project
+
+    path = start_curve(Project.open(project), area, period, measure, method=method, fitted=fitted)
+    out.print(f"created {path}", markup=False)
+    out.print("write its parts, list its actions' ids under `actions:`, and build the book")
 
 
 @narrative_app.command("review")

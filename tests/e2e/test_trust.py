@@ -5,19 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pypdf
 import pytest
 
-from helpers import DEMO_AREA, PERIOD, REPO, figures_with_alt
+from helpers import DEMO_AREA, PERIOD, axe_violations, figures_with_alt
 from qareport import BuildOptions, build_book
 from qareport.config.catalogue import builtin_catalogue_dir
 
-AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BUILT_AT = re.compile(r"<th scope=\"row\">Built at</th><td>[^<]*</td>")
 
 
@@ -65,45 +62,11 @@ def test_pdf_has_title_language_bookmarks_and_selectable_text(built):
     assert "Why it matters" in reader.pages[3].extract_text()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright import sync_api as playwright  # a test dependency: never skipped
-
-    assert AXE.is_file(), "axe-core is missing: run the README's test command (scripts/test)"
-    with playwright.sync_playwright() as p:
-        chrome = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chrome
-        chrome.close()
-
-
-def _axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    report = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations'],"
-        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
-        " 'wcag22aa', 'best-practice']}})"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['target']}"
-        for v in report["violations"]
-    ]
-
-
 def test_axe_core_finds_no_violation_of_any_impact(built, browser):
     _, result = built
     page = browser.new_page()
     page.goto(result.html.as_uri())
-    bad = _axe_violations(page)
+    bad = axe_violations(page)
     assert bad == [], "\n".join(bad)
     assert page.evaluate("document.documentElement.lang") == "en-GB"
     page.close()
@@ -124,7 +87,7 @@ def quarterly_html(demo_store, tmp_path_factory) -> Path:
 def test_axe_core_finds_nothing_in_a_quarterly_book_either(quarterly_html, browser):
     page = browser.new_page()
     page.goto(quarterly_html.as_uri())
-    bad = _axe_violations(page)
+    bad = axe_violations(page)
     assert bad == [], "\n".join(bad)
     page.close()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from qareport import __version__
 from qareport.book.actions import Action, ActionsRegister, load_actions
+from qareport.book.curve import attach_curves, curve_files
 from qareport.book.model import ActionView, Book, SheetPage, StoryPage, ThemeView
 from qareport.book.narrative import (
     STORY_PARTS,
@@ -48,6 +49,7 @@ def narrative_files(project: Project, area: AreaParameters, period: Period) -> l
         *(folder / f"{s}.md" for s in sections),
         *(story_file(folder, s) for s in sections),
         folder / "story.md",
+        *curve_files(folder),
     ]
 
 
@@ -154,6 +156,7 @@ def assemble_book(
         )
         for data in sheets
     ]
+    pages = attach_curves(project, area, period, pages)
     titles = {d.section_id: d.section_title for d in sheets}
     themes = [
         ThemeView(

@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 
 from qareport.book.balance import Balance, information_balance
 from qareport.book.programme import ProgrammeRow
-from qareport.sheet.model import SheetData
+from qareport.sheet.model import Chart, SheetData
 
 __all__ = [
     "ActionView",
     "Book",
+    "NotePage",
+    "NotePanel",
+    "NoteTable",
     "SheetPage",
     "StoryPage",
     "ThemeView",
@@ -57,6 +60,39 @@ class StoryPage:
 
 
 @dataclass(frozen=True)
+class NoteTable:
+    """A table on a note page; each row's first cell is its header cell."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class NotePanel:
+    """One panel of a note page: a heading, then words (Markdown), a chart and a table,
+    each optional; both renderers draw them in this order."""
+
+    heading: str
+    text: str = ""
+    chart: Chart | None = None
+    table: NoteTable | None = None
+
+
+@dataclass(frozen=True)
+class NotePage:
+    """A page the book makes from its sheets and the reviewers' files rather than one
+    notebook: a themed book's cross-cutting page, an agency's page of the event pack, a
+    Turning the Curve sheet. One source of words for the HTML and the PDF page."""
+
+    anchor: str
+    title: str
+    lead: str
+    panels: tuple[NotePanel, ...]
+    status_text: str = ""  # the review status, for pages reviewers sign off
+
+
+@dataclass(frozen=True)
 class SheetPage:
     data: SheetData
     narrative_label: str  # the file's path relative to the project, for 'edit here' hints
@@ -70,6 +106,7 @@ class SheetPage:
     informed_by: list[ProgrammeRow] = field(default_factory=list)
     story: StoryPage | None = None  # the sheet's own story sheet, shown right after it
     typed_status: str = ""  # a status typed into the file by hand (not a recorded sign-off)
+    curves: tuple[NotePage, ...] = ()  # Turning the Curve sheets for its measures, after it
 
     @property
     def anchor(self) -> str:
@@ -166,6 +203,10 @@ class Book:
     themes: list[ThemeView] = field(default_factory=list)
     edition: str = "annual"
     notice: str = ""  # said on the cover: a book built for a period with no figures
+    # a form of the book (config.forms): what it holds, said on its cover and contents
+    scope: str = ""
+    pages: tuple[NotePage, ...] = ()  # made pages after the summary (cross-cutting, agencies)
+    summary: bool = True  # the board summary and information balance pages (not the event's)
 
     @property
     def draft(self) -> bool:

@@ -29,6 +29,7 @@ from qareport.config.yamlio import RefusedYaml, dump_yaml, load_yaml_text
 from qareport.errors import NarrativeError
 
 __all__ = [
+    "CURVE_PARTS",
     "FRONT_MATTER",
     "MARKDOWN",
     "PARTS",
@@ -46,6 +47,7 @@ __all__ = [
 
 PARTS = ("analysis", "actions")
 STORY_PARTS = ("children and young people", "parents and carers", "frontline staff")
+CURVE_PARTS = ("the story behind the baseline", "partners with a role", "what works", "action plan")
 STATUSES = ("draft", "reviewed", "approved")
 _ATX = re.compile(r"^(#{1,2})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")  # `# Title`, `## Part`, `## `
 # front matter: `---` lines around it; the closing line's own line break ends it, so the
@@ -206,8 +208,11 @@ def _check_nesting(narrative: Narrative, part: str) -> None:
 
 
 def parts_of(path: Path) -> tuple[str, ...]:
-    """The parts a narrative file has: a story sheet's, or a sheet's analysis and actions."""
+    """The parts a narrative file has: a story sheet's, a Turning the Curve sheet's, or a
+    sheet's analysis and actions."""
     stem = path.stem
+    if stem.endswith(".curve"):
+        return CURVE_PARTS
     story = stem == "story" or stem.startswith("story-") or stem.endswith(".story")
     return STORY_PARTS if story else PARTS
 
@@ -310,7 +315,10 @@ def _part_name(heading: str) -> str:
 
 
 FRONT_MATTER = _FRONT
-FRONT_KEYS = frozenset({"status", "reviewer", "reviewed_on", "approved_figures", "jupyter"})
+FRONT_KEYS = frozenset(
+    {"status", "reviewer", "reviewed_on", "approved_figures", "jupyter"}
+    | {"measure", "method", "fitted", "forecast", "actions"}  # a Turning the Curve sheet's
+)
 _FRONT_KEY_LINE = re.compile(r"^(" + "|".join(sorted(FRONT_KEYS)) + r")\s*:", re.MULTILINE)
 
 
@@ -433,6 +441,11 @@ def markdown_to_html(text: str) -> str:
 
 def _header(front: dict) -> str:
     return "---\n" + dump_yaml({**front, "jupyter": JUPYTEXT_HEADER}) + "---\n"
+
+
+def new_file(front: dict, title: str, body: str) -> str:
+    """A new narrative file of any kind: jupytext's header with `front`, title and body."""
+    return _header(front) + f"\n# {title}\n\n" + body
 
 
 def stub_text(area: str, period: str, section: str, title: str) -> str:

@@ -23,13 +23,21 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from qareport.config.catalogue import ID_PATTERN, Catalogue
+from qareport.config.forms import BookForm, check_form
 from qareport.config.models import StrictModel
 from qareport.config.parameters import AreaParameters
-from qareport.config.periods import Period
+from qareport.config.periods import Period, parse_period
 from qareport.config.yamlio import load_model
 from qareport.errors import ParameterError
 
-__all__ = ["Activity", "ProgrammeRow", "load_programme", "programme_rows"]
+__all__ = [
+    "Activity",
+    "Meeting",
+    "ProgrammeRow",
+    "load_meetings",
+    "load_programme",
+    "programme_rows",
+]
 
 KINDS = {
     "case-file-audit": "Case-file audit",
@@ -72,8 +80,54 @@ class Activity(StrictModel):
         return str(value)
 
 
+class Meeting(StrictModel):
+    """A planned board meeting and the book it considers: the full book (nothing else
+    given), a themed book (`theme`), one partner's (`agency`) or a sector's (`sector`), or
+    the annual quality assurance event (`event: true`), for `period`."""
+
+    date: str
+    title: str = Field(min_length=1, max_length=200)
+    period: str
+    theme: list[str] = Field(default_factory=list)
+    agency: str | None = None
+    sector: str | None = None
+    event: bool = False
+
+    @field_validator("date")
+    @classmethod
+    def _day(cls, value: str) -> str:
+        return str(Activity._date(value))
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        try:
+            return parse_period(value).label
+        except ParameterError as exc:
+            raise ValueError(str(exc)) from None
+
+    @property
+    def form(self) -> BookForm:
+        return BookForm(tuple(self.theme), self.agency, self.sector, self.event)
+
+
 class _File(StrictModel):
     activities: list[Activity] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
+
+
+def load_meetings(path: Path, area: AreaParameters) -> list[Meeting]:
+    """The board's forward plan in the programme file (none if it has none), each meeting's
+    book checked against the area, in date order."""
+    if not path.is_file():
+        return []
+    meetings = load_model(path, _File, ParameterError).meetings
+    for n, meeting in enumerate(meetings):
+        try:
+            check_form(meeting.form, area, parse_period(meeting.period))
+        except ParameterError as exc:
+            raise ParameterError(f"{path}: meetings.{n} ({meeting.date}): {exc}") from None
+    return sorted(meetings, key=lambda m: m.date)
 
 
 def load_programme(path: Path, catalogue: Catalogue, area: AreaParameters) -> list[Activity]:

@@ -103,8 +103,10 @@ class Project:
                 return own
         return self.section_notebook
 
-    def book_dir(self, area_id: str, period: Period) -> Path:
-        return self.output_dir / area_id / period.label
+    def book_dir(self, area_id: str, period: Period, form: str = "") -> Path:
+        """output/<area>/<period>/, or for a form of the book (config.forms) beside it:
+        output/<area>/<period>-<form>/."""
+        return self.output_dir / area_id / (f"{period.label}-{form}" if form else period.label)
 
     def manifest_path(self, area_id: str, period: Period) -> Path:
         return self.book_dir(area_id, period) / MANIFEST_NAME

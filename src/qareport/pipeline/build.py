@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from qareport import __version__
 from qareport.book.assemble import assemble_book, check_narrative, narrative_files
+from qareport.book.forms import shape_book
 from qareport.book.sync import sync_narratives
+from qareport.config.forms import check_form, form_sections
 from qareport.config.parameters import AreaParameters
 from qareport.config.periods import Period, check_edition, parse_period, period_kind
 from qareport.config.project import Project
@@ -178,8 +180,9 @@ def plan_book(project_dir: str | Path, area: str, period: str, options: BuildOpt
     when = parse_period(period)
     check_edition(when, options.edition)
     params = project.area(area)
-    sections = project.book_sections(params, when)
-    final = project.book_dir(params.id, when)
+    form = check_form(options.form, params, when)
+    sections = form_sections(form, project.book_sections(params, when))
+    final = project.book_dir(params.id, when, form.slug)
     return BookPlan(project, params, when, options, chosen, sections, final)
 
 
@@ -293,7 +296,8 @@ def _staging(plan: BookPlan) -> Iterator[Path]:
     """A folder of the build's own beside output/, removed when the build ends (once
     swapped into place, nothing of it is left)."""
     clean_stale(plan.project.output_dir)
-    staging = plan.project.output_dir / ".staging" / staging_name(plan.area.id, plan.period.label)
+    label = "-".join(filter(None, [plan.period.label, plan.options.form.slug]))
+    staging = plan.project.output_dir / ".staging" / staging_name(plan.area.id, label)
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "notebooks").mkdir(parents=True)
     try:
@@ -307,24 +311,34 @@ def _staging(plan: BookPlan) -> Iterator[Path]:
 def _execute_changed(
     plan: BookPlan, checked: CheckedInputs, kernels: Runner, staging: Path, progress: Progress
 ) -> SheetRun:
-    """Execute the sheets whose inputs changed since the last build; copy the others."""
-    project, params, when, final = plan.project, plan.area, plan.period, plan.final
-    previous = read_manifest(final).get("sheets", {})
+    """Execute the sheets whose inputs changed since the last build; copy the others, from
+    this book's last build or, for a form of the book, from the full book's."""
+    project, params, when = plan.project, plan.area, plan.period
     inputs = {
         s: sheet_inputs(project, checked.store, area=params, period=when.label, section=s)
         for s in plan.sections
     }
-    reused = [
-        s
-        for s in plan.sections
-        if not plan.options.force
-        and previous.get(s, {}).get("sheet_hash") == inputs[s]["sheet_hash"]
-        and (final / "notebooks" / f"{s}.ipynb").is_file()
-    ]
+    full = project.book_dir(params.id, when)
+    forms = sorted(full.parent.glob(f"{when.label}-*")) if full.parent.is_dir() else []
+    books = list(dict.fromkeys([plan.final, full, *forms]))
+    built = [(book, read_manifest(book).get("sheets", {})) for book in books]
+    found = {
+        s: next(
+            (
+                book / "notebooks" / f"{s}.ipynb"
+                for book, previous in built
+                if previous.get(s, {}).get("sheet_hash") == inputs[s]["sheet_hash"]
+                and (book / "notebooks" / f"{s}.ipynb").is_file()
+            ),
+            None,
+        )
+        for s in ([] if plan.options.force else plan.sections)
+    }
+    reused = [s for s in plan.sections if found.get(s)]
     executed = [s for s in plan.sections if s not in reused]
     for section in reused:
         progress(f"reusing {section}")
-        shutil.copy2(final / "notebooks" / f"{section}.ipynb", staging / "notebooks")
+        shutil.copy2(found[section], staging / "notebooks")  # type: ignore[arg-type]
 
     def execute(kernel: SheetRunner, section: str) -> None:
         progress(f"executing {section}")
@@ -359,7 +373,7 @@ def _assemble(plan: BookPlan, run: SheetRun, record: dict, notice: str) -> Book:
     """The executed sheets with the reviewers' words, actions, themes and programme."""
     sheets = [read_sheet(run.staging / "notebooks" / f"{s}.ipynb") for s in plan.sections]
     check_sheets(sheets, plan.area.id, plan.period.label, plan.sections)
-    return assemble_book(
+    book = assemble_book(
         plan.project,
         plan.area,
         plan.period,
@@ -368,6 +382,7 @@ def _assemble(plan: BookPlan, run: SheetRun, record: dict, notice: str) -> Book:
         provenance=appendix_rows(record),
         notice=notice,
     )
+    return shape_book(plan.project, plan.area, plan.period, book, plan.options.form)
 
 
 def _write_outputs(
@@ -413,6 +428,7 @@ def _write_manifest(
         {
             "area": plan.area.id,
             "period": plan.period.label,
+            "form": plan.options.form.slug,
             "qareport": __version__,
             "engine": plan.options.engine,
             "outputs": {o.name: o.file_name for o in plan.outputs},

@@ -94,11 +94,14 @@ def _put_back(old: Path, output_dir: Path) -> bool:
     try:
         manifest = json.loads((old / MANIFEST_NAME).read_text(encoding="utf-8"))
         area, period = str(manifest["area"]), str(manifest["period"])
-    except (OSError, ValueError, KeyError, TypeError):
+        form = str(manifest.get("form", ""))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
     if not (re.fullmatch(r"[a-z0-9][a-z0-9-]*", area) and is_period(period)):
         return False
-    final = output_dir / area / period
+    if form and not re.fullmatch(r"[a-z0-9][a-z0-9+-]*", form):
+        return False
+    final = output_dir / area / (f"{period}-{form}" if form else period)
     if final.exists():
         return False
     final.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qareport.config.forms import FULL, BookForm
 from qareport.errors import ParameterError, QareportError
 from qareport.render.outputs import DEFAULT_ENGINE
 
@@ -26,6 +27,7 @@ class BuildOptions:
     edition: str | None = None
     strict: bool = False
     allow_empty: bool = False  # build a book for a period with no figures, said on its cover
+    form: BookForm = FULL  # the full book, or a themed, partner's, sector's or event book
 
 
 def check_executor(executor: str, scheduler: str | None) -> None:

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup
 from nbconvert.exporters import TemplateExporter
 
-from qareport.book.model import NOT_WRITTEN, Book, SheetPage
+from qareport.book.model import NOT_WRITTEN, Book, NotePage, SheetPage
 from qareport.book.narrative import markdown_to_html
 from qareport.config.cache import cache_dir
 from qareport.config.markers import MARKER_KEY
@@ -123,13 +123,20 @@ def _sheet_pages(macros: Any, book: Book, page: SheetPage) -> list[str]:
     if page.story is not None:
         parts = [(h, markdown_to_html(t) if t else "") for h, t in page.story.parts]
         pages.append(str(macros.story(book, page.story, parts)))
-    return pages
+    return pages + [_note_page(macros, book, curve) for curve in page.curves]
+
+
+def _note_page(macros: Any, book: Book, note: NotePage) -> str:
+    panels = [(p, markdown_to_html(p.text) if p.text else "") for p in note.panels]
+    return str(macros.note_page(book, note, panels))
 
 
 def _pages(book: Book) -> list[str]:
     macros = _macros(book)
-    pages = [str(macros.cover(book)), str(macros.contents(book)), str(macros.summary(book))]
-    pages.append(str(macros.balance_page(book)))
+    pages = [str(macros.cover(book)), str(macros.contents(book))]
+    if book.summary:
+        pages += [str(macros.summary(book)), str(macros.balance_page(book))]
+    pages += [_note_page(macros, book, note) for note in book.pages]
     for page in book.sheets:
         pages += _sheet_pages(macros, book, page)
     if book.story is not None:

@@ -20,7 +20,7 @@ from typing import Literal
 
 from markdown_it.token import Token
 
-from qareport.book.model import NOT_WRITTEN, Book, SheetPage, StoryPage
+from qareport.book.model import NOT_WRITTEN, Book, NotePage, NoteTable, SheetPage, StoryPage
 from qareport.book.narrative import MARKDOWN, strip_control_characters
 from qareport.config.markers import MARKER_KEY
 from qareport.errors import RenderError
@@ -42,7 +42,7 @@ from qareport.sheet.icons import (
     icon_svg,
     icon_text,
 )
-from qareport.sheet.model import Chart, FurtherItem, MeasureView, SheetData
+from qareport.sheet.model import WIDTH_IN, Chart, FurtherItem, MeasureView, SheetData
 
 __all__ = ["render_pdf", "sheet_pages_png", "typst_source", "write_chart_images"]
 
@@ -246,9 +246,12 @@ def _document(book: Book) -> str:
 
 
 def _notice(book: Book) -> str:
+    scope = f"#v(4mm)\n#text(size: 12pt, {lit(book.scope)})\n" if book.scope else ""
     if not book.notice:
-        return ""
-    return f"#v(4mm)\n#block(fill: warnbg, inset: 6pt, text(fill: warn, {lit(book.notice)}))"
+        return scope
+    return (
+        scope + f"#v(4mm)\n#block(fill: warnbg, inset: 6pt, text(fill: warn, {lit(book.notice)}))"
+    )
 
 
 def _cover(book: Book) -> str:
@@ -802,6 +805,45 @@ def _story(story: StoryPage | None) -> str:
     )
 
 
+def _note_table(table: NoteTable) -> str:
+    head = ", ".join(f"[*{txt(h)}*]" for h in table.header)
+    cells = ", ".join(
+        ", ".join([f"[*{txt(row[0])}*]", *(lit(c) for c in row[1:])]) for row in table.rows
+    )
+    return (
+        f"#figure(kind: table, supplement: none, caption: {lit(table.caption)}, "
+        f"table(columns: {len(table.header)}, align: left, inset: 3pt, "
+        f'stroke: 0.4pt + rgb("#b1b4b6"), table.header({head}), {cells}))'
+    )
+
+
+def _note_page(note: NotePage, images: dict[str, Path]) -> str:
+    """A page the book makes (cross-cutting, an agency's messages, a Turning the Curve
+    sheet): its panels in the HTML's order, flowing on in two columns."""
+    panels = []
+    for panel in note.panels:
+        body = markdown_to_typst(panel.text) if panel.text else ""
+        if panel.chart is not None:
+            chart, name = panel.chart, images[panel.chart.id].name
+            image = f"image({lit(name)}, width: {WIDTH_IN}in, alt: {lit(chart.alt)})"
+            body += f"\n#block(breakable: false, {image})\n"
+        if panel.table is not None:
+            body += "\n" + _note_table(panel.table) + "\n"
+        panels.append(f"#panel({lit(panel.heading)}, blue)[\n{body}\n]")
+    status = (
+        f'#text(weight: "bold", {lit("Review: " + note.status_text)})\n' if note.status_text else ""
+    )
+    return (
+        _titled_page(note.title)
+        + f"#text(fill: muted, {lit(note.lead)})\n"
+        + status
+        + "#text(size: 9pt)[#show figure: set align(left)\n#set figure.caption(position: top)\n"
+        + "#columns(2, gutter: 14pt)[\n"
+        + "\n".join(panels)
+        + "\n]]\n"
+    )
+
+
 def _data_label(page: SheetPage, table: DataTable) -> str:
     return f"<data-{page.anchor}-{table.id}>"
 
@@ -857,15 +899,15 @@ def typst_source(book: Book, images: dict[str, Path], standalone: bool = True) -
     """The whole book as Typst; `standalone=False` leaves out document-level settings
     (for embedding in another template, such as Quarto's)."""
     parts = [_document(book)] if standalone else []
+    parts += [PREAMBLE, _page_setup(book), _cover(book)]
+    if book.summary:
+        parts += [_summary(book, images), _balance_page(book)]
+    parts += [_note_page(note, images) for note in book.pages]
     parts += [
-        PREAMBLE,
-        _page_setup(book),
-        _cover(book),
-        _summary(book, images),
-        _balance_page(book),
-    ]
-    parts += [
-        _sheet(book, page, images) + _further(page, images) + _story(page.story)
+        _sheet(book, page, images)
+        + _further(page, images)
+        + _story(page.story)
+        + "".join(_note_page(curve, images) for curve in page.curves)
         for page in book.sheets
     ]
     parts += [_story(book.story), _themes(book), _programme(book), _data_appendix(book)]
@@ -920,6 +962,10 @@ def write_chart_images(book: Book, folder: Path) -> dict[str, Path]:
         path.write_text(svg, encoding="utf-8")
         images[key] = path
 
+    for note in [*book.pages, *(c for page in book.sheets for c in page.curves)]:
+        for panel in note.panels:
+            if panel.chart is not None:
+                keep(panel.chart.id, "chart", panel.chart.svg)
     for page in book.sheets:
         for measure in page.data.measures:
             for chart in measure.charts:

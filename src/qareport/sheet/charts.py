@@ -39,6 +39,7 @@ __all__ = [
     "SPCOverlay",
     "TrendSeries",
     "agency_chart",
+    "curve_chart",
     "funnel_chart",
     "spc_chart",
     "trend_chart",
@@ -150,6 +151,55 @@ def agency_chart(
     _frame(fig, ax, measure, labels, top=_top(*drawn), legend_entries=3, right_in=0.42)
     _end_labels(fig, ax, ends)
     return _chart(fig, ChartKind.AGENCIES, alt, chart_id)
+
+
+def curve_chart(
+    measure: Measure,
+    labels: list[str],
+    baseline: list[float | None],
+    band: tuple[list[float | None], list[float | None], list[float | None]],
+    actual: list[float | None],
+    *,
+    alt: str,
+    chart_id: str,
+) -> Chart:
+    """A Turning the Curve chart: the baseline (solid), the forecast if nothing changes
+    (dashed, in its shaded 95% interval) and, in a later book, what happened (a bolder line
+    with its own marker), so the board sees whether the curve turned."""
+    forecast, lower, upper = band
+    fig, ax = new_figure()
+    x = list(range(len(labels)))
+    ahead = [i for i, v in enumerate(forecast) if v is not None]
+    if ahead:
+        ax.fill_between(
+            ahead,
+            [lower[i] for i in ahead],
+            [upper[i] for i in ahead],
+            color=PALETTE["peer"],
+            alpha=0.18,
+            linewidth=0,
+        )
+    styles = [
+        ("Baseline", baseline, PALETTE["area"], "-", "o"),
+        (
+            "Forecast if nothing changes (shaded: 95% interval)",
+            forecast,
+            PALETTE["peer"],
+            "--",
+            "s",
+        ),
+        ("What happened", actual, PALETTE["national"], "-", "D"),
+    ]
+    drawn = []
+    for name, values, colour, dash, marker in styles:
+        if _has(values):
+            ys = _clean(values)
+            ax.plot(x, ys, linestyle=dash, marker=marker, color=colour, linewidth=1.6,
+                    markersize=3.5, label=name)  # fmt: skip
+            drawn.append(ys)
+    drawn.append(_clean(upper))
+    _frame(fig, ax, measure, labels, top=_top(*drawn), legend_entries=3)
+    return _chart(fig, ChartKind.TREND, alt, chart_id)
 
 
 def _end_labels(fig, ax, ends: list[tuple[int, float, str, str]]) -> None:
