@@ -212,7 +212,19 @@ def build(
 
 
 def _build_across(proj, areas: str, periods: list[str], options) -> None:
-    raise QareportError("not yet")
+    """One content area across several areas: one book per period."""
+    from qareport.pipeline.across import build_across
+
+    names = [a.strip() for a in areas.split(",") if a.strip()]
+    for period in periods:
+        with _bar() as bar:
+            bar.add_task(f"{len(names)} areas, {period}: {options.form.flags}", total=None)
+            result = build_across(proj.root, names, period, options)
+        for warning in result.warnings:
+            _one_line(f"Warning: {warning}")
+        out.print(f"{result.area_id} {result.period}: built in {result.seconds:.1f} s")
+        for path in result.files.values():
+            out.print(f"  {path}", markup=False)
 
 
 def _build_single(proj, area: str, period: str, options) -> None:

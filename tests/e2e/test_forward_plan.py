@@ -244,3 +244,32 @@ def test_forms_reuse_the_sheets_the_full_book_executed(plan):
     again = run_cli("build", "--area", AREA, "--period", "2025-26", "--agency", "health", cwd=root)
     assert again.returncode == 0, again.stderr
     assert "unchanged (re-rendered)" in again.stdout, "no sheet executed again"
+
+
+def test_one_content_area_across_several_areas_with_each_areas_comparators(workbook, browser):
+    done = run_cli(
+        "build", "--areas", "amberleigh,larkhaven", "--period", "2025-26",
+        "--theme", "front-door", cwd=workbook,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    folder = workbook / "output" / "across" / "2025-26-theme-front-door" / "amberleigh+larkhaven"
+    html = _html(folder / "report-book.html")
+    for name in ("Amberleigh (fictitious)", "Larkhaven (fictitious)"):
+        assert f"Children's social care front door: {name}" in html
+    assert len(re.findall(r'<section class="page sheet" id="sheet-', html)) == 2
+    comparison = html[html.index('id="across-areas"') :]
+    comparison = comparison[: comparison.index("</table>")]
+    assert comparison.count("Demo peer group:") >= 2 and "All demo areas:" in comparison
+    # each area's own themed book was built on the way, its sheet re-used here
+    assert (workbook / "output" / "amberleigh" / "2025-26-theme-front-door").is_dir()
+    assert page_faults(folder / "report-book.pdf") == []
+    page = browser.new_page()
+    page.goto((folder / "report-book.html").as_uri())
+    bad = axe_violations(page)
+    page.close()
+    assert bad == [], bad
+    one = run_cli(
+        "build", "--areas", "amberleigh", "--period", "2025-26", "--theme", "front-door",
+        cwd=workbook,
+    )  # fmt: skip
+    assert one.returncode == 1 and "two or more areas" in one.stderr

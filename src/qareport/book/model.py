@@ -107,10 +107,15 @@ class SheetPage:
     story: StoryPage | None = None  # the sheet's own story sheet, shown right after it
     typed_status: str = ""  # a status typed into the file by hand (not a recorded sign-off)
     curves: tuple[NotePage, ...] = ()  # Turning the Curve sheets for its measures, after it
+    key: str = ""  # which area's sheet, in a book of one content area across several areas
 
     @property
     def anchor(self) -> str:
-        return f"sheet-{self.data.section_id}"
+        return (
+            f"sheet-{self.key}-{self.data.section_id}"
+            if self.key
+            else f"sheet-{self.data.section_id}"
+        )
 
     @property
     def approved(self) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import math
+import re
 from dataclasses import dataclass
 
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
@@ -41,6 +42,7 @@ __all__ = [
     "agency_chart",
     "curve_chart",
     "funnel_chart",
+    "renamed",
     "spc_chart",
     "trend_chart",
 ]
@@ -151,6 +153,15 @@ def agency_chart(
     _frame(fig, ax, measure, labels, top=_top(*drawn), legend_entries=3, right_in=0.42)
     _end_labels(fig, ax, ends)
     return _chart(fig, ChartKind.AGENCIES, alt, chart_id)
+
+
+def renamed(chart: Chart, chart_id: str) -> Chart:
+    """The chart under another id, its SVG's own ids (prefixed with the chart's id by
+    `finish`) renamed with it, so the same measure's chart for two areas can share a page."""
+    old = re.sub(r"[^A-Za-z0-9_-]", "-", chart.id)
+    new = re.sub(r"[^A-Za-z0-9_-]", "-", chart_id)
+    svg = chart.svg.replace(f'id="{old}-', f'id="{new}-').replace(f"#{old}-", f"#{new}-")
+    return chart.model_copy(update={"id": chart_id, "svg": svg})
 
 
 def curve_chart(
