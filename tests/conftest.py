@@ -45,10 +45,12 @@ def demo_store(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium, driven by Playwright, for the tests that read the HTML as a
-    browser shows it (axe-core, printing, narrow screens)."""
+    browser shows it (axe-core, printing, narrow screens). One per module: Playwright's
+    sync API runs an event loop, and a module that drives its own (JupyterLab's) must not
+    find this one still open."""
     from playwright import sync_api as playwright  # a test dependency: never skipped
 
     assert AXE.is_file(), "axe-core is missing: run the README's test command (scripts/test)"

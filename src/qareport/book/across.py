@@ -20,8 +20,7 @@ def _keyed(page: SheetPage, key: str, area_name: str) -> SheetPage:
     """An area's sheet under ids of its own (its charts' too) and titled with the area."""
     data = page.data
     measures = [
-        m.model_copy(update={"charts": [renamed(c, f"{key}-{c.id}") for c in m.charts]})
-        for m in data.measures
+        m.replace(charts=[renamed(c, f"{key}-{c.id}") for c in m.charts]) for m in data.measures
     ]
     curves = tuple(
         replace(
@@ -38,7 +37,7 @@ def _keyed(page: SheetPage, key: str, area_name: str) -> SheetPage:
     title = f"{data.section_title}: {area_name}"
     return replace(
         page,
-        data=data.model_copy(update={"measures": measures, "section_title": title}),
+        data=data.replace(measures=measures, section_title=title),
         key=key,
         curves=curves,
         story=story,

@@ -384,7 +384,7 @@ def start_curve(
         )
     view = next(m for m in read_sheet(notebook).measures if m.id == measure)
     front = CurveFront(measure=measure, method=method, fitted=fitted)
-    front = front.model_copy(update={"forecast": frozen_forecast(view, front, when)})
+    front = front.replace(forecast=frozen_forecast(view, front, when))
     path = project.narrative_area_dir(params.id) / when.label / f"{measure}{CURVE_SUFFIX}"
     if path.exists():
         raise ParameterError(f"{path} exists already; edit it, or remove it to start again")

@@ -19,7 +19,7 @@ from qareport.config.parameters import AreaParameters, Member
 from qareport.config.periods import Period
 from qareport.config.project import Project
 from qareport.sheet.charts import agency_chart
-from qareport.sheet.model import AgencyLine, ChartKind, MeasureView
+from qareport.sheet.model import AgencyLine, MeasureView
 
 __all__ = ["shape_book"]
 
@@ -226,7 +226,7 @@ def _partner(
         kept.append(
             replace(
                 page,
-                data=page.data.model_copy(update={"measures": measures}),
+                data=page.data.replace(measures=measures),
                 curves=tuple(
                     c for c in page.curves if c.anchor in {f"curve-{m.id}" for m in measures}
                 ),
@@ -275,8 +275,8 @@ def _against_pooled(project: Project, m: MeasureView, ids: set[str], section: st
             ),
             chart_id=f"{section}-{m.id}-{'-'.join(sorted(ids))}",
         )
-        charts = [chart.model_copy(update={"kind": ChartKind.AGENCIES})]
-    return m.model_copy(update={"agencies": lines, "charts": charts})
+        charts = [chart]
+    return m.replace(agencies=lines, charts=charts)
 
 
 # --- the annual quality assurance event ----------------------------------------------

@@ -103,7 +103,7 @@ def _curve(rows: list[dict[str, object]]) -> str:
     made_from = _pooled(rows, front.measure, [p.label for p in baseline.history(front.fitted)])
     frozen = Frozen(made_from=made_from, ahead=frozen_ahead(made_from, front, baseline, "percent"))
     text = curve_stub(
-        front.model_copy(update={"forecast": frozen}),
+        front.replace(forecast=frozen),
         "Families referred again for domestic abuse within 12 months",
     )
     for part, words in CURVE_WORDS.items():

@@ -161,7 +161,7 @@ def renamed(chart: Chart, chart_id: str) -> Chart:
     old = re.sub(r"[^A-Za-z0-9_-]", "-", chart.id)
     new = re.sub(r"[^A-Za-z0-9_-]", "-", chart_id)
     svg = chart.svg.replace(f'id="{old}-', f'id="{new}-').replace(f"#{old}-", f"#{new}-")
-    return chart.model_copy(update={"id": chart_id, "svg": svg})
+    return chart.replace(id=chart_id, svg=svg)
 
 
 def curve_chart(
