@@ -23,6 +23,14 @@ def test_the_sheet_module_does_not_import_the_build_machinery():
     assert result.stdout.strip() == "[]"
 
 
+def test_a_rebuild_loads_no_charting_library():
+    """A narrative-only rebuild draws no chart: the build machinery must not import
+    matplotlib (0.4 s), which only the kernel and the forms that draw need."""
+    code = "import sys, qareport.pipeline.build, qareport.cli; print('matplotlib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
 def test_importing_the_library_leaves_the_process_logging_as_it_was():
     """Only the CLI quiets papermill's and traitlets' loggers; a program importing the
     library keeps its own logging."""

@@ -32,7 +32,6 @@ from qareport.config.parameters import AreaParameters
 from qareport.config.periods import Period, is_period, parse_period
 from qareport.config.project import Project
 from qareport.errors import NarrativeError, ParameterError
-from qareport.sheet.charts import curve_chart
 from qareport.sheet.forecast import METHODS, Method, forecast, method_sentence
 from qareport.sheet.model import Chart, MeasureView
 from qareport.sheet.payload import read_sheet
@@ -210,6 +209,8 @@ def _chart_and_table(
         f"{', '.join(ahead)} with its 95% interval"
         + (f", and what happened in {', '.join(after)}." if after else ".")
     )
+    from qareport.sheet.charts import curve_chart  # matplotlib: only for a book with a curve
+
     chart = curve_chart(measure, labels, base, band, actual, alt=alt, chart_id=f"curve-{m.id}")
     rows = tuple(
         (

@@ -18,7 +18,6 @@ from qareport.config.forms import BookForm, form_agencies
 from qareport.config.parameters import AreaParameters, Member
 from qareport.config.periods import Period
 from qareport.config.project import Project
-from qareport.sheet.charts import agency_chart
 from qareport.sheet.model import AgencyLine, MeasureView
 
 __all__ = ["shape_book"]
@@ -255,6 +254,8 @@ def _partner(
 
 def _against_pooled(project: Project, m: MeasureView, ids: set[str], section: str) -> MeasureView:
     """The measure with the chosen agencies' lines and the pooled figure's, on one chart."""
+    from qareport.sheet.charts import agency_chart  # matplotlib: only for a partner's book
+
     lines = [line for line in m.agencies if line.agency in ids]
     pooled = "All agencies (pooled)"
     drawn = [(line.name, line.values) for line in lines]
