@@ -214,6 +214,9 @@ def test_narrative_curve_freezes_the_forecast_from_the_built_book(plan, tmp_path
 def test_a_form_asked_for_wrongly_is_refused_in_words(workbook, args, said):
     done = run_cli("build", "--area", AREA, "--period", "2025-26", *args, cwd=workbook)
     assert done.returncode == 1 and said in done.stderr, done.stderr
+
+
+def test_forms_a_period_or_an_area_cannot_have_are_refused_in_words(workbook):
     quarter = run_cli(
         "build", "--area", AREA, "--period", "2025-26-Q3", "--edition", "event", cwd=workbook
     )
@@ -222,6 +225,12 @@ def test_a_form_asked_for_wrongly_is_refused_in_words(workbook, args, said):
         "build", "--area", "amberleigh", "--period", "2025-26", "--agency", "police", cwd=workbook
     )
     assert single.returncode == 1 and "has no member agencies" in single.stderr
+    # a quarter's book holds only the sheets of its priority measures
+    themed = run_cli(
+        "build", "--area", AREA, "--period", "2025-26-Q3", "--theme", "partnership-working",
+        cwd=workbook,
+    )  # fmt: skip
+    assert themed.returncode == 1 and "give the year, --period 2025-26" in themed.stderr
 
 
 def test_every_form_keeps_the_printed_and_accessible_book(plan, browser):

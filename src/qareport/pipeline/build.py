@@ -182,6 +182,12 @@ def plan_book(project_dir: str | Path, area: str, period: str, options: BuildOpt
     params = project.area(area)
     form = check_form(options.form, params, when)
     sections = form_sections(form, project.book_sections(params, when))
+    if form.themes and not sections:
+        raise ParameterError(
+            f"the {when.edition} book of {params.id} for {when.label} has no sheet "
+            f"{', '.join(form.themes)} (it holds only the sheets of its priority measures); "
+            f"give the year, --period {when.year.label}"
+        )
     final = project.book_dir(params.id, when, form.slug)
     return BookPlan(project, params, when, options, chosen, sections, final)
 
