@@ -22,6 +22,7 @@ from qareport.config.periods import Period
 from qareport.sheet.measures import compute_values, display
 from qareport.sheet.model import AgencyLine, TeamRow
 from qareport.sheet.stats import funnel_position
+from qareport.sheet.suppression import protect_parts
 from qareport.sheet.wording import funnel_words
 
 __all__ = ["agency_lines", "team_variation"]
@@ -29,10 +30,20 @@ __all__ = ["agency_lines", "team_variation"]
 MISSING = "return missing"
 
 
-def _by(raw: pd.DataFrame, column: str, measure: Measure, settings: Suppression) -> pd.DataFrame:
-    """Values with `column` (agency or team) standing in for the area: one series each."""
+def _by(
+    raw: pd.DataFrame, column: str, measure: Measure, settings: Suppression, whole: pd.DataFrame
+) -> pd.DataFrame:
+    """Values with `column` (agency or team) standing in for the area: one series each,
+    small numbers withheld, and where one part is withheld of a whole the sheet shows
+    (`whole`: every return the area's own figure is made from), another too (so the
+    withheld part cannot be found by subtraction)."""
     split = raw.assign(area_code=raw[column])
-    return compute_values(split, {measure.id: measure}, settings)
+    values = compute_values(split, {measure.id: measure}, settings)
+    if not settings.enabled or values.empty:
+        return values
+    plain = compute_values(split, {measure.id: measure}, Suppression(enabled=False))
+    wholes = whole.groupby(["measure_id", "period"])["numerator"].sum(min_count=1)
+    return protect_parts(values, plain, wholes)
 
 
 def agency_lines(
@@ -50,7 +61,9 @@ def agency_lines(
     if not expected:
         return []
     labels = [p.label for p in periods]
-    values = _by(mine[mine["agency"] != ""], "agency", measure, settings) if returned else None
+    values = (
+        _by(mine[mine["agency"] != ""], "agency", measure, settings, mine) if returned else None
+    )
     lines = []
     for member in expected:
         texts: list[str] = []
@@ -99,7 +112,12 @@ def team_variation(
         keyed = mine.assign(
             team=mine["agency"].map(lambda a: names.get(a, a)) + ": " + mine["team"]
         )
-    values = _by(keyed, "team", measure, settings)
+    whole = raw[
+        (raw["area_code"] == area.code)
+        & (raw["measure_id"] == measure.id)
+        & (raw["period"] == period)
+    ]
+    values = _by(keyed, "team", measure, settings, whole)
     rows: list[TeamRow] = []
     pool = values.dropna(subset=["value"])
     limits = None

@@ -15,7 +15,7 @@ from qareport.config.markers import SUPPRESSED
 from qareport.config.parameters import Suppression
 from qareport.config.periods import parse_period, period_kind
 
-__all__ = ["SUPPRESSED", "suppress"]
+__all__ = ["SUPPRESSED", "protect_parts", "suppress"]
 
 
 def _small(series: pd.Series, threshold: int) -> pd.Series:
@@ -98,3 +98,39 @@ def _exposed(parts: pd.DataFrame, totals: pd.DataFrame, count: int) -> list:
     candidates = parts[parts["is_shown"]].join(exposed[[]], on=key, how="inner")
     smallest = candidates.sort_values([*key, "original", "period"]).groupby(key).head(1)
     return list(smallest.index)
+
+
+def protect_parts(
+    shown: pd.DataFrame, unsuppressed: pd.DataFrame, wholes: pd.Series
+) -> pd.DataFrame:
+    """Secondary suppression across the parts of a whole (teams, or member agencies, of
+    an area whose own figure is on the sheet): where one part of a measure's period is
+    withheld and the whole's numerator is exactly the sum of the parts, the withheld part
+    could be worked out by subtraction, so the smallest shown part (the first by name, on
+    a tie) is withheld too, with its denominator where the first one's was withheld.
+
+    `shown`: the parts' values after primary suppression (area_code naming the part);
+    `unsuppressed`: the same without suppression; `wholes`: (measure_id, period) -> the
+    whole's numerator as the sheet counts it."""
+    key = ["area_code", "measure_id", "period"]
+    frame = shown.copy()
+    original = (
+        frame[key]
+        .merge(unsuppressed[[*key, "numerator"]], on=key, how="left")["numerator"]
+        .to_numpy()
+    )
+    frame["_original"] = original
+    for (measure, period), group in frame.groupby(["measure_id", "period"], sort=True):
+        withheld = group[group["marker"] == SUPPRESSED]
+        visible = group[group["marker"] == ""]
+        whole = wholes.get((measure, period))
+        if len(withheld) != 1 or visible.empty or whole is None or pd.isna(whole):
+            continue
+        if group["_original"].sum(min_count=1) != whole:
+            continue  # the whole holds more than these parts: nothing is given away
+        smallest = visible.sort_values(["_original", "area_code"]).index[0]
+        frame.loc[smallest, "marker"] = SUPPRESSED
+        frame.loc[smallest, ["value", "numerator"]] = np.nan
+        if withheld["denominator"].isna().all():
+            frame.loc[smallest, "denominator"] = np.nan
+    return frame.drop(columns="_original")
