@@ -115,7 +115,7 @@ def test_the_shared_return_accounts_for_every_episode(tmp_path):
     head = done.stdout.splitlines()[0]
     read, rest = head.split(" read = ")
     parts = [int(x.split()[0].replace(",", "")) for x in rest.split(" + ")]
-    tables = ("episodes", "oc2", "oc3", "missing")
+    tables = ("episodes", "oc2", "oc3", "missing", "reviews")
     rows = sum(len((folder / f"{t}.csv").read_text().strip().splitlines()) - 1 for t in tables)
     assert int(read.split()[-3].replace(",", "")) == rows == sum(parts)
     assert parts[0] > 0
@@ -154,5 +154,41 @@ def test_the_outcome_tables_have_their_known_answers(tmp_path):
         "2025-26,care-leavers-eet,2,3", "2025-05,lac-missing-episodes,2,",
         "2025-05,lac-missing-children,1,", "2025-26,lac-missing-episodes,3,",
         "2025-26,lac-missing-children,2,",
+    ):  # fmt: skip
+        assert f"E06000999,{figure}" in written, figure
+
+
+REVIEWS = (
+    "CHILD,DOB,REVIEW,REVIEW_CODE\n"
+    # Z: in care from 1 May 2025 (a Thursday): first review 14 working days on (5 May is a
+    # bank holiday), on time; the second over 3 months after it, late
+    "3003,01/02/2014,22/05/2025,PN1\n3003,01/02/2014,30/09/2025,PN7\n"
+    # X: its period of care began before the table's first review, so that review is not
+    # judged; the next within 6 months of it, the last more than 6 months after that
+    "1001,01/02/2012,01/02/2025,PN4\n1001,01/02/2012,15/07/2025,PN6\n"
+    "1001,01/02/2012,01/03/2026,PN4\n"
+    # Y: under 4 (PN0), and its period of care began long before: neither measure's
+    "2002,01/02/2022,10/06/2025,PN0\n"
+    # rejected: a code the return lacks, a review with no date
+    "2002,01/02/2022,11/06/2025,PN9\n3003,01/02/2014,,PN1\n"
+)
+
+
+def test_reviews_on_time_and_the_childs_part_in_them_have_their_known_answers(tmp_path):
+    root = _workbook(tmp_path / "workbook")
+    defaults = root / "parameters" / "defaults.yml"
+    defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
+    folder = _csv_folder(tmp_path / "903")
+    (folder / "reviews.csv").write_text(REVIEWS)
+    done = run_cli("import", "ssda903", str(folder), *AREA, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # 11 episodes (8 used, 3 rejected) + 8 reviews: 4 used, the review of 2024-25 and the
+    # under-4's not in scope, 2 rejected
+    assert "19 SSDA903 records read = 12 used + 2 not in scope + 5 rejected" in done.stdout
+    written = (root / "data" / "imported" / "E06000999-ssda903.csv").read_text()
+    for figure in (
+        "2025-26,lac-reviews-timely,2,4", "2025-26-Q1,lac-reviews-timely,1,1",
+        "2025-26-Q2,lac-reviews-timely,1,2", "2025-26-Q4,lac-reviews-timely,0,1",
+        "2025-26,lac-reviews-participation,3,4", "2025-26-Q2,lac-reviews-participation,1,2",
     ):  # fmt: skip
         assert f"E06000999,{figure}" in written, figure

@@ -1,6 +1,7 @@
 """Outcomes of children looked after and care leavers from the SSDA903 return's other
 tables: OC2 (children looked after for 12 months at 31 March), OC3 (care leavers aged
-19 to 21) and MISSING (episodes missing or away from placement). Read from the CSV
+19 to 21), MISSING (episodes missing or away from placement) and REVIEWS (each review's
+date and the child's part in it; see ssda903_reviews). Read from the CSV
 tables (`oc2.csv`, `oc3.csv`, `missing.csv`) or the XML (`CHILD/OC2`, `OC3`, `MISSING`).
 
 Each definition, so a figure can be checked by hand (Y is the return's year, April to
@@ -34,11 +35,13 @@ from lxml import etree
 from qareport.importers.common import ImportSummary, Reason, Refusal
 from qareport.importers.pseudonym import pseudonymise
 from qareport.importers.ssda903 import day_first
+from qareport.importers.ssda903_reviews import REVIEW_MEASURES, REVIEW_SQL, review_frame
 from qareport.importers.year_windows import PeriodWindow, window_returns
 
 __all__ = ["OUTCOME_MEASURES", "outcome_returns", "read_outcome_tables"]
 
 OUTCOME_MEASURES = (
+    *REVIEW_MEASURES,
     "lac-health-checks",
     "lac-teeth-checks",
     "care-leavers-in-touch",
@@ -54,7 +57,7 @@ TOUCH = Refusal(Reason.CODE_NOT_ALLOWED, "an OC3 IN_TOUCH code the return does n
 NO_START = Refusal(Reason.MISSING_DATE, "a missing episode with no start date (MIS_START)")
 BAD_DATE = Refusal(Reason.MISSING_DATE, "a missing episode with a date that is not a date")
 ENDED_BEFORE = Refusal(Reason.END_BEFORE_START, "a missing episode that ends before it begins")
-TABLES = {"oc2": "OC2", "oc3": "OC3", "missing": "MISSING"}
+TABLES = {"oc2": "OC2", "oc3": "OC3", "missing": "MISSING", "reviews": "REVIEW"}
 
 
 def _rows(source: Path, table: str) -> list[dict[str, str]]:
@@ -109,6 +112,7 @@ def read_outcome_tables(
         else:
             missing.append(found)
     frames = {
+        "reviews": review_frame(_rows(source, "reviews"), summary, day_first),
         "oc2": pd.DataFrame(oc2, columns=["child", "health", "teeth", "line"]),
         "oc3": pd.DataFrame(oc3, columns=["child", "touch", "activ", "accom", "line"]),
         "missing": pd.DataFrame(missing, columns=["child", "kind", "start", "end", "line"]),
@@ -163,4 +167,4 @@ def outcome_returns(
     """One return per measure and period with records in it (OC2 and OC3 for the return's
     year alone), and the records that gave a figure."""
     queries = {m: sql.replace("'YEAR'", f"'{year}'") for m, sql in _SQL.items()}
-    return window_returns(tables, windows, queries)
+    return window_returns(tables, windows, {**queries, **REVIEW_SQL})

@@ -40,6 +40,7 @@ from qareport.importers.quality import write_quality
 from qareport.importers.registry import Importer, Sources
 from qareport.importers.ssda903 import read_ssda903_episodes
 from qareport.importers.ssda903_outcomes import outcome_returns, read_outcome_tables
+from qareport.importers.ssda903_reviews import timely_reviews
 from qareport.importers.year_windows import year_windows, years_windows
 
 __all__ = [
@@ -162,6 +163,7 @@ def import_ssda903(project: Project, sources: list[Path], options: Ssda903Option
     salt = workbook_salt(project.root)
     episodes = read_ssda903_episodes(source, salt, summary)
     outcomes = read_outcome_tables(source, salt, summary)
+    outcomes["reviews"] = timely_reviews(outcomes["reviews"], episodes)
     returns: list[dict[str, object]] = []
     if len(episodes):
         latest = max(episodes["start"].max(), episodes["end"].max(skipna=True))
