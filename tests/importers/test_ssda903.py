@@ -115,7 +115,7 @@ def test_the_shared_return_accounts_for_every_episode(tmp_path):
     head = done.stdout.splitlines()[0]
     read, rest = head.split(" read = ")
     parts = [int(x.split()[0].replace(",", "")) for x in rest.split(" + ")]
-    tables = ("episodes", "oc2", "oc3", "missing", "reviews")
+    tables = ("episodes", "oc2", "oc3", "missing", "reviews", "ad1")
     rows = sum(len((folder / f"{t}.csv").read_text().strip().splitlines()) - 1 for t in tables)
     assert int(read.split()[-3].replace(",", "")) == rows == sum(parts)
     assert parts[0] > 0
@@ -192,3 +192,44 @@ def test_reviews_on_time_and_the_childs_part_in_them_have_their_known_answers(tm
         "2025-26,lac-reviews-participation,3,4", "2025-26-Q2,lac-reviews-participation,1,2",
     ):  # fmt: skip
         assert f"E06000999,{figure}" in written, figure
+
+
+ADOPTED = [  # CHILD, DECOM, RNE, LS, PLACE, DEC, REC
+    # in care from 1 April 2024, a placement order from 1 October, placed for adoption on
+    # 15 January 2025 (289 days on), adopted 20 June 2025; matched 61 days after the order
+    ("6006", "01/04/2024", "S", "C2", "U1", "01/10/2024", ""),
+    ("6006", "01/10/2024", "L", "E1", "U1", "15/01/2025", ""),
+    ("6006", "15/01/2025", "P", "E1", "A3", "20/06/2025", "E11"),
+    # adopted by its foster carers: no placement for adoption; matched 31 days after the order
+    ("7007", "01/05/2025", "S", "E1", "U1", "01/02/2026", "E12"),
+]
+
+
+def test_adoption_timeliness_has_its_known_answers_in_days(tmp_path):
+    root = _workbook(tmp_path / "workbook")
+    defaults = root / "parameters" / "defaults.yml"
+    defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
+    folder = tmp_path / "903"
+    folder.mkdir()
+    lines = ["CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE"]
+    lines += [f"{c},{s},{r},{ls},N1,{p},PR1,{e},{rec}," for c, s, r, ls, p, e, rec in ADOPTED]
+    (folder / "episodes.csv").write_text("\n".join(lines) + "\n")
+    (folder / "ad1.csv").write_text(
+        "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n"
+        "6006,01/02/2020,01/09/2024,01/12/2024,0,2,MF,L0\n"
+        "7007,01/02/2020,01/05/2025,01/06/2025,1,2,MF,L0\n"
+        "8008,01/02/2020,01/05/2025,not a date,1,2,MF,L0\n"
+    )
+    done = run_cli("import", "ssda903", str(folder), *AREA, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 rejected" in done.stdout and "AD1 record whose DATE_MATCH" in done.stdout
+    written = (root / "data" / "imported" / "E06000999-ssda903.csv").read_text()
+    for figure in (
+        "2025-26,adoption-days-to-move-in,289,1", "2025-26-Q1,adoption-days-to-move-in,289,1",
+        "2025-26,adoption-days-order-to-match,92,2",
+        "2025-26-Q1,adoption-days-order-to-match,61,1",
+        "2025-26-Q4,adoption-days-order-to-match,31,1",
+    ):  # fmt: skip
+        assert f"E06000999,{figure}" in written, figure
+    # the child with no placement for adoption is in no average of days to move in
+    assert "E06000999,2025-26-Q4,adoption-days-to-move-in" not in written

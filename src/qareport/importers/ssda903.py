@@ -23,7 +23,7 @@ from qareport.importers.pseudonym import pseudonymise
 
 __all__ = ["EPISODE_COLUMNS", "day_first", "read_ssda903_episodes"]
 
-EPISODE_COLUMNS = ("child", "start", "end", "rne", "line")
+EPISODE_COLUMNS = ("child", "start", "end", "rne", "place", "ls", "rec", "line")
 # S started to be looked after; L change of legal status only; P change of placement
 # only; T both at once; U change of placement with the same carer; B (older returns)
 RNE_CODES = {"S", "L", "P", "T", "U", "B"}
@@ -115,4 +115,5 @@ def _episode(row: dict[str, str], seen: set[tuple[str, date]]) -> dict[str, obje
         return TWICE
     seen.add(key)  # type: ignore[arg-type]
     return {"child": row.get("CHILD", ""), "start": start, "end": end, "rne": rne,
-            "line": row["LINE"]}  # fmt: skip
+            "place": row.get("PLACE", "").upper(), "ls": row.get("LS", "").upper(),
+            "rec": row.get("REC", "").upper(), "line": row["LINE"]}  # fmt: skip

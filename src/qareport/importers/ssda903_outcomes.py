@@ -1,7 +1,8 @@
 """Outcomes of children looked after and care leavers from the SSDA903 return's other
 tables: OC2 (children looked after for 12 months at 31 March), OC3 (care leavers aged
-19 to 21), MISSING (episodes missing or away from placement) and REVIEWS (each review's
-date and the child's part in it; see ssda903_reviews). Read from the CSV
+19 to 21), MISSING (episodes missing or away from placement), REVIEWS (each review's
+date and the child's part in it; see ssda903_reviews) and AD1 (adoption matches; see
+ssda903_adoption). Read from the CSV
 tables (`oc2.csv`, `oc3.csv`, `missing.csv`) or the XML (`CHILD/OC2`, `OC3`, `MISSING`).
 
 Each definition, so a figure can be checked by hand (Y is the return's year, April to
@@ -35,6 +36,7 @@ from lxml import etree
 from qareport.importers.common import ImportSummary, Reason, Refusal
 from qareport.importers.pseudonym import pseudonymise
 from qareport.importers.ssda903 import day_first
+from qareport.importers.ssda903_adoption import ADOPTION_MEASURES, ADOPTION_SQL, ad1_frame
 from qareport.importers.ssda903_reviews import REVIEW_MEASURES, REVIEW_SQL, review_frame
 from qareport.importers.year_windows import PeriodWindow, window_returns
 
@@ -42,6 +44,7 @@ __all__ = ["OUTCOME_MEASURES", "outcome_returns", "read_outcome_tables"]
 
 OUTCOME_MEASURES = (
     *REVIEW_MEASURES,
+    *ADOPTION_MEASURES,
     "lac-health-checks",
     "lac-teeth-checks",
     "care-leavers-in-touch",
@@ -57,7 +60,7 @@ TOUCH = Refusal(Reason.CODE_NOT_ALLOWED, "an OC3 IN_TOUCH code the return does n
 NO_START = Refusal(Reason.MISSING_DATE, "a missing episode with no start date (MIS_START)")
 BAD_DATE = Refusal(Reason.MISSING_DATE, "a missing episode with a date that is not a date")
 ENDED_BEFORE = Refusal(Reason.END_BEFORE_START, "a missing episode that ends before it begins")
-TABLES = {"oc2": "OC2", "oc3": "OC3", "missing": "MISSING", "reviews": "REVIEW"}
+TABLES = {"oc2": "OC2", "oc3": "OC3", "missing": "MISSING", "reviews": "REVIEW", "ad1": "AD1"}
 
 
 def _rows(source: Path, table: str) -> list[dict[str, str]]:
@@ -113,6 +116,7 @@ def read_outcome_tables(
             missing.append(found)
     frames = {
         "reviews": review_frame(_rows(source, "reviews"), summary, day_first),
+        "ad1": ad1_frame(_rows(source, "ad1"), summary, day_first),
         "oc2": pd.DataFrame(oc2, columns=["child", "health", "teeth", "line"]),
         "oc3": pd.DataFrame(oc3, columns=["child", "touch", "activ", "accom", "line"]),
         "missing": pd.DataFrame(missing, columns=["child", "kind", "start", "end", "line"]),
@@ -167,4 +171,4 @@ def outcome_returns(
     """One return per measure and period with records in it (OC2 and OC3 for the return's
     year alone), and the records that gave a figure."""
     queries = {m: sql.replace("'YEAR'", f"'{year}'") for m, sql in _SQL.items()}
-    return window_returns(tables, windows, {**queries, **REVIEW_SQL})
+    return window_returns(tables, windows, {**queries, **REVIEW_SQL, **ADOPTION_SQL})
