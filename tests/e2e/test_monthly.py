@@ -107,3 +107,30 @@ def test_a_monthly_book_for_an_area_without_months_says_what_it_shows(books):
     assert any("amberleigh returned no monthly figures" in w for w in result.warnings)
     text = _text(result.html)
     assert "November 2025" in text and "SPC over" not in text  # its years, no monthly SPC
+
+
+def test_a_publisher_of_years_gives_a_months_comparator_said_as_its_year(tmp_path):
+    """A month's local figure beside the national figure a publisher gives only for years:
+    the latest year's figure, in the data table and said in words under the chart (never
+    drawn as if it were the month's), with how the publisher's figure differs."""
+    root = copy_workbook(tmp_path / "workbook")
+    defaults = root / "parameters" / "defaults.yml"
+    defaults.write_text(defaults.read_text() + "national_code: E92000001\n", encoding="utf-8")
+    (root / "data" / "demo" / "published.csv").write_text(
+        "area_code,period,measure_id,numerator,denominator,value\n"
+        f"E92000001,2023-24,{TRAINED},,,80.0\nE92000001,2024-25,{TRAINED},,,81.5\n",
+        encoding="utf-8",
+    )
+    done = run_cli("build", "--area", FORCE, "--period", "2025-11", cwd=root)
+    assert done.returncode == 0, done.stderr
+    project = Project.open(root)
+    title = project.catalogue.measures[TRAINED].title
+    label = project.area(FORCE).national_label or project.defaults.national_label
+    book = (root / "output" / FORCE / "2025-11" / "report-book.html").read_text(encoding="utf-8")
+    table = data_table(book, title)
+    caption = book[book.index(f'-{TRAINED}-data">') :]
+    header = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', caption[: caption.index("</thead>")])
+    column = header.index(label) - 1  # the cells after each row's period
+    assert table["2025-11"][column] == table["2024-11"][column] == "81.5%"
+    said = " ".join(_text(root / "output" / FORCE / "2025-11" / "report-book.html").split())
+    assert f"{label}: the published figure for the year 2024-25" in said

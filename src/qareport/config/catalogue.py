@@ -116,6 +116,12 @@ class Measure(StrictModel):
         default=True,
         description="false: a base for other measures (a population), on no sheet of its own",
     )
+    published_differs: str = Field(
+        default="",
+        max_length=400,
+        description="how the publisher's national figure is defined or counted otherwise, "
+        "said beside it where a local figure of a month or quarter is compared with it",
+    )
 
     @field_validator("per")
     @classmethod

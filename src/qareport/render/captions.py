@@ -119,7 +119,7 @@ def measure_caption(m: MeasureView, sheet: SheetData) -> Caption:
         lines.append(Line((Span("; ".join(compared)),)))
     if m.interval:
         lines.append(Line((Span(m.interval),), box="low-base" if m.low_base else ""))
-    for sentence in (m.joint, m.notes, m.derived, m.spc, m.funnel):
+    for sentence in (m.joint, m.notes, m.derived, m.yearly_national, m.spc, m.funnel):
         if sentence:
             lines.append(Line((Span(sentence),)))
     if m.agencies:

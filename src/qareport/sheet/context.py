@@ -15,7 +15,7 @@ import pandas as pd
 
 from qareport.config.catalogue import Measure
 from qareport.config.parameters import AreaParameters, Suppression
-from qareport.config.periods import Period
+from qareport.config.periods import Period, period_kind
 
 __all__ = ["Comparators", "Published", "SPCSettings", "SheetContext", "SheetFrames"]
 
@@ -35,6 +35,27 @@ class Published:
     def places(self, code: str | None, measure_id: str, period: str) -> float:
         """The decimal places the publisher gave the figure (NaN: the usual one)."""
         return self._cell(code, measure_id, period, "places", math.nan)
+
+    def latest_year(self, code: str | None, measure_id: str, period: Period) -> tuple[float, str]:
+        """The published figure of the latest year at or before `period`'s year, and that
+        year: the comparator a month's or quarter's local figure has where the publisher
+        gives only years; (NaN, "") where it gives none."""
+        if self.values is None or not code or not len(self.values):
+            return math.nan, ""
+        v = self.values
+        rows = v[(v["area_code"] == code) & (v["measure_id"] == measure_id)]
+        years = sorted(
+            (
+                p
+                for p in rows["period"].unique()
+                if period_kind(p) == "year" and p <= period.year.label
+            ),
+            reverse=True,
+        )
+        if not years:
+            return math.nan, ""
+        value = float(rows[rows["period"] == years[0]]["value"].iloc[0])
+        return (value, years[0]) if not math.isnan(value) else (math.nan, "")
 
     def _cell(
         self, code: str | None, measure_id: str, period: str, column: str, fallback: float

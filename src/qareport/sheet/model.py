@@ -148,6 +148,7 @@ class MeasureView(StrictModel):
     joint: str = ""  # which periods' figures are a joint return with another area, in words
     notes: str = ""  # the notes the returns on show carry, by period, in words
     derived: str = ""  # which periods' figures were made from monthly returns, and how
+    yearly_national: str = ""  # a year's national figure beside a month's or quarter's, said
     # in the order they are laid out: the trend (or by member agency), then the SPC chart
     # (quarterly, monthly) or the funnel plot (annual); none without data
     charts: list[Chart] = Field(default_factory=list)

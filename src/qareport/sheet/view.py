@@ -40,6 +40,7 @@ from qareport.sheet.wording import (
     judge,
     notes_sentence,
     rank_text,
+    yearly_national_sentence,
 )
 
 __all__ = ["measure_view"]
@@ -135,9 +136,18 @@ def _series(
         places = _float(row, "places")
         peer, national, _ = table.get(period.label, NO_COMPARISON)
         national_places = math.nan
+        yearly = math.nan  # a year's published figure beside a month's or quarter's
         if measure.unit is not Unit.COUNT:
             official = compared.published
-            national = official.value(official.national_code, measure.id, period.label, national)
+            # inf: no published row (NaN: one the publisher withheld)
+            published = official.value(official.national_code, measure.id, period.label, math.inf)
+            if math.isinf(published) and not period.is_year:
+                # a publisher of years only: its latest year, not a pool of this workbook's
+                yearly, _ = official.latest_year(official.national_code, measure.id, period)
+            if not math.isnan(yearly):
+                national = math.nan  # said in words and the table, not drawn as the month's
+            elif not math.isinf(published):
+                national = published
             national_places = official.places(official.national_code, measure.id, period.label)
         points.append(
             Point(
@@ -147,6 +157,8 @@ def _series(
                 national=(
                     display(measure, national, places=national_places)
                     if not math.isnan(national)
+                    else display(measure, yearly)
+                    if not math.isnan(yearly)
                     else ""
                 ),
                 numerator=_count(row, "numerator"),
@@ -178,6 +190,29 @@ def _series(
         national_label=compared.national_label,
     )
     return points, trend
+
+
+def _yearly_national(measure: Measure, context: SheetContext, periods: list[Period]) -> str:
+    """Where a month's or quarter's national comparator is the publisher's figure for a
+    year, said so (and how the publisher's figure differs, where the catalogue says)."""
+    if measure.unit is Unit.COUNT:
+        return ""
+    official = context.comparators.published
+    years = {}
+    for period in periods:
+        if period.is_year or not math.isinf(
+            official.value(official.national_code, measure.id, period.label, math.inf)
+        ):
+            continue
+        _, year = official.latest_year(official.national_code, measure.id, period)
+        if year:
+            years[year] = period.kind
+    if not years:
+        return ""
+    return yearly_national_sentence(
+        context.comparators.national_label, sorted(years), next(iter(years.values())),
+        measure.published_differs,
+    )  # fmt: skip
 
 
 def _extract_notes(raw: pd.DataFrame, measure_id: str, code: str) -> dict[str, str]:
@@ -255,6 +290,7 @@ def _figures(
         joint=joint_sentence(shown.joint, context.area.name),
         notes=notes_sentence(shown.notes),
         derived=derived_sentence(_made_from_months(mine, periods)),
+        yearly_national=_yearly_national(measure, context, periods),
     )
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "spc_alt",
     "spc_sentence",
     "trend_alt",
+    "yearly_national_sentence",
 ]
 
 
@@ -221,3 +222,13 @@ def derived_sentence(made: dict[str, str]) -> str:
         )
         sentences.append(f"Figures for {when} are {DERIVED_HOW[rule]}.")
     return " ".join(sentences)
+
+
+def yearly_national_sentence(label: str, years: list[str], kind: str, differs: str) -> str:
+    """A national comparator published only for years, beside a month's or quarter's local
+    figures: said, so nobody reads a year's figure as the same period's."""
+    said = (
+        f"{label}: the published figure for the year {', '.join(years)} (the latest year at "
+        f"or before each {kind}; published only for years), beside each {kind}'s local figure"
+    )
+    return said + (f". {differs}" if differs else ".")
