@@ -133,29 +133,46 @@ OUTCOMES = {
 }
 
 
-def test_the_outcome_tables_have_their_known_answers(tmp_path):
-    """OC2 health and teeth checks, OC3 care leavers (those who died aside) and missing
-    episodes by month (an absence is not a missing episode), every record counted."""
+def _casework_workbook(tmp_path: Path) -> Path:
+    """A workbook with the casework catalogue, whose sheets the outcome measures are on."""
     root = _workbook(tmp_path / "workbook")
     defaults = root / "parameters" / "defaults.yml"
     defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
+    return root
+
+
+def _imported(root: Path, folder: Path) -> tuple[str, str]:
+    """The import's report and the extract it wrote."""
+    done = run_cli("import", "ssda903", str(folder), *AREA, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout, (root / "data" / "imported" / "E06000999-ssda903.csv").read_text()
+
+
+def _has(written: str, *figures: str) -> None:
+    """Each figure ("period,measure,numerator,denominator") is in the extract written."""
+    for figure in figures:
+        assert f"E06000999,{figure}" in written, figure
+
+
+def test_the_outcome_tables_have_their_known_answers(tmp_path):
+    """OC2 health and teeth checks, OC3 care leavers (those who died aside) and missing
+    episodes by month (an absence is not a missing episode), every record counted."""
+    root = _casework_workbook(tmp_path)
     folder = _csv_folder(tmp_path / "903")
     for name, text in OUTCOMES.items():
         (folder / name).write_text(text)
-    done = run_cli("import", "ssda903", str(folder), *AREA, cwd=root)
-    assert done.returncode == 0, done.stdout + done.stderr
+    said, written = _imported(root, folder)
     # 11 episodes + 4 OC2 + 4 OC3 + 5 missing; rejected: 3 episodes, a check of 2, an
     # episode ending before it began; of no measure: the absence, the care leaver who died
-    assert "24 SSDA903 records read = 17 used + 2 not in scope + 5 rejected" in done.stdout
-    written = (root / "data" / "imported" / "E06000999-ssda903.csv").read_text()
-    for figure in (
-        "2025-26,lac-health-checks,2,3", "2025-26,lac-teeth-checks,1,3",
-        "2025-26,care-leavers-in-touch,1,3", "2025-26,care-leavers-suitable,2,3",
-        "2025-26,care-leavers-eet,2,3", "2025-05,lac-missing-episodes,2,",
-        "2025-05,lac-missing-children,1,", "2025-26,lac-missing-episodes,3,",
-        "2025-26,lac-missing-children,2,",
-    ):  # fmt: skip
-        assert f"E06000999,{figure}" in written, figure
+    assert "24 SSDA903 records read = 17 used + 2 not in scope + 5 rejected" in said
+    _has(
+        written,
+            "2025-26,lac-health-checks,2,3", "2025-26,lac-teeth-checks,1,3",
+            "2025-26,care-leavers-in-touch,1,3", "2025-26,care-leavers-suitable,2,3",
+            "2025-26,care-leavers-eet,2,3", "2025-05,lac-missing-episodes,2,",
+            "2025-05,lac-missing-children,1,", "2025-26,lac-missing-episodes,3,",
+            "2025-26,lac-missing-children,2,",
+    )  # fmt: skip
 
 
 REVIEWS = (
@@ -175,23 +192,19 @@ REVIEWS = (
 
 
 def test_reviews_on_time_and_the_childs_part_in_them_have_their_known_answers(tmp_path):
-    root = _workbook(tmp_path / "workbook")
-    defaults = root / "parameters" / "defaults.yml"
-    defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
+    root = _casework_workbook(tmp_path)
     folder = _csv_folder(tmp_path / "903")
     (folder / "reviews.csv").write_text(REVIEWS)
-    done = run_cli("import", "ssda903", str(folder), *AREA, cwd=root)
-    assert done.returncode == 0, done.stdout + done.stderr
+    said, written = _imported(root, folder)
     # 11 episodes (8 used, 3 rejected) + 8 reviews: 4 used, the review of 2024-25 and the
     # under-4's not in scope, 2 rejected
-    assert "19 SSDA903 records read = 12 used + 2 not in scope + 5 rejected" in done.stdout
-    written = (root / "data" / "imported" / "E06000999-ssda903.csv").read_text()
-    for figure in (
-        "2025-26,lac-reviews-timely,2,4", "2025-26-Q1,lac-reviews-timely,1,1",
-        "2025-26-Q2,lac-reviews-timely,1,2", "2025-26-Q4,lac-reviews-timely,0,1",
-        "2025-26,lac-reviews-participation,3,4", "2025-26-Q2,lac-reviews-participation,1,2",
-    ):  # fmt: skip
-        assert f"E06000999,{figure}" in written, figure
+    assert "19 SSDA903 records read = 12 used + 2 not in scope + 5 rejected" in said
+    _has(
+        written,
+            "2025-26,lac-reviews-timely,2,4", "2025-26-Q1,lac-reviews-timely,1,1",
+            "2025-26-Q2,lac-reviews-timely,1,2", "2025-26-Q4,lac-reviews-timely,0,1",
+            "2025-26,lac-reviews-participation,3,4", "2025-26-Q2,lac-reviews-participation,1,2",
+    )  # fmt: skip
 
 
 ADOPTED = [  # CHILD, DECOM, RNE, LS, PLACE, DEC, REC
@@ -206,9 +219,7 @@ ADOPTED = [  # CHILD, DECOM, RNE, LS, PLACE, DEC, REC
 
 
 def test_adoption_timeliness_has_its_known_answers_in_days(tmp_path):
-    root = _workbook(tmp_path / "workbook")
-    defaults = root / "parameters" / "defaults.yml"
-    defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
+    root = _casework_workbook(tmp_path)
     folder = tmp_path / "903"
     folder.mkdir()
     lines = ["CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE"]
@@ -220,16 +231,14 @@ def test_adoption_timeliness_has_its_known_answers_in_days(tmp_path):
         "7007,01/02/2020,01/05/2025,01/06/2025,1,2,MF,L0\n"
         "8008,01/02/2020,01/05/2025,not a date,1,2,MF,L0\n"
     )
-    done = run_cli("import", "ssda903", str(folder), *AREA, cwd=root)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 rejected" in done.stdout and "AD1 record whose DATE_MATCH" in done.stdout
-    written = (root / "data" / "imported" / "E06000999-ssda903.csv").read_text()
-    for figure in (
-        "2025-26,adoption-days-to-move-in,289,1", "2025-26-Q1,adoption-days-to-move-in,289,1",
-        "2025-26,adoption-days-order-to-match,92,2",
-        "2025-26-Q1,adoption-days-order-to-match,61,1",
-        "2025-26-Q4,adoption-days-order-to-match,31,1",
-    ):  # fmt: skip
-        assert f"E06000999,{figure}" in written, figure
+    said, written = _imported(root, folder)
+    assert "1 rejected" in said and "AD1 record whose DATE_MATCH" in said
+    _has(
+        written,
+            "2025-26,adoption-days-to-move-in,289,1", "2025-26-Q1,adoption-days-to-move-in,289,1",
+            "2025-26,adoption-days-order-to-match,92,2",
+            "2025-26-Q1,adoption-days-order-to-match,61,1",
+            "2025-26-Q4,adoption-days-order-to-match,31,1",
+    )  # fmt: skip
     # the child with no placement for adoption is in no average of days to move in
     assert "E06000999,2025-26-Q4,adoption-days-to-move-in" not in written

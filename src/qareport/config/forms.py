@@ -40,27 +40,29 @@ class BookForm:
         return not (self.themes or self.agency or self.sector or self.event)
 
     @property
+    def part(self) -> tuple[str, str]:
+        """Which form and for what: ("theme", "domestic-abuse"), ("agency", "police"),
+        ("sector", "health"), ("event", "") or, for the full book, ("", "")."""
+        if self.themes:
+            return "theme", ",".join(self.themes)
+        if self.agency:
+            return "agency", self.agency
+        if self.sector:
+            return "sector", self.sector
+        return ("event", "") if self.event else ("", "")
+
+    @property
     def slug(self) -> str:
         """The folder suffix: '' for the full book, 'theme-domestic-abuse', 'agency-police',
         'sector-health' or 'event'."""
-        if self.themes:
-            return "theme-" + "+".join(self.themes)
-        if self.agency:
-            return f"agency-{self.agency}"
-        if self.sector:
-            return f"sector-{self.sector}"
-        return "event" if self.event else ""
+        kind, what = self.part
+        return f"{kind}-{what.replace(',', '+')}" if what else kind
 
     @property
     def flags(self) -> str:
         """The build command's options for this form, as a user types them."""
-        if self.themes:
-            return f"--theme {','.join(self.themes)}"
-        if self.agency:
-            return f"--agency {self.agency}"
-        if self.sector:
-            return f"--sector {self.sector}"
-        return "--edition event" if self.event else ""
+        kind, what = self.part
+        return f"--{kind} {what}" if what else "--edition event" if kind else ""
 
 
 FULL = BookForm()

@@ -32,14 +32,11 @@ class PlannedBook:
     @property
     def what(self) -> str:
         """The book in words: 'themed book: domestic-abuse', 'event pack', 'full book'."""
-        form = self.meeting.form
-        if form.themes:
-            return f"themed book: {', '.join(form.themes)}"
-        if form.agency:
-            return f"partner's book: {form.agency}"
-        if form.sector:
-            return f"sector's book: {form.sector}"
-        return "quality assurance event pack" if form.event else "full book"
+        kind, what = self.meeting.form.part
+        named = {"theme": "themed book", "agency": "partner's book", "sector": "sector's book"}
+        if kind in named:
+            return f"{named[kind]}: {what.replace(',', ', ')}"
+        return "quality assurance event pack" if kind else "full book"
 
     @property
     def command(self) -> str:

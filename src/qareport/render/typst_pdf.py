@@ -806,14 +806,20 @@ def _story(story: StoryPage | None) -> str:
 
 
 def _note_table(table: NoteTable) -> str:
-    head = ", ".join(f"[*{txt(h)}*]" for h in table.header)
-    cells = ", ".join(
-        ", ".join([f"[*{txt(row[0])}*]", *(lit(c) for c in row[1:])]) for row in table.rows
-    )
+    return _figure_table(table.caption, table.header, table.rows, "left", "3pt, stroke: 0.4pt")
+
+
+def _figure_table(
+    caption: str, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], align: str, look: str
+) -> str:
+    """A table as a captioned figure: its header cells repeated where it breaks, each row
+    headed by its first cell. `look`: the inset and the stroke's width."""
+    head = ", ".join(f"[*{txt(h)}*]" for h in header)
+    cells = ", ".join(", ".join([f"[*{txt(row[0])}*]", *(lit(c) for c in row[1:])]) for row in rows)
     return (
-        f"#figure(kind: table, supplement: none, caption: {lit(table.caption)}, "
-        f"table(columns: {len(table.header)}, align: left, inset: 3pt, "
-        f'stroke: 0.4pt + rgb("#b1b4b6"), table.header({head}), {cells}))'
+        f"#figure(kind: table, supplement: none, caption: {lit(caption)}, "
+        f"table(columns: {len(header)}, align: {align}, inset: {look} "
+        f'+ rgb("#b1b4b6"), table.header({head}), {cells}))'
     )
 
 
@@ -850,17 +856,9 @@ def _data_label(page: SheetPage, table: DataTable) -> str:
 
 def _data_table(page: SheetPage, table: DataTable) -> str:
     """One table of the figures behind a chart, its header cells repeated on each column."""
-    align = ", ".join("right" if n else "left" for n in table.numeric)
-    head = ", ".join(f"[*{txt(h)}*]" for h in table.header)
-    cells = ", ".join(
-        ", ".join([f"[*{txt(row[0])}*]", *(lit(c) for c in row[1:])]) for row in table.rows
-    )
-    return (
-        f"#figure(kind: table, supplement: none, caption: {lit(table.caption)}, "
-        f"table(columns: {len(table.header)}, align: ({align},), inset: 2.5pt, "
-        f'stroke: 0.3pt + rgb("#b1b4b6"), table.header({head}), {cells})) '
-        f"{_data_label(page, table)}"
-    )
+    align = "(" + ", ".join("right" if n else "left" for n in table.numeric) + ",)"
+    body = _figure_table(table.caption, table.header, table.rows, align, "2.5pt, stroke: 0.3pt")
+    return f"{body} {_data_label(page, table)}"
 
 
 def _data_appendix(book: Book) -> str:
