@@ -167,13 +167,18 @@ def frozen_forecast(m: MeasureView, front: CurveFront, baseline: Period) -> Froz
     return Frozen(made_from=made_from, ahead=frozen_ahead(made_from, front, baseline, m.unit))
 
 
-def _text(m: MeasureView, value: float) -> str:
-    return f"{value:.1f}%" if m.unit == "percent" else f"{value:,.1f}"
+def _text(m: MeasureView, value: float, *, counted: bool = False) -> str:
+    """A figure as the sheet says it; `counted`: a figure as counted (a baseline or what
+    happened), so a count is whole, where a forecast keeps its decimal."""
+    if m.unit == "percent":
+        return f"{value:.1f}%"
+    return f"{value:,.0f}" if counted and m.unit == "count" else f"{value:,.1f}"
 
 
 def _judged(m: MeasureView, actual: float, row: Ahead) -> str:
     """What happened against the forecast, in words and by the measure's direction."""
-    said = f"{row.period}: {_text(m, actual)} against a forecast of {_text(m, row.value)} "
+    said = f"{row.period}: {_text(m, actual, counted=True)} against a forecast of "
+    said += f"{_text(m, row.value)} "
     said += f"({_text(m, row.lower)} to {_text(m, row.upper)})"
     if row.lower <= actual <= row.upper:
         return said + ": within the interval, so not yet distinguishable from no change."
@@ -215,10 +220,10 @@ def _chart_and_table(
     rows = tuple(
         (
             x,
-            _text(m, frozen.made_from[x]) if x in frozen.made_from else "",
+            _text(m, frozen.made_from[x], counted=True) if x in frozen.made_from else "",
             _text(m, ahead[x].value) if x in ahead else "",
             f"{_text(m, ahead[x].lower)} to {_text(m, ahead[x].upper)}" if x in ahead else "",
-            _text(m, shown[x]) if x in after and shown.get(x) is not None else "",  # type: ignore[arg-type]
+            _text(m, shown[x], counted=True) if x in after and shown.get(x) is not None else "",  # type: ignore[arg-type]
         )
         for x in labels
     )

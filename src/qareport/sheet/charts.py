@@ -193,7 +193,7 @@ def curve_chart(
     styles = [
         ("Baseline", baseline, PALETTE["area"], "-", "o"),
         (
-            "Forecast if nothing changes (shaded: 95% interval)",
+            "Forecast (band: 95%)",
             forecast,
             PALETTE["peer"],
             "--",
