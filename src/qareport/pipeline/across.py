@@ -20,7 +20,7 @@ from qareport.book.model import Book
 from qareport.config.periods import check_edition, parse_period
 from qareport.config.project import Project
 from qareport.errors import ParameterError
-from qareport.pipeline.build import BookResult, build_book
+from qareport.pipeline.build import BookResult, build_book, swap_into_place
 from qareport.pipeline.housekeeping import staging_name
 from qareport.pipeline.manifest import read_manifest, write_manifest
 from qareport.pipeline.options import BuildOptions
@@ -95,12 +95,7 @@ def _write(
         chosen = outputs.choose(options.engine, options.outputs)
         files = outputs.write_outputs(chosen, book, staging)
         write_manifest(staging, manifest)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        old = staging.with_name(f"old-{staging.name}")
-        if final.exists():
-            final.replace(old)
-        staging.replace(final)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_into_place(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return files

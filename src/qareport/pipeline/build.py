@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from qareport.pipeline.execute import Runner, SheetRunner
     from qareport.render.outputs import Output
 
-__all__ = ["BookResult", "BuildOptions", "build_book"]
+__all__ = ["BookResult", "BuildOptions", "build_book", "swap_into_place"]
 
 T = TypeVar("T")
 
@@ -160,7 +160,7 @@ def build_book(
             progress("rendering HTML and PDF")
             files = _write_outputs(plan, checked, book, run, record)
             _write_manifest(plan, checked, run, book, record)
-            _swap_into_place(staging, plan.final)
+            swap_into_place(staging, plan.final)
     return BookResult(
         area_id=plan.area.id,
         period=plan.period.label,
@@ -510,7 +510,7 @@ def _execute(runner: SheetRunner, project: Project, target: Path, where: dict[st
         ) from None
 
 
-def _swap_into_place(staging: Path, final: Path) -> None:
+def swap_into_place(staging: Path, final: Path) -> None:
     """Replace the old book with the new one in two renames; the old one goes last."""
     final.parent.mkdir(parents=True, exist_ok=True)
     old = staging.parent / f"old-{staging.name}"
