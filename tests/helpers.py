@@ -120,6 +120,23 @@ BAD_CASES = {
         EXTRACT_HEADER + "DM12,2025/26,cp-repeat-plans,5,40,\n",
         r"extra\.csv row 2, column `period`: '2025/26' is not a period like 2025-26",
     ),
+    "breakdown without its name": (
+        "area_code,period,measure_id,numerator,denominator,breakdown\n"
+        "DM12,2020-21,cp-repeat-plans,5,40,Female\n",
+        r"extra\.csv row 2, column `breakdown`: 'Female' is not a breakdown like 'Gender: Female'",
+    ),
+    "breakdown of a team": (
+        "area_code,period,measure_id,numerator,denominator,team,breakdown\n"
+        "DM12,2020-21,cp-repeat-plans,5,40,North,Gender: Female\n",
+        r"extra\.csv row 2, column `breakdown`: 'Gender: Female' with team 'North': a row is "
+        r"the whole area, one team, or one group",
+    ),
+    "the same group twice": (
+        "area_code,period,measure_id,numerator,denominator,breakdown\n"
+        "DM12,2020-21,cp-repeat-plans,5,40,Gender: Female\n"
+        "DM12,2020-21,cp-repeat-plans,6,40,Gender: Female\n",
+        r"extra\.csv row 3: duplicate of row 2 \(same area, period, measure, breakdown\)",
+    ),
 }
 
 

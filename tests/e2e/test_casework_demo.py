@@ -46,6 +46,9 @@ def test_three_files_to_a_monthly_book_with_every_record_counted(tmp_path: Path)
     assert "October 2025" in html and "Contacts to children" in html
     pdf = " ".join(p.extract_text() for p in pypdf.PdfReader(book / "report-book.pdf").pages)
     assert "Data quality: annex-a" in " ".join(pdf.split())
+    _figures_are_the_lists_own_counts(root, html)
+    by_group = "Children who started to be looked after by age band, gender, ethnicity and"
+    assert by_group in html and by_group in " ".join(pdf.split())
     ids = re.compile(r"C\d{7}")  # the demo's child identifiers
     texts = {".html", ".csv", ".json", ".ipynb", ".yml", ".md"}
     written = [p for p in [*book.rglob("*"), *(root / "data").rglob("*")] if p.suffix in texts]
@@ -60,3 +63,28 @@ def test_three_files_to_a_monthly_book_with_every_record_counted(tmp_path: Path)
     )
     for text in (pdf, cells):
         assert not ids.search(text) and "Worker " not in text
+
+
+def _figures_are_the_lists_own_counts(root: Path, html: str) -> None:
+    """October 2025's contacts and children who started to be looked after, as the book
+    prints them, counted again from the CSV files with pandas: a record twice once, a
+    child starting twice in the month once, and never a team's return added to the whole."""
+    import pandas as pd
+
+    lists = root / "incoming" / "annex-a"
+    contacts = pd.read_csv(lists / "list_1_contacts.csv", dtype=str).drop_duplicates()
+    made = pd.to_datetime(contacts["Date of Contact"], dayfirst=True)
+    care = pd.read_csv(lists / "list_8_looked_after.csv", dtype=str).drop_duplicates()
+    began = pd.to_datetime(care["Date Started to be Looked After"], dayfirst=True)
+    october = {
+        "Contacts to children&#39;s social care": int(
+            (made.dt.strftime("%Y-%m") == "2025-10").sum()
+        ),
+        "Children who started to be looked after": care.loc[
+            began.dt.strftime("%Y-%m") == "2025-10", "Child Unique ID"
+        ].nunique(),
+    }
+    for title, expected in october.items():
+        printed = re.search(re.escape(title) + r"</span>.*?2025-10: <strong>([\d,]+)</strong>",
+                            html, re.S)  # fmt: skip
+        assert printed and int(printed.group(1).replace(",", "")) == expected, title

@@ -35,17 +35,22 @@ def _workbook(path: Path) -> Path:
     referrals.append(["Annex A List 3: referrals in the last six months"])  # a title row
     referrals.append(["Child Unique ID", "Date of Referral", "Referral NFA?",
                       "Number of Referrals in Last 12 Months", "Allocated Team",
-                      "Allocated Worker"])  # fmt: skip
+                      "Allocated Worker", "Date of Birth", "Ethnicity"])  # fmt: skip
+    a1, c3 = (
+        (date(2015, 4, 12), "a) WBRI"),
+        (date(2009, 5, 5), "Black or Black British - West Indian"),
+    )
     rows = [
-        ("A1", date(2025, 4, 12), "No", 0, "Team North", "Ann Worker"),
-        ("B2", date(2025, 5, 20), "a) Yes", "1", "Team South", "Ben Worker"),
-        ("A1", "20/06/2025", "N", 0, "Team South", "Ben Worker"),  # a child in two teams
-        ("C3", date(2025, 5, 5), "No", 0, None, "Cal Worker"),  # 12 months to the day
-        ("C3", date(2024, 5, 5), "No", 0, "Team North", "Cal Worker"),  # before the cover
-        ("A1", date(2025, 4, 12), "No", 0, "Team North", "Ann Worker"),  # the same twice
-        ("D4", date(2030, 1, 1), "No", 0, "Team North", "Ann Worker"),  # in the future
-        ("E5", "next week", "No", 0, "Team North", "Ann Worker"),  # not a date
-    ]
+        ("A1", date(2025, 4, 12), "No", 0, "Team North", "Ann Worker", *a1),  # 10 that day
+        ("B2", date(2025, 5, 20), "a) Yes", "1", "Team South", "Ben Worker", date(2025, 6, 1),
+         "REFU"),  # unborn, ethnicity refused
+        ("A1", "20/06/2025", "N", 0, "Team South", "Ben Worker", *a1),  # a child in two teams
+        ("C3", date(2025, 5, 5), "No", 0, None, "Cal Worker", *c3),  # 12 months; 16 that day
+        ("C3", date(2024, 5, 5), "No", 0, "Team North", "Cal Worker", *c3),  # before the cover
+        ("A1", date(2025, 4, 12), "No", 0, "Team North", "Ann Worker", *a1),  # the same twice
+        ("D4", date(2030, 1, 1), "No", 0, "Team North", "Ann Worker", None, None),  # future
+        ("E5", "next week", "No", 0, "Team North", "Ann Worker", None, None),  # not a date
+    ]  # fmt: skip
     for row in rows:
         referrals.append(list(row))
     assessments = book.create_sheet("Assessments")  # known by its columns, not its name
@@ -84,12 +89,17 @@ def imported(tmp_path_factory) -> tuple[Path, str, dict]:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     with (root / "data" / "imported" / "E06000999-annex-a.csv").open() as handle:
-        figures = {(r["measure_id"], r["period"], r["team"]): r for r in csv.DictReader(handle)}
+        figures = {
+            (r["measure_id"], r["period"], r["team"], r["breakdown"]): r
+            for r in csv.DictReader(handle)
+        }
     return root, done.stdout, figures
 
 
-def _figure(figures: dict, measure: str, period: str, team: str = "") -> tuple[str, str]:
-    row = figures[(measure, period, team)]
+def _figure(
+    figures: dict, measure: str, period: str, team: str = "", group: str = ""
+) -> tuple[str, str]:
+    row = figures[(measure, period, team, group)]
     return row["numerator"], row["denominator"]
 
 
@@ -118,8 +128,29 @@ def test_referrals_nfa_and_re_referrals_by_month_quarter_and_team(imported):
 
 def test_contacts_and_the_share_referred_within_7_days(imported):
     _, _, figures = imported
-    assert figures[("contacts", "2025-26-Q1", "")]["numerator"] == "3"
+    assert figures[("contacts", "2025-26-Q1", "", "")]["numerator"] == "3"
     assert _figure(figures, "contacts-to-referral", "2025-26-Q1") == ("2", "3")
+
+
+def test_each_group_of_children_as_the_list_records_it(imported):
+    """Referrals by age band at the referral's date (10 on the birthday, 16 on the
+    birthday, unborn) and ethnicity group; groups add up to the whole; a list with no
+    such column (referrals have no gender here) gives no such breakdown."""
+    _, _, figures = imported
+    q1 = "2025-26-Q1"
+    assert _figure(figures, "referrals-nfa", q1, group="Age band: 10 to 15") == ("0", "2")
+    assert _figure(figures, "referrals-nfa", q1, group="Age band: 16 and over") == ("0", "1")
+    assert _figure(figures, "referrals-nfa", q1, group="Age band: Unborn") == ("1", "1")
+    assert _figure(figures, "referrals-nfa", q1, group="Ethnicity: White") == ("0", "2")
+    assert _figure(figures, "referrals-nfa", q1, group="Ethnicity: Black") == ("0", "1")
+    assert _figure(figures, "referrals-nfa", q1, group="Ethnicity: Not recorded") == ("1", "1")
+    assert not [k for k in figures if k[0] == "referrals-nfa" and k[3].startswith("Gender")]
+    assert _figure(figures, "contacts", q1, group="Gender: Male") == ("3", "")
+    for measure in ("referrals-nfa", "re-referrals-12m"):
+        ages = [r for k, r in figures.items() if k[:2] == (measure, q1) and "Age" in k[3]]
+        assert sum(int(r["denominator"]) for r in ages) == int(_figure(figures, measure, q1)[1])
+    # a group's row is never a team's
+    assert all(not (k[2] and k[3]) for k in figures)
 
 
 def test_assessments_in_45_working_days_count_bank_holidays_out(imported):
@@ -143,7 +174,8 @@ def test_plans_open_at_the_period_end_and_repeat_plans(imported):
 def test_no_identifier_or_worker_name_is_written(imported):
     root, said, _ = imported
     written = (root / "data" / "imported" / "E06000999-annex-a.csv").read_text()
-    for secret in ("A1", "B2", "C3", "F6", "Worker", "Ann Worker", "Ben Worker"):
+    births = ("2015-04-12", "12/04/2015", "2009-05-05", "05/05/2009", "2015", "2009")
+    for secret in ("A1", "B2", "C3", "F6", "Worker", "Ann Worker", "Ben Worker", *births):
         assert secret not in written
         assert secret not in said
 

@@ -21,14 +21,16 @@ STATUTORY = REALDATA / "statutory"
 SALT = b"test-salt"
 
 
-def _child(child_id: str, *episodes: str) -> str:
+def _child(child_id: str, *episodes: str, who: str = "") -> str:
+    """A child (born 3 February 2015, male, White British, unless `who` writes its own
+    identifiers' and characteristics' tags) and its episodes."""
+    who = who or (
+        "<PersonBirthDate>2015-02-03</PersonBirthDate><GenderCurrent>1</GenderCurrent>"
+        "</ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity>"
+    )
     return (
         f"<Child><ChildIdentifiers><LAchildID>{child_id}</LAchildID>"
-        f"<UPN>A{child_id}999</UPN><PersonBirthDate>2015-02-03</PersonBirthDate>"
-        "<GenderCurrent>1</GenderCurrent></ChildIdentifiers>"
-        "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>"
-        + "".join(episodes)
-        + "</Child>"
+        f"<UPN>A{child_id}999</UPN>{who}</ChildCharacteristics>" + "".join(episodes) + "</Child>"
     )
 
 
@@ -71,7 +73,12 @@ CENSUS = (
     + _child("CHILDB02",
              _episode("2024-06-09", closure="2024-07-01"),
              _episode("2025-06-10", inner=_assessment("2025-09-01", "2025-11-04")),
-             _episode("2025-06-10"))
+             _episode("2025-06-10"),
+             # B: 16 on the day of her 2025 referral, Sex (the 2025 schema's), disabled
+             who="<PersonBirthDate>2009-06-10</PersonBirthDate><Sex>F</Sex>"
+                 "</ChildIdentifiers><ChildCharacteristics><Ethnicity>BAFR</Ethnicity>"
+                 "<Disabilities><Disability>MOB</Disability><Disability>HAND</Disability>"
+                 "</Disabilities>")
     # C: two plans open at the year's end, the first over 2 years old: counted once
     + _child("CHILDC03",
              _episode("2023-02-01", inner=_plan("2023-03-01") + _plan("2025-01-01")))
@@ -96,7 +103,13 @@ def _figures(census: Path) -> tuple[dict, ImportSummary, set[int]]:
     summary = ImportSummary("census.xml")
     records = read_cin_census(census, SALT, summary)
     returns, used = census_returns(records, year_windows(records.year))
-    found = {(r["measure_id"], r["period"]): (r["numerator"], r["denominator"]) for r in returns}
+    found = {
+        (r["measure_id"], r["period"], *([r["breakdown"]] if "breakdown" in r else [])): (
+            r["numerator"],
+            r["denominator"],
+        )
+        for r in returns
+    }
     return found, summary, used
 
 
@@ -118,6 +131,23 @@ def test_each_measure_has_its_known_answer(census):
     assert found[("cp-plans-2-years", "2025-26")] == (1, 1)  # C counted once
     assert found[("referrals-nfa", "2025-04")] == (1, 1)
     assert ("referrals-nfa", "2025-08") not in found  # no referral, no return
+
+
+def test_each_measure_by_the_childs_age_band_gender_ethnicity_and_disability(census):
+    """The referrals of 2025-26: A's (10, male, White) re-referred, B's (16 on the day,
+    female, Black, disabled) and D's (10, male, White) not."""
+    found, _, _ = _figures(census)
+    year = ("re-referrals-12m", "2025-26")
+    assert found[(*year, "Age band: 10 to 15")] == (1, 2)
+    assert found[(*year, "Age band: 16 and over")] == (0, 1)
+    assert found[(*year, "Gender: Male")] == (1, 2)
+    assert found[(*year, "Gender: Female")] == (0, 1)
+    assert found[(*year, "Ethnicity: White")] == (1, 2)
+    assert found[(*year, "Ethnicity: Black")] == (0, 1)
+    assert found[(*year, "Disability: Disabled")] == (0, 1)
+    assert found[(*year, "Disability: Not recorded")] == (1, 2)  # no Disabilities given
+    groups = [k for k in found if k[:2] == year and len(k) == 3]
+    assert sum(found[k][1] for k in groups) == 4 * found[year][1]  # four breakdowns, whole
 
 
 def test_every_episode_is_accounted_for_with_reasons(census):
@@ -143,7 +173,8 @@ def test_the_import_writes_figures_and_no_identifier(census, tmp_path):
     )
     written = (root / "data" / "imported" / "E06000999-cin-census.csv").read_text()
     assert "E06000999,2025-26,re-referrals-12m,1,3" in written
-    for secret in ("CHILD", "2015-02-03", "999,", "A"):  # ids, UPNs, dates of birth
+    # ids, UPNs (A<id>999) and dates of birth, in any form
+    for secret in ("CHILD", "ACHILD", "2015-02-03", "03/02/2015", "2015", "999,"):
         assert secret not in written.replace("E06000999", "")
     salt = (root / "parameters" / ".child-id-salt").read_text()
     assert len(salt.strip()) == 64

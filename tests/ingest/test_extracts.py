@@ -45,3 +45,17 @@ def test_a_row_for_an_unknown_area_blocks_no_book_and_names_the_closest_codes(wo
     assert "closest known: DM12" in issue.message or "closest known: DM01" in issue.message
     with pytest.raises(ExtractError, match=r"extra\.csv row 2, column `area_code`"):
         checked.raise_for("DM12", strict=True)
+
+
+def test_a_breakdowns_groups_sit_beside_the_areas_own_return(workbook):
+    add_extract(
+        workbook,
+        "area_code,period,measure_id,numerator,denominator,breakdown\n"
+        "DM12,2020-21,cp-repeat-plans,5,40,Gender: Female\n"
+        "DM12,2020-21,cp-repeat-plans,6,42,Gender: Male\n"
+        "DM12,2020-21,cp-repeat-plans,0,3,Age band: Under 1\n",
+    )
+    checked = validate_workbook(workbook)
+    assert not [i for i in checked.issues if "extra.csv" in i.file]
+    rows = checked.frame[checked.frame["source_file"] == "data/demo/extra.csv"]
+    assert sorted(rows["breakdown"]) == ["Age band: Under 1", "Gender: Female", "Gender: Male"]

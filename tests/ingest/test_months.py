@@ -24,7 +24,14 @@ def _rows(rows: list[tuple]) -> pd.DataFrame:
         rows, columns=["area_code", "period", "measure_id", "numerator", "denominator"]
     )
     return frame.assign(
-        agency="", team="", value=math.nan, marker="", note="", source_file="m.csv", source_row=1
+        agency="",
+        team="",
+        breakdown="",
+        value=math.nan,
+        marker="",
+        note="",
+        source_file="m.csv",
+        source_row=1,
     )
 
 

@@ -30,7 +30,7 @@ def _rows(*rows):
     frame = pd.DataFrame(
         rows, columns=["area_code", "period", "measure_id", "numerator", "denominator"]
     )
-    return frame.assign(agency="", team="", value=math.nan, marker="")
+    return frame.assign(agency="", team="", breakdown="", value=math.nan, marker="")
 
 
 def test_the_joint_figure_becomes_the_members_own_and_is_said_to_be_joint():

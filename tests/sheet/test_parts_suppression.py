@@ -25,7 +25,7 @@ def _raw(rows, measure) -> pd.DataFrame:
             {
                 "area_code": "A", "period": "2025-26-Q1", "measure_id": measure.id,
                 "numerator": n, "denominator": d, "value": math.nan, "marker": "",
-                "agency": agency, "team": team,
+                "agency": agency, "team": team, "breakdown": "",
             }
             for agency, team, n, d in rows
         ]
@@ -46,8 +46,9 @@ AREA = AreaParameters(
 
 
 def _teams(rows, measure=COUNT, settings=ON):
+    raw = _raw(rows, measure)
     teams, _ = team_variation(
-        measure, _raw(rows, measure), area=AREA, period="2025-26-Q1", settings=settings
+        measure, raw, parts=raw.iloc[0:0], area=AREA, period="2025-26-Q1", settings=settings
     )
     return {t.team: t.value for t in teams}
 

@@ -100,6 +100,9 @@ def annex_a_frames(
         7: _spells(rng, size, window, 7, size.plans, years_before=2, mean_days=320),
         8: _spells(rng, size, window, 8, size.looked_after, years_before=5, mean_days=700),
     }
+    groups = np.random.default_rng([seed, 7])  # its own stream: the lists' other columns
+    frames = {n: _with_groups(groups, frame, window) for n, frame in frames.items()}
+    _follow_contacts(groups, frames, window)
     referrals = frames[3]
     referrals.loc[3, "Date of Referral"] = pd.NaT  # the faults real lists carry
     frames[3] = pd.concat([referrals, referrals.iloc[[7]]], ignore_index=True)
@@ -107,6 +110,39 @@ def annex_a_frames(
 
 
 Window = tuple[pd.Timestamp, pd.Timestamp]
+# the census's ethnicity codes as Ofsted's template writes them, roughly as England's
+# children are spread over them
+ETHNICITIES = {"a) WBRI": 0.70, "d) WOTH": 0.06, "f) MWBC": 0.03, "i) MOTH": 0.03,
+               "j) AIND": 0.03, "k) APKN": 0.04, "o) BAFR": 0.05, "n) BCRB": 0.01,
+               "r) OOTH": 0.02, "s) REFU": 0.01, "t) NOBT": 0.02}  # fmt: skip
+DISABILITIES = {"a) Yes": 0.08, "b) No": 0.88, "c) Unknown": 0.04}
+
+
+def _follow_contacts(
+    rng: np.random.Generator, frames: dict[int, pd.DataFrame], window: Window
+) -> None:
+    """A quarter of the referrals made for a child in the week after a contact about it,
+    as at a real front door (in place)."""
+    contacts, referrals = frames[1], frames[3]
+    chosen = rng.choice(len(referrals), len(referrals) // 4, replace=False)
+    source = rng.choice(len(contacts), len(chosen), replace=False)
+    made = contacts["Date of Contact"].iloc[source].to_numpy() + pd.to_timedelta(
+        rng.integers(0, 7, len(chosen)), "D"
+    )
+    referrals.loc[chosen, "Child Unique ID"] = contacts["Child Unique ID"].iloc[source].to_numpy()
+    referrals.loc[chosen, "Date of Referral"] = np.minimum(made, window[1].to_datetime64())
+
+
+def _with_groups(rng: np.random.Generator, frame: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """The list with each child's date of birth (aged 0 to 17 at the window's start),
+    ethnicity and disability, after its other columns."""
+    n = len(frame)
+    born = window[0] - pd.to_timedelta(rng.integers(0, 18 * 365, n), "D")
+    return frame.assign(**{
+        "Date of Birth": born,
+        "Ethnicity": rng.choice(list(ETHNICITIES), n, p=list(ETHNICITIES.values())),
+        "Disability": rng.choice(list(DISABILITIES), n, p=list(DISABILITIES.values())),
+    })  # fmt: skip
 
 
 def _dates(rng: np.random.Generator, window: Window, n: int) -> pd.Series:
@@ -193,7 +229,7 @@ def write_annex_a(frames: dict[int, pd.DataFrame], target: Path) -> Path:
 
 AUTHORITY = "wrenfold"
 COVER = (date(2023, 4, 1), date(2025, 10, 31))  # the Annex A lists' window
-DEMO_SIZE = CaseloadSize(4_000, 9_000, 3_600, 3_000, 520, 260, 240)
+DEMO_SIZE = CaseloadSize(6_000, 12_000, 4_800, 4_200, 1_100, 700, 600)
 CENSUS_YEAR = (date(2022, 4, 1), date(2023, 3, 31))  # the census before the lists begin
 PLACEMENT_YEAR = (date(2024, 4, 1), date(2025, 3, 31))  # the SSDA903 return's year
 

@@ -2,7 +2,8 @@
 list (whatever its tab is called) or a folder of one CSV per list, in the 2019 or the 2024
 layout, into one frame per list of the columns the measures use, each child's identifier
 replaced by the workbook's pseudonym and nothing else about the child kept but what a
-breakdown needs.
+breakdown needs: gender, ethnicity and disability as written, and the age band at the
+record's own date (the date of birth is read, turned into the band and dropped).
 
 Real files vary, so everything is matched by meaning rather than by position:
 - a list is known by its tab or file name ("List 3", "list_3", "L3 Referrals") or, failing
@@ -31,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from qareport.errors import ExtractError
+from qareport.importers.child_groups import NOT_RECORDED, age_bands
 from qareport.importers.common import ImportSummary, Reason, Refusal
 from qareport.importers.pseudonym import pseudonymise
 
@@ -73,7 +75,9 @@ COMMON = {
     "disability": r"disab",
     "team": r"allocated team|^team( name)?$|^locality$",
 }
-BREAKDOWNS = ("gender", "ethnicity", "disability")
+# the date each list's age band is taken at: the record's own event
+OWN_DATE = {1: "contact", 2: "eh_start", 3: "referral", 4: "assessment", 5: "strategy",
+            6: "cin_start", 7: "plan_start", 8: "cla_start", 10: "entered_care"}  # fmt: skip
 
 LISTS = (
     ListSpec(1, "contacts", {
@@ -307,10 +311,15 @@ def _read_list(
             frame[key] = pd.to_datetime(frame[key])
     if "child" in frame and len(frame):
         frame["child"] = pseudonymise(frame["child"], salt)
-    frame = _without_repeats(frame.drop(columns=["birth"]), summary)  # no birth date is kept
-    frame.attrs["found"] = {
-        k: LABELS.get(k, k) for k in at if at[k] is not None and k not in ("child", "birth")
-    }
+    own = OWN_DATE.get(spec.number)
+    if at["birth"] is not None and own in frame:  # the age band, then no birth date is kept
+        bands = age_bands(frame["birth"], frame[own])
+        frame["age_band"] = bands.where(bands != NOT_RECORDED)
+    frame = _without_repeats(frame.drop(columns=["birth"]), summary)
+    read = [k for k in at if at[k] is not None and k not in ("child", "birth")]
+    if "age_band" in frame:
+        read.append("age_band")
+    frame.attrs["found"] = {k: LABELS.get(k, k) for k in read}
     return frame
 
 
@@ -362,7 +371,8 @@ DATE_KEYS = {
 }  # fmt: skip
 LABELS = {  # each column read, as the book's data-quality panel names it
     "gender": "gender", "ethnicity": "ethnicity", "disability": "disability",
-    "team": "allocated team", "contact": "date of contact", "source": "source",
+    "age_band": "age band (from the date of birth)", "team": "allocated team",
+    "contact": "date of contact", "source": "source",
     "eh_start": "assessment start", "eh_end": "assessment completion",
     "referral": "date of referral", "nfa": "referral NFA",
     "previous": "referrals in the last 12 months", "assessment": "assessment start",

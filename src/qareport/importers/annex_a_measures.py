@@ -52,8 +52,14 @@ from datetime import date
 import pandas as pd
 
 from qareport.importers.annex_a import AnnexA
+from qareport.importers.child_groups import BREAKDOWN_TITLES, as_groups
 from qareport.importers.working_days import working_days_between
-from qareport.importers.year_windows import PeriodWindow, window_returns
+from qareport.importers.year_windows import (
+    PeriodWindow,
+    breakdown_column,
+    breakdown_sets,
+    window_returns,
+)
 
 __all__ = [
     "ANNEX_A_MEASURES",
@@ -70,9 +76,10 @@ PER_CHILD_MEASURES = ("referrals-rate", "s47-rate", "cp-plans-rate", "lac-rate")
 
 # (measure, the list it reads, its table's date that bounds the list's cover, SQL); each
 # SQL gives label, team, numerator, denominator and the records' lines, for the authority
-# (team NULL) and for each allocated team
+# (team NULL) and for each allocated team; BY_TEAM adds a figure for each group of each
+# breakdown the list holds (`_expanded`)
 _BY_TEAM = (
-    "GROUP BY GROUPING SETS ((w.label), (w.label, {t}.team)) "
+    "GROUP BY GROUPING SETS ((w.label), (w.label, {t}.team){groups}) "
     "HAVING {t}.team IS NOT NULL OR grouping({t}.team) = 1"
 )
 _MEASURES: tuple[tuple[str, int, str, str], ...] = (
@@ -186,10 +193,12 @@ def covered(
 
 
 def _tables(annex: AnnexA) -> dict[str, pd.DataFrame]:
+    """Each list as its measures' queries read it: each breakdown the list holds as the
+    group each child is in, working days worked out."""
     tables = {}
     for number, name in TABLES.items():
         frame = annex.lists.get(number, pd.DataFrame(columns=["line", "child", "team"]))
-        tables[name] = frame.copy()
+        tables[name] = as_groups(frame, _breakdowns(frame))
     assessments, enquiries = tables["assessments"], tables["enquiries"]
     if len(assessments):
         assessments["working_days"] = working_days_between(
@@ -230,17 +239,35 @@ def annex_a_returns(
         if not whole:
             notes.append(f"  {measure}: no month the list covers whole ({first} to {last})")
             continue
-        made, lines = window_returns(tables, whole, {measure: _expanded(sql)})
+        made, lines = window_returns(tables, whole, {measure: _expanded(sql, _breakdowns(frame))})
         figures.returns += made
         figures.used |= lines
         figures.made.append(measure)
     return figures
 
 
-def _expanded(sql: str) -> str:
-    """A measure's query with its team grouping (whatever its table's alias) and the
-    statutory limits written in."""
-    sql = re.sub(r"BY_TEAM\((\w+)\)", lambda m: _BY_TEAM.format(t=m.group(1)), sql)
+def _breakdowns(frame: pd.DataFrame) -> list[str]:
+    """The breakdowns a list holds: the columns of `BREAKDOWN_TITLES` its file has."""
+    found = frame.attrs.get("found", {})
+    return [key for key in BREAKDOWN_TITLES if key in found and key in frame]
+
+
+def _expanded(sql: str, breakdowns: list[str]) -> str:
+    """A measure's query with its team and breakdown groupings (whatever its table's
+    alias) and the statutory limits written in: a team's figure has its team and no
+    breakdown, a group's figure its breakdown ("Gender: Female") and no team."""
+
+    def by_team(match: re.Match) -> str:
+        t = match.group(1)
+        return _BY_TEAM.format(t=t, groups=breakdown_sets(t, breakdowns))
+
+    def team_and_group(match: re.Match) -> str:
+        t = match.group(1)
+        return f"SELECT w.label, {t}.team, {breakdown_column(t, breakdowns)} AS breakdown,"
+
+    if "BY_TEAM(" in sql:
+        sql = re.sub(r"SELECT w\.label, (\w+)\.team,", team_and_group, sql, count=1)
+    sql = re.sub(r"BY_TEAM\((\w+)\)", by_team, sql)
     return (
         sql.replace("TIMELY", str(TIMELY_WORKING_DAYS))
         .replace("ICPC", str(ICPC_WORKING_DAYS))

@@ -19,13 +19,17 @@ cp-repeat-plans    plans started in P (CPPstartDate) for a child with an earlier
 cp-plans-2-years   children whose plan open at P's last day had started 2 years or more
                    before it, of children on a plan open at P's last day (a child counted
                    once)
+
+Each also by the child's age band (at the referral, the assessment's start or the plan's
+start), gender, ethnicity and disability, as the census records them (`child_groups`).
 """
 
 from __future__ import annotations
 
+from qareport.importers.child_groups import as_groups
 from qareport.importers.cin_census import CensusRecords
 from qareport.importers.working_days import working_days_between
-from qareport.importers.year_windows import PeriodWindow, window_returns
+from qareport.importers.year_windows import PeriodWindow, by_groups, window_returns
 
 __all__ = ["CENSUS_MEASURES", "census_returns"]
 
@@ -37,6 +41,9 @@ CENSUS_MEASURES = (
     "cp-plans-2-years",
 )
 TIMELY_WORKING_DAYS = 45
+BREAKDOWNS = ["age_band", "gender", "ethnicity", "disability"]  # every census child has them
+_ALIAS = {"referrals-nfa": "r", "re-referrals-12m": "r", "assessments-timely": "a",
+          "cp-repeat-plans": "p", "cp-plans-2-years": "p"}  # fmt: skip
 
 
 _SQL = {
@@ -88,6 +95,16 @@ def census_returns(
     assessments["working_days"] = working_days_between(
         assessments["start"], assessments["authorised"]
     )
-    tables = {"referrals": records.referrals, "assessments": assessments, "plans": records.plans}
-    queries = {m: sql.replace("TIMELY", str(TIMELY_WORKING_DAYS)) for m, sql in _SQL.items()}
+    tables = {
+        name: as_groups(frame, BREAKDOWNS)
+        for name, frame in (
+            ("referrals", records.referrals),
+            ("assessments", assessments),
+            ("plans", records.plans),
+        )
+    }
+    queries = {
+        m: by_groups(sql.replace("TIMELY", str(TIMELY_WORKING_DAYS)), _ALIAS[m], BREAKDOWNS)
+        for m, sql in _SQL.items()
+    }
     return window_returns(tables, windows, queries)

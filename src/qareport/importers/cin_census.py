@@ -21,6 +21,7 @@ import pandas as pd
 from lxml import etree
 
 from qareport.errors import ExtractError
+from qareport.importers.child_groups import NOT_RECORDED, age_bands
 from qareport.importers.common import ImportSummary, Reason, Refusal
 from qareport.importers.pseudonym import pseudonymise
 
@@ -43,6 +44,7 @@ class CensusRecords:
     la_code: str
     year: int
     reference_date: date | None
+    # each also with the child's gender, ethnicity, disability and age band at its date
     referrals: pd.DataFrame  # child, episode, referral, closure, nfa
     assessments: pd.DataFrame  # child, episode, start, authorised
     plans: pd.DataFrame  # child, episode, start, end, previous
@@ -118,6 +120,7 @@ def read_cin_census(path: Path, salt: bytes, summary: ImportSummary) -> CensusRe
     episode = 0
     for _, child in etree.iterparse(str(path), tag="Child", huge_tree=True):
         raw_id = _text(child, "ChildIdentifiers/LAchildID")
+        who = _who(child)
         for details in child.iterfind("CINdetails"):
             episode += 1
             summary.rows_read += 1
@@ -132,6 +135,7 @@ def read_cin_census(path: Path, salt: bytes, summary: ImportSummary) -> CensusRe
                 {
                     "child": raw_id,
                     "episode": episode,
+                    **who,
                     "referral": referral,
                     "closure": _date(_text(details, "CINclosureDate")),
                     "nfa": _text(details, "ReferralNFA").lower() in _TRUE,
@@ -142,6 +146,7 @@ def read_cin_census(path: Path, salt: bytes, summary: ImportSummary) -> CensusRe
                     {
                         "child": raw_id,
                         "episode": episode,
+                        **who,
                         "start": _date(_text(a, "AssessmentActualStartDate")),
                         "authorised": _date(_text(a, "AssessmentAuthorisationDate")),
                     }
@@ -152,6 +157,7 @@ def read_cin_census(path: Path, salt: bytes, summary: ImportSummary) -> CensusRe
                     {
                         "child": raw_id,
                         "episode": episode,
+                        **who,
                         "start": _date(_text(p, "CPPstartDate")),
                         "end": _date(_text(p, "CPPendDate")),
                         "previous": int(previous) if previous.isdigit() else None,
@@ -160,9 +166,9 @@ def read_cin_census(path: Path, salt: bytes, summary: ImportSummary) -> CensusRe
         child.clear()  # a large census never held whole in memory
     return CensusRecords(
         la, year, reference,
-        _frame(referrals, ["child", "episode", "referral", "closure", "nfa"], salt),
-        _frame(assessments, ["child", "episode", "start", "authorised"], salt),
-        _frame(plans, ["child", "episode", "start", "end", "previous"], salt),
+        _frame(referrals, ["referral", "closure", "nfa"], salt, on="referral"),
+        _frame(assessments, ["start", "authorised"], salt, on="start"),
+        _frame(plans, ["start", "end", "previous"], salt, on="start"),
         lines,
     )  # fmt: skip
 
@@ -189,10 +195,35 @@ def _episode_problem(
     return None
 
 
-def _frame(rows: list[dict], columns: list[str], salt: bytes) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
+def _who(child: etree._Element) -> dict[str, object]:
+    """What a breakdown needs of the child, as the census writes it: gender (GenderCurrent,
+    or Sex from 2025), ethnicity, disability codes, and the date of birth (or the expected
+    one, for an unborn child), held only until the age band is found."""
+    codes = [d.text.strip() for d in child.iterfind("ChildCharacteristics/Disabilities/Disability")
+             if d.text and d.text.strip()]  # fmt: skip
+    born = _text(child, "ChildIdentifiers/PersonBirthDate") or _text(
+        child, "ChildIdentifiers/ExpectedPersonBirthDate"
+    )
+    return {
+        "gender": _text(child, "ChildIdentifiers/GenderCurrent")
+        or _text(child, "ChildIdentifiers/Sex")
+        or None,
+        "ethnicity": _text(child, "ChildCharacteristics/Ethnicity") or None,
+        "disability": " ".join(codes) or None,
+        "birth": _date(born),
+    }
+
+
+WHO = ["gender", "ethnicity", "disability"]
+
+
+def _frame(rows: list[dict], columns: list[str], salt: bytes, *, on: str) -> pd.DataFrame:
+    """The records as a frame: the child pseudonymised, and the age band at the record's
+    own date (`on`) in place of the date of birth."""
+    frame = pd.DataFrame(rows, columns=["child", "episode", *WHO, "birth", *columns])
     frame["child"] = pseudonymise(frame["child"], salt)
-    for column in ("referral", "closure", "start", "authorised", "end"):
+    for column in ("referral", "closure", "start", "authorised", "end", "birth"):
         if column in frame:
             frame[column] = pd.to_datetime(frame[column])
-    return frame
+    bands = age_bands(frame["birth"], frame[on])
+    return frame.drop(columns="birth").assign(age_band=bands.where(bands != NOT_RECORDED))

@@ -4,7 +4,9 @@ every measure one DuckDB query over the record tables and the windows.
 
 A measure's query gives, per window it has records in, `label, numerator, denominator,
 records` (the records that went into the figure), so each record can be accounted for;
-with a `team` after the label (NULL for the whole authority), a figure for each team.
+with a `team` after the label (NULL for the whole authority), a figure for each team, and
+with a `breakdown` after the team ("Gender: Female", NULL for none), a figure for each
+group of children.
 A count has no denominator (NULL).
 """
 
@@ -17,8 +19,17 @@ import duckdb
 import pandas as pd
 
 from qareport.config.periods import Period
+from qareport.importers.child_groups import BREAKDOWN_TITLES
 
-__all__ = ["PeriodWindow", "window_returns", "year_windows", "years_windows"]
+__all__ = [
+    "PeriodWindow",
+    "breakdown_column",
+    "breakdown_sets",
+    "by_groups",
+    "window_returns",
+    "year_windows",
+    "years_windows",
+]
 
 
 @dataclass(frozen=True)
@@ -51,20 +62,30 @@ def window_returns(
         used: set = set()
         for measure, sql in queries.items():
             for row in con.execute(sql).fetchall():
-                label, team, numerator, denominator, records = (
-                    row if len(row) == 5 else (row[0], None, *row[1:])
-                )
+                label, team, group, numerator, denominator, records = _parts(row)
                 made: dict[str, object] = {"period": label, "measure_id": measure,
                                            "numerator": int(numerator)}  # fmt: skip
                 if denominator is not None:
                     made["denominator"] = int(denominator)
                 if team is not None:
                     made["team"] = str(team)
+                if group is not None:
+                    made["breakdown"] = str(group)
                 returns.append(made)
                 used.update(records)
     finally:
         con.close()
     return returns, used
+
+
+def _parts(row: tuple) -> tuple:
+    """(label, team, breakdown, numerator, denominator, records) from a query's row, which
+    may leave out the breakdown, or the team and the breakdown."""
+    if len(row) == 6:
+        return row
+    if len(row) == 5:
+        return (row[0], row[1], None, *row[2:])
+    return (row[0], None, None, *row[1:])
 
 
 def years_windows(first: date, last: date) -> list[PeriodWindow]:
@@ -73,3 +94,31 @@ def years_windows(first: date, last: date) -> list[PeriodWindow]:
     start = first.year + (1 if first.month >= 4 else 0)
     end = last.year + (1 if last.month >= 4 else 0)
     return [w for year in range(start, end + 1) for w in year_windows(year)]
+
+
+def breakdown_column(alias: str, keys: list[str]) -> str:
+    """The `breakdown` a grouped row stands for ("Gender: Female"; NULL for none), from
+    the breakdown columns `keys` of the table `alias`."""
+    if not keys:
+        return "NULL"
+    named = " ".join(
+        f"WHEN grouping({alias}.{key}) = 0 THEN '{BREAKDOWN_TITLES[key]}: ' || {alias}.{key}"
+        for key in keys
+    )
+    return f"CASE {named} END"
+
+
+def breakdown_sets(alias: str, keys: list[str]) -> str:
+    """The grouping sets after the whole's: one per breakdown."""
+    return "".join(f", (w.label, {alias}.{key})" for key in keys)
+
+
+def by_groups(sql: str, alias: str, keys: list[str]) -> str:
+    """A query giving `label, numerator, denominator, records` for each window, made to
+    give the same for each group of each breakdown too (with NULL for the team)."""
+    if not keys:
+        return sql
+    head = f"SELECT w.label, NULL AS team, {breakdown_column(alias, keys)} AS breakdown,"
+    sql = sql.replace("SELECT w.label,", head, 1)
+    grouped = f"GROUP BY GROUPING SETS ((w.label){breakdown_sets(alias, keys)})"
+    return sql.replace("GROUP BY w.label", grouped, 1)

@@ -92,7 +92,7 @@ def aggregate_cases(
         issues += _duplicates(con, keys, bad_lines, label)
         frame = _returns(con, extra, keys, bad_lines)
     notes = [f"{int(e)} evidence-only cases" if e else "" for e in frame.pop("evidence")]
-    for column in ("agency", "team"):
+    for column in ("agency", "team", "breakdown"):
         if column not in frame.columns:
             frame[column] = ""
     frame = frame.assign(value=float("nan"), note=notes, marker="", source_file=label, source_row=0)

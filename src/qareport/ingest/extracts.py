@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 NUMBER_COLUMNS = ("numerator", "denominator", "value")
-ROW_KEY = ("area_code", "period", "measure_id", "agency", "team")  # one row each
+ROW_KEY = ("area_code", "period", "measure_id", "agency", "team", "breakdown")  # one row each
 _NUMBER_RE = r"^-?\d+(\.\d+)?$"
 MAX_VALUE = 1e12
 MAX_CELL = 2_000
@@ -77,6 +77,14 @@ class ValidatedExtracts:
             found += [i for i in self.issues if i.is_stray and i not in found]
         if found:
             raise found[0].error(len(found))
+
+
+BREAKDOWN_RE = re.compile(r"^[^:]{1,40}: \S.{0,79}$")
+
+
+def is_breakdown(cell: str) -> bool:
+    """Empty (the whole), or 'what the children are grouped by: the group'."""
+    return cell == "" or bool(BREAKDOWN_RE.match(cell))
 
 
 def _is_number(cell: str) -> bool:
@@ -113,6 +121,9 @@ def _raw_schema(catalogue: Catalogue, geography: Geography):
             **{c: pa.Column(str, number_check, required=False) for c in NUMBER_COLUMNS},
             "agency": pa.Column(str, required=False),
             "team": pa.Column(str, required=False),
+            "breakdown": pa.Column(
+                str, pa.Check(_each_distinct(is_breakdown), name="breakdown_form"), required=False
+            ),
             "note": pa.Column(
                 str,
                 pa.Check(lambda s: s.str.len() <= MAX_CELL, name="cell_length"),
@@ -133,6 +144,9 @@ _ADVICE = {
     "numerator": "{value!r} is not a number; use digits only (no commas, symbols or formulas), "
     "or a marker such as c or x",
     "note": "the cell is longer than 2,000 characters; shorten the note",
+    "breakdown": "{value!r} is not a breakdown like 'Gender: Female' or 'Age band: 10 to 15' "
+    "(what the children are grouped by, a colon, then the group), and a row with a team "
+    "takes none",
 }
 
 
@@ -178,6 +192,7 @@ def _suspect_rows(
         {m: catalogue.measures[m].unit.value == "percent" for m in ids}
     )
     suspect = frame.duplicated(list(ROW_KEY), keep="first")
+    suspect |= (frame["team"] != "") & (frame["breakdown"] != "")
     suspect |= ~needs_base & (frame["denominator"] != "")
     for number in numbers.values():
         suspect |= (number < 0) | (number > MAX_VALUE)
@@ -203,6 +218,12 @@ def _markers(frame: pd.DataFrame) -> pd.Series:
     return found
 
 
+_TEAM_AND_GROUP = (
+    "{!r} with team {!r}: a row is the whole area, one team, or one group of the area's "
+    "breakdown (a team's own breakdown is not shown); leave one of the two empty"
+)
+
+
 def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[ExtractIssue]:
     """Checks across cells of a row, and duplicates, on rows already type-clean."""
     issues: list[ExtractIssue] = []
@@ -226,13 +247,12 @@ def _row_issues(frame: pd.DataFrame, catalogue: Catalogue, label: str) -> list[E
 
         key = tuple(row[c] for c in ROW_KEY)
         if seen[key] != line:
-            add(
-                None,
-                f"duplicate of row {seen[key]} (same area, period, measure"
-                + (", agency" if row.get("agency") else "")
-                + (", team" if row.get("team") else "")
-                + "); keep one of them",
-            )
+            named = "".join(f", {c}" for c in ROW_KEY[3:] if row.get(c))
+            add(None, f"duplicate of row {seen[key]} (same area, period, measure{named}); "
+                "keep one of them")  # fmt: skip
+            continue
+        if row["team"] and row["breakdown"]:
+            add("breakdown", _TEAM_AND_GROUP.format(_short(row["breakdown"]), _short(row["team"])))
             continue
         measure = catalogue.measures[row["measure_id"]]
         if not measure.needs_denominator and row.get("denominator", ""):
@@ -452,7 +472,7 @@ def _unknown_agencies(
 
 def _drop_cross_file_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ExtractIssue]]:
     """The same return in two files is ambiguous: report it and keep neither."""
-    key = ["area_code", "period", "measure_id", "agency", "team"]
+    key = list(ROW_KEY)
     dupes = frame[frame.duplicated(key, keep=False)]
     issues = []
     for _, group in dupes.groupby(key, sort=True):

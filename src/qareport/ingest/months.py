@@ -37,7 +37,7 @@ DERIVED_HOW = {
     "last": "the last month's return (the measure is counted at the end of the period)",
 }
 
-KEYS = ["area_code", "measure_id", "agency", "team"]
+KEYS = ["area_code", "measure_id", "agency", "team", "breakdown"]
 
 
 def _rule(measure: Measure) -> str:
@@ -118,6 +118,7 @@ def _made(
             "measure_id": summary["measure_id"],
             "agency": summary["agency"],
             "team": summary["team"],
+            "breakdown": summary["breakdown"],
             "numerator": numerator.astype(float),
             "denominator": np.where(summary["needs_base"], denominator, np.nan).astype(float),
             "value": np.nan,

@@ -26,7 +26,9 @@ __all__ = [
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 # an extract's columns, in the order an importer writes them
 REQUIRED = ("area_code", "period", "measure_id")
-COLUMNS = (*REQUIRED, "numerator", "denominator", "value", "agency", "team", "note")
+COLUMNS = (
+    *REQUIRED, "numerator", "denominator", "value", "agency", "team", "breakdown", "note"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

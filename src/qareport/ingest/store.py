@@ -34,12 +34,12 @@ __all__ = ["Store", "file_sha256", "open_built_store", "open_store", "store_is_s
 # an area's own rows and the joint returns it made (a joint code names its members)
 AREA_ROWS = "(area_code = ? OR contains(area_code, ?))"
 # 2: quarters and years made from monthly returns (`derived`); 3: issues that only warn;
-# 4: each measure's rows hashed once, when the store is written (`digests`)
-SCHEMA_VERSION = "4"
+# 4: each measure's rows hashed once, when the store is written (`digests`); 5: `breakdown`
+SCHEMA_VERSION = "5"
 
 # every column a sheet can read of a measure's rows, hashed into the measure's digest
 DIGEST_COLUMNS = (
-    *("area_code", "period", "agency", "team"),
+    *("area_code", "period", "agency", "team", "breakdown"),
     *("numerator", "denominator", "value", "marker"),
 )
 
@@ -111,7 +111,8 @@ class Store:
                 params.append(list(wanted))
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         return self.query(
-            f"SELECT * FROM returns{clause} ORDER BY area_code, measure_id, period, agency, team",
+            f"SELECT * FROM returns{clause} "
+            "ORDER BY area_code, measure_id, period, agency, team, breakdown",
             params,
         )
 
@@ -120,7 +121,7 @@ class Store:
         made (a joint code names its members), for SPC over the whole series."""
         return self.query(
             "SELECT * FROM returns WHERE measure_id IN (SELECT UNNEST(?)) "
-            f"AND {AREA_ROWS} ORDER BY area_code, measure_id, period, agency, team",
+            f"AND {AREA_ROWS} ORDER BY area_code, measure_id, period, agency, team, breakdown",
             [measure_ids, area_code, area_code],
         )
 
@@ -253,6 +254,7 @@ def _write(path: Path, validated: ValidatedExtracts, inputs, measures: dict[str,
             con.register("frame_view", frame)
             con.execute(
                 "CREATE TABLE returns AS SELECT area_code, period, measure_id, agency, team, "
+                "breakdown, "
                 "numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator, "
                 "value::DOUBLE AS value, marker, note, source_file, source_row::INTEGER AS "
                 "source_row, '' AS derived FROM frame_view"
@@ -282,7 +284,7 @@ def _digest_rows(con: duckdb.DuckDBPyConnection) -> None:
     cells = ", ".join(f"coalesce(CAST({c} AS VARCHAR), 'NULL')" for c in DIGEST_COLUMNS)
     con.execute(
         f"CREATE TABLE digests AS SELECT measure_id, md5(string_agg(concat_ws('|', {cells}), "
-        "chr(10) ORDER BY area_code, period, agency, team)) AS digest FROM returns "
+        "chr(10) ORDER BY area_code, period, agency, team, breakdown)) AS digest FROM returns "
         "GROUP BY measure_id"
     )
 

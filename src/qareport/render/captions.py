@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qareport.config.catalogue import Unit
 from qareport.sheet.icons import icon_label, icon_text
 from qareport.sheet.model import MeasureView, SheetData
 
 __all__ = [
     "Caption",
     "DataTable",
+    "GroupTable",
     "Icon",
     "Line",
     "Span",
     "data_tables",
+    "group_table",
     "measure_caption",
     "team_caption",
 ]
@@ -135,6 +138,37 @@ def measure_caption(m: MeasureView, sheet: SheetData) -> Caption:
 def team_caption(m: MeasureView) -> str:
     """The caption of a measure's table of teams or localities."""
     return f"{m.title} by team or locality: {m.team_summary}"
+
+
+@dataclass(frozen=True)
+class GroupTable:
+    """A measure's figure for the period by group of children: a row per breakdown, each
+    cell a group and its figure ("82.4% of 55"), as both renderers lay it out."""
+
+    caption: str
+    rows: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    width: int  # the most groups in a row: the table's columns after the breakdown's
+
+
+def group_table(m: MeasureView) -> GroupTable | None:
+    """The table of a measure's breakdowns, or None where the returns give none."""
+    if not m.groups:
+        return None
+    joined = " and ".join(", ".join(r.by.lower() for r in m.groups).rsplit(", ", 1))
+    of = "of" if m.unit is Unit.PERCENT else "base"
+    rows = tuple(
+        (
+            r.by,
+            tuple((c.group, c.value + (f" ({of} {c.base})" if c.base else "")) for c in r.cells),
+        )
+        for r in m.groups
+    )
+    said = {
+        Unit.PERCENT: "; in brackets, the number each share is of",
+        Unit.RATE: "; in brackets, each figure's base",
+    }
+    caption = f"{m.title} by {joined}, {m.latest_period}{said.get(m.unit, '')}"
+    return GroupTable(caption, rows, max(len(cells) for _, cells in rows))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from qareport.book.narrative import markdown_to_html
 from qareport.config.cache import cache_dir
 from qareport.config.markers import MARKER_KEY
 from qareport.render.board import BAND_TEXT, board_summary, sparkline_svg
-from qareport.render.captions import data_tables, measure_caption, team_caption
+from qareport.render.captions import data_tables, group_table, measure_caption, team_caption
 from qareport.sheet.icons import icon_label, icon_svg
 from qareport.sheet.model import Chart
 
@@ -102,6 +102,7 @@ def _macros(book: Book) -> Any:
             "measure_caption": measure_caption,
             "data_tables": data_tables,
             "team_caption": team_caption,
+            "group_table": group_table,
             "inline_chart": inline_chart,
             "inline_svg": inline_svg,
             "markdown": lambda text: Markup(markdown_to_html(text)),  # sanitised by nh3

@@ -28,8 +28,10 @@ from qareport.render.board import BAND_TEXT, board_summary, sparkline_svg
 from qareport.render.captions import (
     Caption,
     DataTable,
+    GroupTable,
     Span,
     data_tables,
+    group_table,
     measure_caption,
     team_caption,
 )
@@ -317,6 +319,21 @@ def _team_table(m: MeasureView) -> str:
     )
 
 
+def _group_table(table: GroupTable) -> str:
+    """A measure's breakdowns, as the HTML's table says them: a row per breakdown, each
+    group's name over its figure."""
+    rows = []
+    for by, cells in table.rows:
+        shown = [f"[#text(fill: muted, {lit(group)}) \\ {txt(figure)}]" for group, figure in cells]
+        rows.append(", ".join([f"[*{txt(by)}*]", *shown, *["[]"] * (table.width - len(cells))]))
+    return (
+        f"#text(size: 7.5pt)[#figure(kind: table, supplement: none, "
+        f"caption: {lit(table.caption)}, "
+        f"table(columns: (auto, {', '.join(['1fr'] * table.width)}), inset: 2pt, "
+        f'stroke: 0.3pt + rgb("#b1b4b6"), {", ".join(rows)}))]'
+    )
+
+
 def _chart_image(chart: Chart, images: dict[str, Path]) -> str:
     return f"image({lit(images[chart.id].name)}, width: 100%, alt: {lit(chart.alt)})"
 
@@ -344,6 +361,9 @@ def _measure_cell(m: MeasureView, caption: Caption, images: dict[str, Path], anc
     ]
     if m.teams:
         body.append(_team_table(m))
+    groups = group_table(m)
+    if groups:
+        body.append(_group_table(groups))
     return "grid.cell(breakable: false)[" + "\n".join(body) + "]"
 
 

@@ -1,4 +1,5 @@
-"""A partnership's measures by member agency, and a quarter's figures by team or locality.
+"""A partnership's measures by member agency, a quarter's figures by team or locality, and
+any edition's figures by group of children (age band, gender, ethnicity, disability).
 
 A partnership book shows each member agency's figures side by side, so a board
 sees who returned what; an agency expected to return a measure (its `returns`
@@ -7,11 +8,17 @@ latest period is shown as missing, never silently left out. The quarterly
 edition adds the variation between teams: each team's figure against funnel
 limits around the pooled figure, so a team that differs by more than chance is
 named.
+
+Which returns make the area's own figure: a return with no team and no breakdown is
+the whole of its agency's figure; teams' returns are pooled into it only where no such
+return is given (a child in two teams is counted once in the whole, once in each team);
+a breakdown's groups are never part of it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -20,14 +27,30 @@ from qareport.config.markers import NOT_AVAILABLE
 from qareport.config.parameters import AreaParameters, Suppression
 from qareport.config.periods import Period
 from qareport.sheet.measures import compute_values, display
-from qareport.sheet.model import AgencyLine, TeamRow
+from qareport.sheet.model import AgencyLine, GroupCell, GroupRow, TeamRow
 from qareport.sheet.stats import funnel_position
 from qareport.sheet.suppression import protect_parts
 from qareport.sheet.wording import funnel_words
 
-__all__ = ["agency_lines", "team_variation"]
+__all__ = ["agency_lines", "group_rows", "team_variation", "whole_and_parts"]
 
 MISSING = "return missing"
+WHOLE_KEY = ["area_code", "period", "measure_id", "agency"]
+
+
+def whole_and_parts(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The returns an area's figure is made of, and those that only break it down: every
+    breakdown's group, and the teams of an agency that gave its whole itself."""
+    if rows.empty or "breakdown" not in rows:
+        return rows, rows.iloc[0:0]
+    grouped = rows["breakdown"] != ""
+    teamed = rows["team"] != ""
+    given = rows[~grouped & ~teamed]
+    whole_given = pd.MultiIndex.from_frame(rows[WHOLE_KEY]).isin(
+        pd.MultiIndex.from_frame(given[WHOLE_KEY])
+    )
+    part = grouped | (teamed & whole_given)
+    return rows[~part], rows[part]
 
 
 def _by(
@@ -95,14 +118,23 @@ def agency_lines(
 
 
 def team_variation(
-    measure: Measure, raw: pd.DataFrame, *, area: AreaParameters, period: str, settings: Suppression
+    measure: Measure,
+    raw: pd.DataFrame,
+    *,
+    parts: pd.DataFrame,
+    area: AreaParameters,
+    period: str,
+    settings: Suppression,
 ) -> tuple[list[TeamRow], str]:
-    """Each team's figure for the period, placed against 95% and 99.8% funnel limits."""
-    mine = raw[
-        (raw["area_code"] == area.code)
-        & (raw["measure_id"] == measure.id)
-        & (raw["period"] == period)
-        & (raw["team"] != "")
+    """Each team's figure for the period, placed against 95% and 99.8% funnel limits
+    (`raw`: the returns the area's figure is made of; `parts`: those breaking it down)."""
+    returns = pd.concat([raw, parts]) if len(parts) else raw
+    mine = returns[
+        (returns["area_code"] == area.code)
+        & (returns["measure_id"] == measure.id)
+        & (returns["period"] == period)
+        & (returns["team"] != "")
+        & (returns["breakdown"] == "")
     ]
     if mine["team"].nunique() < 2:
         return [], ""
@@ -145,3 +177,66 @@ def team_variation(
             else "; all within the 95% limits around the pooled figure (common variation)"
         )
     return rows, summary
+
+
+def group_rows(
+    measure: Measure,
+    raw: pd.DataFrame,
+    *,
+    parts: pd.DataFrame,
+    area: AreaParameters,
+    period: str,
+    settings: Suppression,
+) -> list[GroupRow]:
+    """The period's figure for each group of each breakdown the returns carry ("Gender:
+    Female"), a row per breakdown, its groups in a reader's order; small groups withheld,
+    and another with them where the groups add up to the area's figure."""
+    mine = parts[
+        (parts["area_code"] == area.code)
+        & (parts["measure_id"] == measure.id)
+        & (parts["period"] == period)
+        & (parts["breakdown"] != "")
+    ]
+    if mine.empty:
+        return []
+    whole = raw[
+        (raw["area_code"] == area.code)
+        & (raw["measure_id"] == measure.id)
+        & (raw["period"] == period)
+    ]
+    split = mine["breakdown"].str.split(": ", n=1, expand=True)
+    rows = []
+    for by in sorted(split[0].unique(), key=_breakdown_order):
+        these = mine[split[0] == by].assign(group=split[1][split[0] == by])
+        values = _by(these, "group", measure, settings, whole)
+        cells = []
+        for row in sorted(values.itertuples(index=False), key=lambda r: group_order(r.area_code)):
+            value = float(row.value)
+            text = display(measure, value, row.marker if math.isnan(value) else "")
+            base = "" if math.isnan(row.denominator) else f"{row.denominator:,.0f}"
+            cells.append(GroupCell(group=row.area_code, value=text, base=base))
+        rows.append(GroupRow(by=by, cells=cells))
+    return rows
+
+
+BREAKDOWN_ORDER = ("Age band", "Gender", "Ethnicity", "Disability")
+
+
+def _breakdown_order(by: str) -> tuple[int, str]:
+    """The framework's breakdowns in its order, then any other by name."""
+    return (BREAKDOWN_ORDER.index(by) if by in BREAKDOWN_ORDER else len(BREAKDOWN_ORDER), by)
+
+
+def group_order(group: str) -> tuple[int, float, str]:
+    """Groups in the order a reader expects: unborn, then ages by their first number (so
+    "5 to 9" before "10 to 15"), then the rest by name, and "Not recorded" last."""
+    if group.casefold() in {"not recorded", "not known", "unknown"}:
+        return (3, 0.0, group)
+    if group == "Unborn":
+        return (0, -2.0, group)
+    if group.startswith("Under "):
+        return (0, -1.0, group)
+    leading = re.match(r"(\d+)", group)
+    if leading:
+        return (0, float(leading.group(1)), group)
+    return (1, 0.0, group)

@@ -20,6 +20,7 @@ from qareport.config.parameters import AreaParameters
 from qareport.config.periods import Period, parse_period, period_kind
 from qareport.config.project import Project
 from qareport.ingest.store import Store, open_built_store
+from qareport.sheet.breakdown import whole_and_parts
 from qareport.sheet.context import Comparators, Published, SheetContext, SheetFrames
 from qareport.sheet.further import remember_sheet
 from qareport.sheet.joint import joint_codes_among, take_joint_returns
@@ -134,6 +135,7 @@ def _history(store: Store, project: Project, context: SheetContext, ids: list[st
     if when.is_year:
         return pd.DataFrame()
     mine, _ = take_joint_returns(store.area_history(ids, code), code, project.geography)
+    mine, _ = whole_and_parts(mine)
     same_kind = mine["period"].map(period_kind) == when.kind
     mine = mine[(mine["area_code"] == code) & same_kind]
     mine = mine[mine["period"] <= when.label]
@@ -147,9 +149,10 @@ def _sheet_frames(
     compared and the published comparators; the context gains its peers and region."""
     area, ids = context.area, [m.id for m in measures]
     store = open_built_store(project)
-    raw, joint_notes = take_joint_returns(
+    everything, joint_notes = take_joint_returns(
         store.returns(ids, _wanted_periods(context)), area.code, project.geography
     )
+    raw, parts = whole_and_parts(everything)
     history = _history(store, project, context, ids)
     values = compute_values(raw, project.catalogue.measures, context.suppression)
     # published national and regional rows are comparators, never part of a pool or funnel
@@ -166,6 +169,7 @@ def _sheet_frames(
         values=values[~values["area_code"].isin(comparator_codes)],
         raw=raw[~raw["area_code"].isin(comparator_codes)],
         history=history,
+        parts=parts[parts["area_code"] == area.code],
     )
     context = _with_region(
         context,

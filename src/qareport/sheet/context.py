@@ -96,21 +96,26 @@ class SPCSettings:
 @dataclass(frozen=True)
 class SheetFrames:
     """Every area's figures for the sheet's measures: `values` after disclosure control
-    (what may be shown), `raw` before it (what pooled national figures are made from)."""
+    (what may be shown), `raw` before it (the returns each area's figure is made of, what
+    pooled national figures are made from)."""
 
     values: pd.DataFrame
     raw: pd.DataFrame
     # the area's own values for every quarter up to the period (after disclosure control):
     # SPC runs over the whole series, not only the quarters on show
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the area's returns that only break its figure down (breakdown groups, and teams
+    # where the whole is given itself): never pooled into a figure
+    parts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def of(self, measure_id: str) -> SheetFrames:
         """One measure's rows: every later filter then works on a frame a few times smaller."""
-        history = self.history
+        history, parts = self.history, self.parts
         return SheetFrames(
             values=self.values[self.values["measure_id"] == measure_id],
             raw=self.raw[self.raw["measure_id"] == measure_id],
             history=history[history["measure_id"] == measure_id] if len(history) else history,
+            parts=parts[parts["measure_id"] == measure_id] if len(parts) else parts,
         )
 
 

@@ -18,7 +18,7 @@ from qareport.config.geography import Geography, is_joint, joint_members
 
 __all__ = ["joint_codes_among", "take_joint_returns"]
 
-KEY = ["measure_id", "period", "agency", "team"]
+KEY = ["measure_id", "period", "agency", "team", "breakdown"]
 
 
 def take_joint_returns(

@@ -102,6 +102,21 @@ class TeamRow(StrictModel):
     position: str
 
 
+class GroupCell(StrictModel):
+    """One group's figure for the period (a count, or a share with its base)."""
+
+    group: str
+    value: str
+    base: str
+
+
+class GroupRow(StrictModel):
+    """One breakdown ("Gender", "Age band") of a measure's figure for the period."""
+
+    by: str
+    cells: list[GroupCell]
+
+
 class Limits(StrictModel):
     """One SPC point's process mean and limits (for the spreadsheet beside the book)."""
 
@@ -157,6 +172,8 @@ class MeasureView(StrictModel):
     # quarterly and monthly editions: variation between teams or localities
     teams: list[TeamRow] = Field(default_factory=list)
     team_summary: str = ""
+    # the period's figure by age band, gender, ethnicity, disability, where returns give it
+    groups: list[GroupRow] = Field(default_factory=list)
 
     def chart(self, kind: ChartKind) -> Chart | None:
         """The measure's chart of that kind, if it has one."""

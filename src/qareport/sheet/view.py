@@ -16,7 +16,7 @@ import pandas as pd
 from qareport.config.catalogue import Measure, Source, Unit
 from qareport.config.markers import NOT_AVAILABLE, SUPPRESSED
 from qareport.config.periods import Period, period_kind
-from qareport.sheet.breakdown import agency_lines, team_variation
+from qareport.sheet.breakdown import agency_lines, group_rows, team_variation
 from qareport.sheet.chart_kinds import MeasureFigures, draw_charts
 from qareport.sheet.charts import TrendSeries
 from qareport.sheet.context import SheetContext, SheetFrames
@@ -57,7 +57,7 @@ def measure_view(measure: Measure, *, context: SheetContext, frames: SheetFrames
     )
     funnel, no_funnel = _funnel_or_why(measure, frames, latest, context)
     view = _figures(shown, context=context, frames=frames, spc=spc, funnel=(funnel, no_funnel))
-    view = _breakdowns(view, measure, context=context, raw=frames.raw, periods=shown.periods)
+    view = _breakdowns(view, measure, context=context, frames=frames, periods=shown.periods)
     charts = draw_charts(
         MeasureFigures(measure, context, shown.periods, view, shown.trend, spc, funnel)
     )
@@ -323,21 +323,22 @@ def _breakdowns(
     measure: Measure,
     *,
     context: SheetContext,
-    raw: pd.DataFrame,
+    frames: SheetFrames,
     periods: list[Period],
 ) -> MeasureView:
-    """A partnership's figures by member agency, and a quarter's (or month's) by team,
-    where the data carry them."""
-    area = context.area
+    """A partnership's figures by member agency, a quarter's (or month's) by team, and
+    the period's by group of children, where the data carry them."""
+    area, raw, settings = context.area, frames.raw, context.suppression
     if area.members:
-        lines = agency_lines(measure, raw, area=area, periods=periods, settings=context.suppression)
+        lines = agency_lines(measure, raw, area=area, periods=periods, settings=settings)
         view = view.replace(agencies=lines)
+    where = {"parts": frames.parts, "area": area, "period": context.period.label}
     if not context.period.is_year:
-        teams, summary = team_variation(
-            measure, raw, area=area, period=context.period.label, settings=context.suppression
-        )
+        teams, summary = team_variation(measure, raw, **where, settings=settings)
         if teams:
             view = view.replace(teams=teams, team_summary=summary)
+    if len(frames.parts):
+        view = view.replace(groups=group_rows(measure, raw, **where, settings=settings))
     return view
 
 
