@@ -26,6 +26,7 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -420,7 +421,12 @@ def _date(value: object) -> date | None:
         if 1 <= value < 2958466:  # an Excel serial number (1900-01-01 to 9999-12-31)
             return (EXCEL_EPOCH + timedelta(days=int(value))).date()
         raise ValueError(value)
-    text = str(value).strip()
+    return _text_date(str(value).strip())
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_date(text: str) -> date | None:
+    """A date written as text (a list repeats few distinct dates: each is parsed once)."""
     if not text or text.casefold() in {"n/a", "#n/a", "na", "null", "none", "-"}:
         return None
     head = text.split(" ")[0] if re.match(r"\d{1,4}[/.-]\d", text) else text
