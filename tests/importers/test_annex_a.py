@@ -203,6 +203,31 @@ def test_a_folder_of_csvs_with_other_spellings(tmp_path):
     assert "E06000999,2025-04,re-referrals-12m,1,2,,,Duty," in written
 
 
+def test_a_date_of_birth_is_never_a_reason_to_refuse_a_record(tmp_path):
+    """An unborn child's expected date (after the file was made), a birth month, a birth
+    date that is not a date, or only the list's own age: each record is used, and its age
+    band is what can be known."""
+    root = statutory_workbook(tmp_path / "book", "front-door")
+    defaults = root / "parameters" / "defaults.yml"
+    defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    (folder / "list_3_referrals.csv").write_text(
+        "Child Unique ID,Date of Birth,Age of Child (Years),Date of Referral,Referral NFA\n"
+        "X1,01/01/2031,,02/04/2025,N\n"  # expected, unborn
+        "X2,05/2015,,03/04/2025,N\n"  # a birth month: 9 on 3 April 2025
+        "X3,not known,,04/04/2025,N\n"
+        "X4,,16,05/04/2025,N\n",  # the list's own age
+        encoding="utf-8",
+    )
+    done = run_cli("import", "annex-a", str(folder), "--area", "northby", *COVER, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "4 Annex A records read = 4 used" in done.stdout
+    written = (root / "data" / "imported" / "E06000999-annex-a.csv").read_text()
+    for group in ("Unborn", "5 to 9", "Not recorded", "16 and over"):
+        assert f"E06000999,2025-04,referrals-nfa,0,1,,,,Age band: {group}," in written
+
+
 def test_a_catalogue_without_the_measures_says_which_to_add(tmp_path):
     root = statutory_workbook(tmp_path / "book", "front-door")
     source = _workbook(tmp_path / "Annex_A.xlsx")

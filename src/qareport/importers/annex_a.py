@@ -26,14 +26,14 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from qareport.errors import ExtractError
-from qareport.importers.child_groups import NOT_RECORDED, age_bands
+from qareport.importers.child_groups import NOT_RECORDED, age_bands, age_bands_of
 from qareport.importers.common import ImportSummary, Reason, Refusal
 from qareport.importers.pseudonym import pseudonymise
 
@@ -71,6 +71,7 @@ CHILD = (
 COMMON = {
     "child": CHILD,
     "birth": r"date of birth|^dob$",
+    "age": r"^age( of (the )?child)?$",
     "gender": r"^gender|^sex$",
     "ethnicity": r"^ethnicity|ethnic (group|origin)",
     "disability": r"disab",
@@ -313,11 +314,12 @@ def _read_list(
     if "child" in frame and len(frame):
         frame["child"] = pseudonymise(frame["child"], salt)
     own = OWN_DATE.get(spec.number)
-    if at["birth"] is not None and own in frame:  # the age band, then no birth date is kept
-        bands = age_bands(frame["birth"], frame[own])
+    if (at["birth"] is not None or at["age"] is not None) and own in frame:
+        bands = age_bands(frame["birth"], frame[own]).where(frame["birth"].notna())
+        bands = bands.fillna(age_bands_of(frame["age"]))  # the list's own age, failing that
         frame["age_band"] = bands.where(bands != NOT_RECORDED)
-    frame = _without_repeats(frame.drop(columns=["birth"]), summary)
-    read = [k for k in at if at[k] is not None and k not in ("child", "birth")]
+    frame = _without_repeats(frame.drop(columns=["birth", "age"]), summary)  # only the band
+    read = [k for k in at if at[k] is not None and k not in ("child", "birth", "age")]
     if "age_band" in frame:
         read.append("age_band")
     frame.attrs["found"] = {k: LABELS.get(k, k) for k in read}
@@ -340,7 +342,9 @@ def _record(
     for key in at:
         value = child if key == "child" else cell(key)
         kind = _kind(key)
-        if kind == "date":
+        if key == "birth":  # for the age band only: never a reason to refuse a record
+            value = _birth(value)
+        elif kind == "date":
             try:
                 value = _date(value)
             except ValueError:
@@ -395,7 +399,7 @@ LABELS = {  # each column read, as the book's data-quality panel names it
     "placed": "date placed for adoption", "adopter": "adopter",
 }  # fmt: skip
 YES_KEYS = {"nfa", "seen", "icpc_plan", "unnecessary", "alone", "offered", "accepted"}
-NUMBER_KEYS = {"previous", "previous_plans", "placements"}
+NUMBER_KEYS = {"previous", "previous_plans", "placements", "age"}
 
 
 def _kind(key: str) -> str:
@@ -437,6 +441,24 @@ def _text_date(text: str) -> date | None:
         except ValueError:
             continue
     raise ValueError(text)
+
+
+def _birth(value: object) -> date | None:
+    """A date of birth, or the expected one of an unborn child (so it may be after the
+    file was made); one written as a month ("05/2015", "2015-05") is that month's first
+    day; anything else is not recorded."""
+    try:
+        return _date(value)
+    except ValueError:
+        pass
+    month = re.fullmatch(r"(\d{1,2})[/.-](\d{4})|(\d{4})[/.-](\d{1,2})", str(value).strip())
+    if not month:
+        return None
+    number, year = (month.group(1), month.group(2)) if month.group(1) else month.group(4, 3)
+    try:
+        return date(int(year), int(number), 1)
+    except ValueError:
+        return None
 
 
 def _yes(value: object) -> bool | None:

@@ -22,6 +22,7 @@ __all__ = [
     "BREAKDOWN_TITLES",
     "NOT_RECORDED",
     "age_bands",
+    "age_bands_of",
     "as_groups",
     "disability_groups",
     "ethnic_groups",
@@ -166,6 +167,23 @@ def disability_groups(values: pd.Series) -> pd.Series:
     return _mapped(values, _disability)
 
 
+def _band(age: pd.Series, index: pd.Index) -> pd.Series:
+    bands = pd.Series(OLDEST, index=index, dtype=object)
+    for below, band in reversed(AGE_BANDS):
+        bands[age < below] = band
+    return bands
+
+
+def age_bands_of(years: pd.Series) -> pd.Series:
+    """Each child's age band from an age in whole years, as a list gives it (a negative
+    age is unborn; none is not recorded)."""
+    age = pd.to_numeric(years, errors="coerce")
+    bands = _band(age, years.index)
+    bands[age < 0] = UNBORN
+    bands[age.isna()] = NOT_RECORDED
+    return bands
+
+
 def age_bands(birth: pd.Series, on: pd.Series) -> pd.Series:
     """Each child's age band at `on`, in completed years from `birth` (both dates)."""
     birth, on = pd.to_datetime(birth), pd.to_datetime(on)
@@ -174,9 +192,7 @@ def age_bands(birth: pd.Series, on: pd.Series) -> pd.Series:
         (on.dt.month == birth.dt.month) & (on.dt.day < birth.dt.day)
     )
     age = years - before_birthday.astype(int)
-    bands = pd.Series(OLDEST, index=birth.index, dtype=object)
-    for below, band in reversed(AGE_BANDS):
-        bands[age < below] = band
+    bands = _band(age, birth.index)
     bands[on < birth] = UNBORN
     bands[birth.isna() | on.isna()] = NOT_RECORDED
     return bands
