@@ -63,6 +63,8 @@ def test_three_files_to_a_monthly_book_with_every_record_counted(tmp_path: Path)
     )
     for text in (pdf, cells):
         assert not ids.search(text) and "Worker " not in text
+    # the teams and groups of children are in the spreadsheet as on the sheets
+    assert "by team and by group of children" in cells and "Age band 10 to 15" in cells
 
 
 def _figures_are_the_lists_own_counts(root: Path, html: str) -> None:

@@ -103,6 +103,24 @@ def table_rows(m: MeasureView) -> list[list[object]]:
     return rows
 
 
+PART_HEADER = ["Measure", "Period", "Broken down by", "Team or group", "Value", "Base"]
+
+
+def part_rows(page: SheetPage) -> list[list[object]]:
+    """The sheet's figures by team or locality and by group of children (age band,
+    gender, ethnicity, disability), as its tables under the charts show them."""
+    rows: list[list[object]] = []
+    for m in page.data.measures:
+        for t in m.teams:
+            rows.append([m.title, m.latest_period, "Team or locality", t.team,
+                         cell_value(t.value), cell_value(t.base)])  # fmt: skip
+        for g in m.groups:
+            for c in g.cells:
+                rows.append([m.title, m.latest_period, g.by, c.group,
+                             cell_value(c.value), cell_value(c.base)])  # fmt: skip
+    return rows
+
+
 def figures_digest(book: Book) -> str:
     """What the spreadsheet holds, hashed: every figure and label it writes, and the code
     that writes them, but not the build's time. A narrative-only rebuild, whose figures are
@@ -114,6 +132,7 @@ def figures_digest(book: Book) -> str:
         [
             (p.data.section_id, p.data.section_title, p.status_text,
              [table_rows(m) for m in p.data.measures],
+             part_rows(p),
              [(i.kind, i.caption, i.alt, i.columns, i.rows) for i in p.data.further])
             for p in book.sheets
         ],
@@ -187,7 +206,8 @@ def write_figures(book: Book, path: Path) -> Path:
         sheet.rows([values for m in page.data.measures for values in table_rows(m)])
         sheet.sheet.freeze_panes(3, 0)  # below the header row, as A4
         sheet.fit_columns()
-        listed = [(name, title), *_own_tables(page, number, used, table_sheet, book)]
+        listed = [(name, title), *_part_table(page, number, used, table_sheet, book)]
+        listed += _own_tables(page, number, used, table_sheet, book)
         for listed_name, listed_title in listed:
             contents.row([listed_name, listed_title])
             contents.sheet.write_url(
@@ -198,6 +218,27 @@ def write_figures(book: Book, path: Path) -> Path:
     workbook.set_properties({"title": str(cover_rows[0][0]), "created": _when(book.built_at)})
     workbook.close()  # same book, same bytes: fixed times inside, the book's own date
     return path
+
+
+def _part_table(page: SheetPage, number: int, used: set[str], table_sheet, book: Book):
+    """The sheet's teams and groups of children in a worksheet of their own, where it has
+    any: (worksheet name, title), for the Contents."""
+    rows = part_rows(page)
+    if not rows:
+        return []
+    name = _sheet_name(page, used, suffix="-by")
+    title = (
+        f"Table {number}b: {page.data.section_title} by team and by group of children, "
+        f"{book.area_name}, {book.period_title}"
+    )
+    sheet = table_sheet(
+        name, title, "This worksheet contains one table: each measure's figure for the "
+        "period by team or locality and by group of children, as the sheet shows them. "
+        "Markers such as [c] are explained on the Notes sheet.", PART_HEADER,
+    )  # fmt: skip
+    sheet.rows(rows)
+    sheet.fit_columns()
+    return [(name, title)]
 
 
 def _own_tables(page: SheetPage, number: int, used: set[str], table_sheet, book: Book):
