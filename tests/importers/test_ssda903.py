@@ -175,6 +175,37 @@ def test_the_outcome_tables_have_their_known_answers(tmp_path):
     )  # fmt: skip
 
 
+def test_the_outcome_tables_by_the_childs_age_gender_and_ethnicity(tmp_path):
+    """From the HEADER table: OC2 aged at the return's 31 March, missing episodes at
+    their start, care leavers with no header row not recorded; no date of birth written."""
+    root = _casework_workbook(tmp_path)
+    folder = _csv_folder(tmp_path / "903")
+    for name, text in OUTCOMES.items():
+        (folder / name).write_text(text)
+    (folder / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN\n1001,1,01/02/2012,WBRI,A123\n2002,2,01/02/2013,BAFR,A456\n"
+        "3003,2,01/04/2009,WBRI,A789\n"
+    )
+    _, written = _imported(root, folder)
+    _has(
+        written,
+        "2025-26,lac-health-checks,1,1,,,,Gender: Male,",
+        "2025-26,lac-health-checks,1,2,,,,Gender: Female,",
+        "2025-26,lac-health-checks,1,2,,,,Ethnicity: White,",
+        "2025-26,lac-health-checks,1,1,,,,Ethnicity: Black,",
+        "2025-26,lac-health-checks,2,2,,,,Age band: 10 to 15,",  # 14 and 13 at 31 March
+        "2025-26,lac-health-checks,0,1,,,,Age band: 16 and over,",  # 16 on 1 April 2025
+        "2025-26,care-leavers-in-touch,1,3,,,,Gender: Not recorded,",
+        "2025-26,lac-missing-episodes,2,,,,,Gender: Male,",
+        "2025-26,lac-missing-episodes,3,,,,,Age band: 10 to 15,",
+    )
+    assert "Age band" not in "".join(
+        line for line in written.splitlines() if "care-leavers" in line
+    )
+    for secret in ("01/02/2012", "2012", "A123", "1001"):
+        assert secret not in written.replace("E06000999", "")
+
+
 REVIEWS = (
     "CHILD,DOB,REVIEW,REVIEW_CODE\n"
     # Z: in care from 1 May 2025 (a Thursday): first review 14 working days on (5 May is a

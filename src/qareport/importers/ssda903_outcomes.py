@@ -23,6 +23,10 @@ care-leavers-eet       care leavers in education, employment or training (ACTIV 
 lac-missing-episodes   episodes missing from placement (MISSING M) that began in P
 lac-missing-children   children with an episode missing from placement that began in P,
                        each counted once
+
+Each of these also by the child's gender and ethnicity from the HEADER table (read for
+that alone) and, but for care leavers (all 19 to 21), by age band: a child in OC2 at the
+return's 31 March, a missing episode at its start (`child_groups`).
 """
 
 from __future__ import annotations
@@ -33,12 +37,13 @@ from pathlib import Path
 import pandas as pd
 from lxml import etree
 
+from qareport.importers.child_groups import age_bands, as_groups
 from qareport.importers.common import ImportSummary, Reason, Refusal
 from qareport.importers.pseudonym import pseudonymise
 from qareport.importers.ssda903 import day_first
 from qareport.importers.ssda903_adoption import ADOPTION_MEASURES, ADOPTION_SQL, ad1_frame
 from qareport.importers.ssda903_reviews import REVIEW_MEASURES, REVIEW_SQL, review_frame
-from qareport.importers.year_windows import PeriodWindow, window_returns
+from qareport.importers.year_windows import PeriodWindow, by_groups, window_returns
 
 __all__ = ["OUTCOME_MEASURES", "outcome_returns", "read_outcome_tables"]
 
@@ -60,7 +65,19 @@ TOUCH = Refusal(Reason.CODE_NOT_ALLOWED, "an OC3 IN_TOUCH code the return does n
 NO_START = Refusal(Reason.MISSING_DATE, "a missing episode with no start date (MIS_START)")
 BAD_DATE = Refusal(Reason.MISSING_DATE, "a missing episode with a date that is not a date")
 ENDED_BEFORE = Refusal(Reason.END_BEFORE_START, "a missing episode that ends before it begins")
-TABLES = {"oc2": "OC2", "oc3": "OC3", "missing": "MISSING", "reviews": "REVIEW", "ad1": "AD1"}
+TABLES = {"oc2": "OC2", "oc3": "OC3", "missing": "MISSING", "reviews": "REVIEW", "ad1": "AD1",
+          "header": "HEADER"}  # fmt: skip
+# each measure's table (as its query names it) and the breakdowns it is made for: care
+# leavers are all 19 to 21, so they have no age band; a child in OC2 is aged at 31 March
+_GROUPED = {
+    "lac-health-checks": ("oc2", ["age_band", "gender", "ethnicity"]),
+    "lac-teeth-checks": ("oc2", ["age_band", "gender", "ethnicity"]),
+    "care-leavers-in-touch": ("oc3", ["gender", "ethnicity"]),
+    "care-leavers-suitable": ("oc3", ["gender", "ethnicity"]),
+    "care-leavers-eet": ("oc3", ["gender", "ethnicity"]),
+    "lac-missing-episodes": ("m", ["age_band", "gender", "ethnicity"]),
+    "lac-missing-children": ("m", ["age_band", "gender", "ethnicity"]),
+}
 
 
 def _rows(source: Path, table: str) -> list[dict[str, str]]:
@@ -125,7 +142,41 @@ def read_outcome_tables(
         frame["child"] = pseudonymise(frame["child"], salt)
     for column in ("start", "end"):
         frames["missing"][column] = pd.to_datetime(frames["missing"][column])
+    who = _who(_rows(source, "header"), salt)
+    for name, on in (("oc2", None), ("oc3", None), ("missing", "start")):
+        frames[name] = _with_who(frames[name], who, on)
     return frames
+
+
+def _who(rows: list[dict[str, str]], salt: bytes) -> pd.DataFrame:
+    """Each child's gender, ethnicity and date of birth from the return's HEADER table
+    (read for the breakdowns alone: not records the measures count)."""
+    frame = pd.DataFrame(
+        [(r.get("CHILD", ""), r.get("SEX") or None, r.get("ETHNIC") or None, _birth(r))
+         for r in rows],
+        columns=["child", "gender", "ethnicity", "birth"],
+    )  # fmt: skip
+    frame["child"] = pseudonymise(frame["child"], salt)
+    frame["birth"] = pd.to_datetime(frame["birth"])
+    return frame.drop_duplicates("child")
+
+
+def _birth(row: dict[str, str]) -> object:
+    try:
+        return day_first(row["DOB"]) if row.get("DOB") else None
+    except ValueError:
+        return None
+
+
+def _with_who(frame: pd.DataFrame, who: pd.DataFrame, on: str | None) -> pd.DataFrame:
+    """The table with each child's gender, ethnicity and age band at `on` (the date of
+    birth dropped), or, without `on`, the date of birth as `born` until the return's 31
+    March is known (`_aged_at`)."""
+    joined = frame.merge(who, on="child", how="left")
+    if on is None:
+        return joined.rename(columns={"birth": "born"})
+    bands = age_bands(joined["birth"], joined[on])
+    return joined.drop(columns="birth").assign(age_band=bands.where(joined["birth"].notna()))
 
 
 def _missing(row: dict[str, str]) -> dict[str, object] | Refusal:
@@ -170,5 +221,17 @@ def outcome_returns(
 ) -> tuple[list[dict[str, object]], set]:
     """One return per measure and period with records in it (OC2 and OC3 for the return's
     year alone), and the records that gave a figure."""
-    queries = {m: sql.replace("'YEAR'", f"'{year}'") for m, sql in _SQL.items()}
+    end = next(w.end for w in windows if w.label == year)
+    tables = {**tables, "oc2": _aged_at(tables["oc2"], end), "oc3": _aged_at(tables["oc3"], end)}
+    for name in ("oc2", "oc3", "missing"):
+        tables[name] = as_groups(tables[name], ["age_band", "gender", "ethnicity"])
+    queries = {
+        m: by_groups(sql.replace("'YEAR'", f"'{year}'"), *_GROUPED[m]) for m, sql in _SQL.items()
+    }
     return window_returns(tables, windows, {**queries, **REVIEW_SQL, **ADOPTION_SQL})
+
+
+def _aged_at(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """OC2 or OC3 with each child's age band at the return's 31 March, for `born`."""
+    bands = age_bands(frame["born"], pd.Series(day, index=frame.index))
+    return frame.drop(columns="born").assign(age_band=bands.where(frame["born"].notna()))

@@ -111,9 +111,8 @@ def build_sheet(
     )
     context, frames = _sheet_frames(project, context, measures)
     views = [measure_view(m, context=context, frames=frames.of(m.id)) for m in measures]
-    digest_rows = frames.raw[frames.raw["area_code"] == area.code].drop(
-        columns=["source_file", "source_row"]
-    )
+    mine = pd.concat([frames.raw[frames.raw["area_code"] == area.code], frames.parts])
+    digest_rows = mine.drop(columns=["source_file", "source_row"])
     digest = hashlib.sha256(digest_rows.to_csv(index=False).encode()).hexdigest()
     return _sheet_data(content, area, when, context, views=views, digest=digest)
 
