@@ -180,12 +180,18 @@ def test_no_identifier_or_worker_name_is_written(imported):
         assert secret not in said
 
 
-def test_a_folder_of_csvs_with_other_spellings(tmp_path):
+def _casework_and_lists(tmp_path: Path) -> tuple[Path, Path]:
+    """A workbook with the casework catalogue, and an empty folder for the lists."""
     root = statutory_workbook(tmp_path / "book", "front-door")
     defaults = root / "parameters" / "defaults.yml"
     defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
     folder = tmp_path / "lists"
     folder.mkdir()
+    return root, folder
+
+
+def test_a_folder_of_csvs_with_other_spellings(tmp_path):
+    root, folder = _casework_and_lists(tmp_path)
     (folder / "list_3_referrals.csv").write_text(
         "CHILD ID,DATE OF REFERRAL,Referral NFA? (Y/N),Number of referrals in the last 12 "
         "months,Team\nX1,02/04/2025,Y,0,Duty\nX2,2025-04-03,no,2,Duty\nX3,,no,0,Duty\n",
@@ -207,11 +213,7 @@ def test_a_date_of_birth_is_never_a_reason_to_refuse_a_record(tmp_path):
     """An unborn child's expected date (after the file was made), a birth month, a birth
     date that is not a date, or only the list's own age: each record is used, and its age
     band is what can be known."""
-    root = statutory_workbook(tmp_path / "book", "front-door")
-    defaults = root / "parameters" / "defaults.yml"
-    defaults.write_text(defaults.read_text().replace("[dfe]", "[casework]"))
-    folder = tmp_path / "lists"
-    folder.mkdir()
+    root, folder = _casework_and_lists(tmp_path)
     (folder / "list_3_referrals.csv").write_text(
         "Child Unique ID,Date of Birth,Age of Child (Years),Date of Referral,Referral NFA\n"
         "X1,01/01/2031,,02/04/2025,N\n"  # expected, unborn
