@@ -13,6 +13,7 @@ from helpers import REALDATA, run_cli, statutory_workbook
 from qareport.importers.common import ImportSummary, Reason
 from qareport.importers.placement_measures import placement_returns
 from qareport.importers.ssda903 import read_ssda903_episodes
+from qareport.importers.ssda903_outcomes import read_births
 from qareport.importers.year_windows import year_windows
 
 EPISODES = [  # CHILD, DECOM, RNE, DEC (day first, as the return writes them)
@@ -80,6 +81,49 @@ def test_placement_stability_has_its_known_answers_from_either_form(tmp_path, fo
     assert found["2025-08"] == (0, 3)
     assert len(used) == 8
     assert not episodes["child"].isin(["1001", "2002", "3003"]).any()  # pseudonymised
+
+
+LONG_TERM_EPISODES = (  # CHILD, DECOM, RNE, PLACE, DEC
+    "CHILD,DECOM,RNE,LS,PLACE,DEC\n"
+    # A: in care 2 years 10 months at 31 March 2026, the same placement 2 years 1 month
+    "6006,01/06/2023,S,C2,U1,01/03/2024\n6006,01/03/2024,P,C2,U1,\n"
+    # B: in care over 3 years, but its placement 1 year 10 months
+    "7007,01/01/2023,S,C2,U1,01/06/2024\n7007,01/06/2024,P,C2,U1,\n"
+    # C: placed for adoption in December, straight from a placement of nearly 3 years
+    "8008,01/01/2022,S,C2,U1,01/02/2023\n8008,01/02/2023,P,C2,U1,01/12/2025\n"
+    "8008,01/12/2025,P,E1,A4,\n"
+    # D: 16 on 1 January 2026; E: in care 15 months; F: no date of birth in the HEADER
+    "9009,01/01/2020,S,C2,U1,01/01/2021\n9009,01/01/2021,P,C2,U1,\n"
+    "9010,01/01/2025,S,C2,U1,\n9011,01/01/2020,S,C2,U1,\n"
+)
+LONG_TERM_HEADER = (
+    "CHILD,SEX,DOB,ETHNIC\n6006,1,01/05/2015,WBRI\n7007,2,01/05/2012,WBRI\n"
+    "8008,2,01/05/2018,WBRI\n9009,1,01/01/2010,WBRI\n9010,1,01/01/2012,WBRI\n"
+    "9011,1,,WBRI\n"
+)
+
+
+def test_long_term_placement_stability_has_its_known_answers(tmp_path):
+    """Under 16, in care 2½ years or more, in the same placement 2 years (or placed for
+    adoption straight from such a placement): A and C of A, B and C at 31 March 2026; C
+    and D of C and D at 30 June 2025 (A and B not yet in care 2½ years)."""
+    folder = tmp_path / "903"
+    folder.mkdir()
+    (folder / "episodes.csv").write_text(LONG_TERM_EPISODES)
+    (folder / "header.csv").write_text(LONG_TERM_HEADER)
+    episodes = read_ssda903_episodes(folder, b"salt", ImportSummary("903"))
+    births = read_births(folder, b"salt")
+    returns, _ = placement_returns(episodes, year_windows(2026), births)
+    found = {
+        r["period"]: (r["numerator"], r["denominator"])
+        for r in returns
+        if r["measure_id"] == "lac-placement-long-term"
+    }
+    assert found["2025-26"] == (2, 3)
+    assert found["2025-26-Q1"] == (2, 2)
+    assert found["2026-03"] == found["2025-26"]  # counted on the period's last day
+    without, _ = placement_returns(episodes, year_windows(2026), births.iloc[0:0])
+    assert not [r for r in without if r["measure_id"] == "lac-placement-long-term"]
 
 
 AREA = ("--area", "northby", "--allow-rejects")

@@ -134,10 +134,11 @@ def _follow_contacts(
 
 
 def _with_groups(rng: np.random.Generator, frame: pd.DataFrame, window: Window) -> pd.DataFrame:
-    """The list with each child's date of birth (aged 0 to 17 at the window's start),
-    ethnicity and disability, after its other columns."""
+    """The list with each child's date of birth (aged 0 to 17 at the record's own date,
+    its third column), ethnicity and disability, after its other columns."""
     n = len(frame)
-    born = window[0] - pd.to_timedelta(rng.integers(0, 18 * 365, n), "D")
+    own = pd.to_datetime(frame.iloc[:, 2]).fillna(window[0])
+    born = own - pd.to_timedelta(rng.integers(0, 18 * 365, n), "D")
     return frame.assign(**{
         "Date of Birth": born,
         "Ethnicity": rng.choice(list(ETHNICITIES), n, p=list(ETHNICITIES.values())),
@@ -257,6 +258,7 @@ def casework_files() -> dict[str, str]:
         name = HEADERS[number][0].lower().replace(" ", "_")
         files[f"incoming/annex-a/{name}.csv"] = frame.to_csv(index=False, date_format="%d/%m/%Y")
     files["incoming/903/episodes.csv"] = _episodes(frames[8])
+    files["incoming/903/header.csv"] = _header(frames[8])
     files["incoming/cin-census-2022-23.xml"] = _census(annex_a_frames(DEMO_SIZE, *CENSUS_YEAR))
     return files
 
@@ -282,6 +284,20 @@ def _episodes(looked_after: pd.DataFrame) -> str:
             rows.append([child, begun.strftime("%d/%m/%Y"), rne, "C2", "N1", "U1", "PR1", left])
     frame = pd.DataFrame(rows, columns=["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE",
                                         "PLACE_PROVIDER", "DEC"])  # fmt: skip
+    return frame.to_csv(index=False)
+
+
+def _header(looked_after: pd.DataFrame) -> str:
+    """The SSDA903 HEADER of the children looked after: sex (1 male, 2 female), date of
+    birth and ethnicity in the return's own codes."""
+    children = looked_after.drop_duplicates("Child Unique ID")
+    sex = children["Gender"].map({"a) Male": "1", "b) Female": "2"}).fillna("")
+    frame = pd.DataFrame({
+        "CHILD": children["Child Unique ID"],
+        "SEX": sex,
+        "DOB": children["Date of Birth"].dt.strftime("%d/%m/%Y"),
+        "ETHNIC": children["Ethnicity"].str.replace(r"^[a-z]\) ", "", regex=True),
+    })  # fmt: skip
     return frame.to_csv(index=False)
 
 

@@ -45,7 +45,7 @@ from qareport.importers.ssda903_adoption import ADOPTION_MEASURES, ADOPTION_SQL,
 from qareport.importers.ssda903_reviews import REVIEW_MEASURES, REVIEW_SQL, review_frame
 from qareport.importers.year_windows import PeriodWindow, by_groups, window_returns
 
-__all__ = ["OUTCOME_MEASURES", "outcome_returns", "read_outcome_tables"]
+__all__ = ["OUTCOME_MEASURES", "outcome_returns", "read_births", "read_outcome_tables"]
 
 OUTCOME_MEASURES = (
     *REVIEW_MEASURES,
@@ -159,6 +159,16 @@ def _who(rows: list[dict[str, str]], salt: bytes) -> pd.DataFrame:
     frame["child"] = pseudonymise(frame["child"], salt)
     frame["birth"] = pd.to_datetime(frame["birth"])
     return frame.drop_duplicates("child")
+
+
+def read_births(source: Path, salt: bytes) -> pd.DataFrame:
+    """Each child's date of birth from the HEADER table (child pseudonymised), for the
+    measures that need a child's age; never written anywhere."""
+    return (
+        _who(_rows(source, "header"), salt)[["child", "birth"]]
+        .rename(columns={"birth": "born"})
+        .dropna(subset=["born"])
+    )
 
 
 def _birth(row: dict[str, str]) -> object:

@@ -34,13 +34,21 @@ from qareport.importers.common import (
     finish_import,
     imported_counts,
 )
-from qareport.importers.placement_measures import PLACEMENT_MEASURES, placement_returns
+from qareport.importers.placement_measures import (
+    LONG_TERM,
+    PLACEMENT_MEASURES,
+    placement_returns,
+)
 from qareport.importers.pseudonym import workbook_salt
 from qareport.importers.quality import write_quality
 from qareport.importers.registry import Importer, Sources
 from qareport.importers.ssda903 import read_ssda903_episodes
 from qareport.importers.ssda903_adoption import adoptions
-from qareport.importers.ssda903_outcomes import outcome_returns, read_outcome_tables
+from qareport.importers.ssda903_outcomes import (
+    outcome_returns,
+    read_births,
+    read_outcome_tables,
+)
 from qareport.importers.ssda903_reviews import timely_reviews
 from qareport.importers.year_windows import year_windows, years_windows
 
@@ -170,9 +178,11 @@ def import_ssda903(project: Project, sources: list[Path], options: Ssda903Option
         latest = max(episodes["start"].max(), episodes["end"].max(skipna=True))
         year = latest.year + (1 if latest.month >= 4 else 0)  # the year ending 31 March
         windows = year_windows(year)
-        returns, used = placement_returns(episodes, windows)
+        returns, used = placement_returns(episodes, windows, read_births(source, salt))
         adopted = {"adoptions": adoptions(episodes, outcomes["ad1"])}
         made, lines = outcome_returns({**outcomes, **adopted}, windows, windows[0].label)
+        made += [r for r in returns if r["measure_id"] == LONG_TERM]  # casework's, like them
+        returns = [r for r in returns if r["measure_id"] != LONG_TERM]
         placed = {episodes["line"][n] for n in used}
         _account(summary, episodes["line"], placed | (lines & set(episodes["line"])), OUTSIDE_903)
         unknown = sorted({str(r["measure_id"]) for r in made} - set(project.catalogue.measures))
