@@ -180,11 +180,11 @@ def _birth(row: dict[str, str]) -> object:
 
 def _with_who(frame: pd.DataFrame, who: pd.DataFrame, on: str | None) -> pd.DataFrame:
     """The table with each child's gender, ethnicity and age band at `on` (the date of
-    birth dropped), or, without `on`, the date of birth as `born` until the return's 31
-    March is known (`_aged_at`)."""
+    birth dropped), or, without `on`, the date of birth as `date_of_birth` until the 31
+    March of the return is known (`_aged_at`)."""
     joined = frame.merge(who, on="child", how="left")
     if on is None:
-        return joined.rename(columns={"birth": "born"})
+        return joined.rename(columns={"birth": "date_of_birth"})
     bands = age_bands(joined["birth"], joined[on])
     return joined.drop(columns="birth").assign(age_band=bands.where(joined["birth"].notna()))
 
@@ -242,6 +242,8 @@ def outcome_returns(
 
 
 def _aged_at(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
-    """OC2 or OC3 with each child's age band at the return's 31 March, for `born`."""
-    bands = age_bands(frame["born"], pd.Series(day, index=frame.index))
-    return frame.drop(columns="born").assign(age_band=bands.where(frame["born"].notna()))
+    """OC2 or OC3 with each child's age band at the return's 31 March, from `date_of_birth`."""
+    bands = age_bands(frame["date_of_birth"], pd.Series(day, index=frame.index))
+    return frame.drop(columns="date_of_birth").assign(
+        age_band=bands.where(frame["date_of_birth"].notna())
+    )
