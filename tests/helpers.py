@@ -282,7 +282,11 @@ def page_faults(pdf_path, *, browser: bool = False) -> list[str]:
             ]  # fmt: skip
             if outside:
                 faults.append(f"{label}: outside the margins: {outside[:3]}")
-            body = [w for w in words if top <= w["top"] and w["bottom"] <= page.height - bottom]
+            # the body: from the top margin (a line set exactly on it, read back a hair
+            # above, included) to the bottom one
+            body = [
+                w for w in words if top - 0.5 <= w["top"] and w["bottom"] <= page.height - bottom
+            ]
             if not body:
                 faults.append(f"{label}: blank")
                 continue
