@@ -71,9 +71,10 @@ def test_three_files_to_a_monthly_book_with_every_record_counted(tmp_path: Path)
 
 
 def _figures_are_the_lists_own_counts(root: Path, html: str) -> None:
-    """October 2025's contacts and children who started to be looked after, as the book
-    prints them, counted again from the CSV files with pandas: a record twice once, a
-    child starting twice in the month once, and never a team's return added to the whole."""
+    """October 2025's contacts, referrals, children on a plan at the month's end and
+    children who started to be looked after, as the book prints them (no population
+    imported), counted again from the CSV files with pandas: a record twice once, a child
+    twice once, and never a team's return added to the whole."""
     import pandas as pd
 
     lists = root / "incoming" / "annex-a"
@@ -81,7 +82,18 @@ def _figures_are_the_lists_own_counts(root: Path, html: str) -> None:
     made = pd.to_datetime(contacts["Date of Contact"], dayfirst=True)
     care = pd.read_csv(lists / "list_8_looked_after.csv", dtype=str).drop_duplicates()
     began = pd.to_datetime(care["Date Started to be Looked After"], dayfirst=True)
+    referrals = pd.read_csv(lists / "list_3_referrals.csv", dtype=str).drop_duplicates()
+    referred = pd.to_datetime(referrals["Date of Referral"], dayfirst=True)
+    plans = pd.read_csv(lists / "list_7_cp_plans.csv", dtype=str).drop_duplicates()
+    start = pd.to_datetime(plans["Child Protection Plan Start Date"], dayfirst=True)
+    end = pd.to_datetime(plans["Child Protection Plan End Date"], dayfirst=True)
+    last = pd.Timestamp("2025-10-31")
+    open_then = (start <= last) & (end.isna() | (end > last))
     october = {
+        "Referrals to children&#39;s social care": int(
+            (referred.dt.strftime("%Y-%m") == "2025-10").sum()
+        ),
+        "Children on a child protection plan": plans.loc[open_then, "Child Unique ID"].nunique(),
         "Contacts to children&#39;s social care": int(
             (made.dt.strftime("%Y-%m") == "2025-10").sum()
         ),

@@ -122,6 +122,8 @@ def test_referrals_nfa_and_re_referrals_by_month_quarter_and_team(imported):
     assert _figure(figures, "referrals-nfa", "2025-26-Q1", "Team South") == ("1", "2")
     assert _figure(figures, "referrals-nfa", "2025-26-Q1", "Team North") == ("0", "1")
     assert _figure(figures, "referrals-rate", "2025-26-Q1") == ("4", "50000")
+    assert _figure(figures, "referrals", "2025-26-Q1") == ("4", "")
+    assert _figure(figures, "referrals", "2025-26-Q1", "Team South") == ("2", "")
     # the year is not covered whole, nor is any month before April
     assert not [k for k in figures if k[1] in ("2025-26", "2024-05")]
 
@@ -168,6 +170,8 @@ def test_plans_open_at_the_period_end_and_repeat_plans(imported):
     assert _figure(figures, "cp-plans-2-years", "2025-06") == ("1", "2")
     assert _figure(figures, "cp-plans-2-years", "2025-05") == ("1", "3")
     assert _figure(figures, "cp-plans-rate", "2025-26-Q1") == ("2", "50000")
+    assert _figure(figures, "cp-plans", "2025-06") == ("2", "")
+    assert _figure(figures, "cp-plans", "2025-05") == ("3", "")
     assert _figure(figures, "cp-repeat-plans", "2025-26-Q1") == ("1", "2")
 
 

@@ -6,6 +6,11 @@ Each definition, so a figure can be checked by hand (P is the period, from its f
 to its last; a list's own name in brackets):
 
 contacts              contacts made in P (List 1, Date of Contact)
+referrals             referrals made in P (List 3, Date of Referral)
+s47-enquiries         section 47 enquiries started in P (List 5, the strategy discussion)
+cp-plans              children on a child protection plan (List 7) open at P's last day, a
+                      child counted once
+lac-children          children looked after (List 8) at P's last day, a child counted once
 contacts-to-referral  contacts made in P for a child referred (List 3) on the contact's
                       day or in the 7 days after it, of contacts made in P
 referrals-rate        referrals made in P (List 3, Date of Referral) per 10,000 children
@@ -94,6 +99,10 @@ _MEASURES: tuple[tuple[str, int, str, str], ...] = (
                count(*), list(c.line)
         FROM windows w JOIN contacts c ON c.contact BETWEEN w.start AND w."end"
         BY_TEAM(c)"""),
+    ("referrals", 3, "referral", """
+        SELECT w.label, r.team, count(*), NULL, list(r.line)
+        FROM windows w JOIN referrals r ON r.referral BETWEEN w.start AND w."end"
+        BY_TEAM(r)"""),
     ("referrals-rate", 3, "referral", """
         SELECT w.label, NULL AS team, count(*), NULL, list(r.line)
         FROM windows w JOIN referrals r ON r.referral BETWEEN w.start AND w."end"
@@ -121,6 +130,10 @@ _MEASURES: tuple[tuple[str, int, str, str], ...] = (
         FROM windows w JOIN assessments a ON a.authorised BETWEEN w.start AND w."end"
         WHERE a.seen IS NOT NULL
         BY_TEAM(a)"""),
+    ("s47-enquiries", 5, "strategy", """
+        SELECT w.label, s.team, count(*), NULL, list(s.line)
+        FROM windows w JOIN enquiries s ON s.strategy BETWEEN w.start AND w."end"
+        BY_TEAM(s)"""),
     ("s47-rate", 5, "strategy", """
         SELECT w.label, NULL AS team, count(*), NULL, list(s.line)
         FROM windows w JOIN enquiries s ON s.strategy BETWEEN w.start AND w."end"
@@ -135,6 +148,11 @@ _MEASURES: tuple[tuple[str, int, str, str], ...] = (
         FROM windows w JOIN enquiries s ON s.icpc BETWEEN w.start AND w."end"
         WHERE s.icpc_plan IS NOT NULL
         BY_TEAM(s)"""),
+    ("cp-plans", 7, "plan_start", """
+        SELECT w.label, p.team, count(DISTINCT p.child), NULL, list(p.line)
+        FROM windows w JOIN plans p
+          ON p.plan_start <= w."end" AND (p.plan_end IS NULL OR p.plan_end > w."end")
+        BY_TEAM(p)"""),
     ("cp-plans-rate", 7, "plan_start", """
         SELECT w.label, NULL AS team, count(DISTINCT p.child), NULL, list(p.line)
         FROM windows w JOIN plans p
@@ -154,6 +172,11 @@ _MEASURES: tuple[tuple[str, int, str, str], ...] = (
         FROM windows w JOIN plans p
           ON p.plan_start <= w."end" AND (p.plan_end IS NULL OR p.plan_end > w."end")
         BY_TEAM(p)"""),
+    ("lac-children", 8, "cla_start", """
+        SELECT w.label, l.team, count(DISTINCT l.child), NULL, list(l.line)
+        FROM windows w JOIN looked_after l
+          ON l.cla_start <= w."end" AND (l.cla_end IS NULL OR l.cla_end > w."end")
+        BY_TEAM(l)"""),
     ("lac-rate", 8, "cla_start", """
         SELECT w.label, NULL AS team, count(DISTINCT l.child), NULL, list(l.line)
         FROM windows w JOIN looked_after l
