@@ -13,7 +13,7 @@ from helpers import REALDATA, run_cli, statutory_workbook
 from qareport.importers.common import ImportSummary, Reason
 from qareport.importers.placement_measures import placement_returns
 from qareport.importers.ssda903 import read_ssda903_episodes
-from qareport.importers.ssda903_outcomes import read_births
+from qareport.importers.ssda903_outcomes import births, read_header
 from qareport.importers.year_windows import year_windows
 
 EPISODES = [  # CHILD, DECOM, RNE, DEC (day first, as the return writes them)
@@ -112,8 +112,8 @@ def test_long_term_placement_stability_has_its_known_answers(tmp_path):
     (folder / "episodes.csv").write_text(LONG_TERM_EPISODES)
     (folder / "header.csv").write_text(LONG_TERM_HEADER)
     episodes = read_ssda903_episodes(folder, b"salt", ImportSummary("903"))
-    births = read_births(folder, b"salt")
-    returns, _ = placement_returns(episodes, year_windows(2026), births)
+    born = births(read_header(folder, b"salt"))
+    returns, _ = placement_returns(episodes, year_windows(2026), born)
     found = {
         r["period"]: (r["numerator"], r["denominator"])
         for r in returns
@@ -122,7 +122,7 @@ def test_long_term_placement_stability_has_its_known_answers(tmp_path):
     assert found["2025-26"] == (2, 3)
     assert found["2025-26-Q1"] == (2, 2)
     assert found["2026-03"] == found["2025-26"]  # counted on the period's last day
-    without, _ = placement_returns(episodes, year_windows(2026), births.iloc[0:0])
+    without, _ = placement_returns(episodes, year_windows(2026), born.iloc[0:0])
     assert not [r for r in without if r["measure_id"] == "lac-placement-long-term"]
 
 
@@ -185,6 +185,14 @@ def _casework_workbook(tmp_path: Path) -> Path:
     return root
 
 
+def _outcomes_folder(folder: Path) -> Path:
+    """The episodes' CSV tables with the OC2, OC3 and MISSING tables beside them."""
+    _csv_folder(folder)
+    for name, text in OUTCOMES.items():
+        (folder / name).write_text(text)
+    return folder
+
+
 def _imported(root: Path, folder: Path) -> tuple[str, str]:
     """The import's report and the extract it wrote."""
     done = run_cli("import", "ssda903", str(folder), *AREA, cwd=root)
@@ -201,10 +209,7 @@ def _has(written: str, *figures: str) -> None:
 def test_the_outcome_tables_have_their_known_answers(tmp_path):
     """OC2 health and teeth checks, OC3 care leavers (those who died aside) and missing
     episodes by month (an absence is not a missing episode), every record counted."""
-    root = _casework_workbook(tmp_path)
-    folder = _csv_folder(tmp_path / "903")
-    for name, text in OUTCOMES.items():
-        (folder / name).write_text(text)
+    root, folder = _casework_workbook(tmp_path), _outcomes_folder(tmp_path / "903")
     said, written = _imported(root, folder)
     # 11 episodes + 4 OC2 + 4 OC3 + 5 missing; rejected: 3 episodes, a check of 2, an
     # episode ending before it began; of no measure: the absence, the care leaver who died
@@ -222,10 +227,7 @@ def test_the_outcome_tables_have_their_known_answers(tmp_path):
 def test_the_outcome_tables_by_the_childs_age_gender_and_ethnicity(tmp_path):
     """From the HEADER table: OC2 aged at the return's 31 March, missing episodes at
     their start, care leavers with no header row not recorded; no date of birth written."""
-    root = _casework_workbook(tmp_path)
-    folder = _csv_folder(tmp_path / "903")
-    for name, text in OUTCOMES.items():
-        (folder / name).write_text(text)
+    root, folder = _casework_workbook(tmp_path), _outcomes_folder(tmp_path / "903")
     (folder / "header.csv").write_text(
         "CHILD,SEX,DOB,ETHNIC,UPN\n1001,1,01/02/2012,WBRI,A123\n2002,2,01/02/2013,BAFR,A456\n"
         "3003,2,01/04/2009,WBRI,A789\n"

@@ -45,7 +45,7 @@ from qareport.importers.ssda903_adoption import ADOPTION_MEASURES, ADOPTION_SQL,
 from qareport.importers.ssda903_reviews import REVIEW_MEASURES, REVIEW_SQL, review_frame
 from qareport.importers.year_windows import PeriodWindow, by_groups, window_returns
 
-__all__ = ["OUTCOME_MEASURES", "outcome_returns", "read_births", "read_outcome_tables"]
+__all__ = ["OUTCOME_MEASURES", "births", "outcome_returns", "read_header", "read_outcome_tables"]
 
 OUTCOME_MEASURES = (
     *REVIEW_MEASURES,
@@ -102,7 +102,7 @@ def _rows(source: Path, table: str) -> list[dict[str, str]]:
 
 
 def read_outcome_tables(
-    source: Path, salt: bytes, summary: ImportSummary
+    source: Path, salt: bytes, summary: ImportSummary, header: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     """OC2, OC3 and MISSING as frames (child pseudonymised), each row counted in `summary`
     and rejected with its reason where it cannot be used."""
@@ -142,18 +142,18 @@ def read_outcome_tables(
         frame["child"] = pseudonymise(frame["child"], salt)
     for column in ("start", "end"):
         frames["missing"][column] = pd.to_datetime(frames["missing"][column])
-    who = _who(_rows(source, "header"), salt)
     for name, on in (("oc2", None), ("oc3", None), ("missing", "start")):
-        frames[name] = _with_who(frames[name], who, on)
+        frames[name] = _with_who(frames[name], header, on)
     return frames
 
 
-def _who(rows: list[dict[str, str]], salt: bytes) -> pd.DataFrame:
+def read_header(source: Path, salt: bytes) -> pd.DataFrame:
     """Each child's gender, ethnicity and date of birth from the return's HEADER table
-    (read for the breakdowns alone: not records the measures count)."""
+    (child pseudonymised; read for the breakdowns and ages alone: not records the
+    measures count, and never written anywhere)."""
     frame = pd.DataFrame(
         [(r.get("CHILD", ""), r.get("SEX") or None, r.get("ETHNIC") or None, _birth(r))
-         for r in rows],
+         for r in _rows(source, "header")],
         columns=["child", "gender", "ethnicity", "birth"],
     )  # fmt: skip
     frame["child"] = pseudonymise(frame["child"], salt)
@@ -161,14 +161,10 @@ def _who(rows: list[dict[str, str]], salt: bytes) -> pd.DataFrame:
     return frame.drop_duplicates("child")
 
 
-def read_births(source: Path, salt: bytes) -> pd.DataFrame:
-    """Each child's date of birth from the HEADER table (child pseudonymised), for the
-    measures that need a child's age; never written anywhere."""
-    return (
-        _who(_rows(source, "header"), salt)[["child", "birth"]]
-        .rename(columns={"birth": "born"})
-        .dropna(subset=["born"])
-    )
+def births(header: pd.DataFrame) -> pd.DataFrame:
+    """Each child's date of birth (`born`), from `read_header`, for the measures that
+    need a child's age."""
+    return header[["child", "birth"]].rename(columns={"birth": "born"}).dropna(subset=["born"])
 
 
 def _birth(row: dict[str, str]) -> object:

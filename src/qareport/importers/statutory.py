@@ -45,8 +45,9 @@ from qareport.importers.registry import Importer, Sources
 from qareport.importers.ssda903 import read_ssda903_episodes
 from qareport.importers.ssda903_adoption import adoptions
 from qareport.importers.ssda903_outcomes import (
+    births,
     outcome_returns,
-    read_births,
+    read_header,
     read_outcome_tables,
 )
 from qareport.importers.ssda903_reviews import timely_reviews
@@ -171,14 +172,15 @@ def import_ssda903(project: Project, sources: list[Path], options: Ssda903Option
     code = project.area(options.area).code
     salt = workbook_salt(project.root)
     episodes = read_ssda903_episodes(source, salt, summary)
-    outcomes = read_outcome_tables(source, salt, summary)
+    header = read_header(source, salt)  # the children's ages and groups, read once
+    outcomes = read_outcome_tables(source, salt, summary, header)
     outcomes["reviews"] = timely_reviews(outcomes["reviews"], episodes)
     returns: list[dict[str, object]] = []
     if len(episodes):
         latest = max(episodes["start"].max(), episodes["end"].max(skipna=True))
         year = latest.year + (1 if latest.month >= 4 else 0)  # the year ending 31 March
         windows = year_windows(year)
-        returns, used = placement_returns(episodes, windows, read_births(source, salt))
+        returns, used = placement_returns(episodes, windows, births(header))
         adopted = {"adoptions": adoptions(episodes, outcomes["ad1"])}
         made, lines = outcome_returns({**outcomes, **adopted}, windows, windows[0].label)
         made += [r for r in returns if r["measure_id"] == LONG_TERM]  # casework's, like them

@@ -117,6 +117,17 @@ def agency_lines(
     return lines
 
 
+def _period_rows(
+    rows: pd.DataFrame, area: AreaParameters, measure: Measure, period: str
+) -> pd.DataFrame:
+    """The area's returns of the measure for the period."""
+    return rows[
+        (rows["area_code"] == area.code)
+        & (rows["measure_id"] == measure.id)
+        & (rows["period"] == period)
+    ]
+
+
 def team_variation(
     measure: Measure,
     raw: pd.DataFrame,
@@ -128,14 +139,8 @@ def team_variation(
 ) -> tuple[list[TeamRow], str]:
     """Each team's figure for the period, placed against 95% and 99.8% funnel limits
     (`raw`: the returns the area's figure is made of; `parts`: those breaking it down)."""
-    returns = pd.concat([raw, parts]) if len(parts) else raw
-    mine = returns[
-        (returns["area_code"] == area.code)
-        & (returns["measure_id"] == measure.id)
-        & (returns["period"] == period)
-        & (returns["team"] != "")
-        & (returns["breakdown"] == "")
-    ]
+    returns = _period_rows(pd.concat([raw, parts]) if len(parts) else raw, area, measure, period)
+    mine = returns[(returns["team"] != "") & (returns["breakdown"] == "")]
     if mine["team"].nunique() < 2:
         return [], ""
     names = {m.id: m.name for m in area.members}
@@ -144,12 +149,7 @@ def team_variation(
         keyed = mine.assign(
             team=mine["agency"].map(lambda a: names.get(a, a)) + ": " + mine["team"]
         )
-    whole = raw[
-        (raw["area_code"] == area.code)
-        & (raw["measure_id"] == measure.id)
-        & (raw["period"] == period)
-    ]
-    values = _by(keyed, "team", measure, settings, whole)
+    values = _by(keyed, "team", measure, settings, _period_rows(raw, area, measure, period))
     rows: list[TeamRow] = []
     pool = values.dropna(subset=["value"])
     limits = None
@@ -191,19 +191,11 @@ def group_rows(
     """The period's figure for each group of each breakdown the returns carry ("Gender:
     Female"), a row per breakdown, its groups in a reader's order; small groups withheld,
     and another with them where the groups add up to the area's figure."""
-    mine = parts[
-        (parts["area_code"] == area.code)
-        & (parts["measure_id"] == measure.id)
-        & (parts["period"] == period)
-        & (parts["breakdown"] != "")
-    ]
+    mine = _period_rows(parts, area, measure, period)
+    mine = mine[mine["breakdown"] != ""]
     if mine.empty:
         return []
-    whole = raw[
-        (raw["area_code"] == area.code)
-        & (raw["measure_id"] == measure.id)
-        & (raw["period"] == period)
-    ]
+    whole = _period_rows(raw, area, measure, period)
     split = mine["breakdown"].str.split(": ", n=1, expand=True)
     rows = []
     for by in sorted(split[0].unique(), key=_breakdown_order):
