@@ -59,12 +59,7 @@ import pandas as pd
 from qareport.importers.annex_a import AnnexA
 from qareport.importers.child_groups import BREAKDOWN_TITLES, as_groups
 from qareport.importers.working_days import working_days_between
-from qareport.importers.year_windows import (
-    PeriodWindow,
-    breakdown_column,
-    breakdown_sets,
-    window_returns,
-)
+from qareport.importers.year_windows import PeriodWindow, by_groups, window_returns
 
 __all__ = [
     "ANNEX_A_MEASURES",
@@ -80,27 +75,23 @@ REFERRED_WITHIN_DAYS = 7
 PER_CHILD_MEASURES = ("referrals-rate", "s47-rate", "cp-plans-rate", "lac-rate")
 
 # (measure, the list it reads, its table's date that bounds the list's cover, SQL); each
-# SQL gives label, team, numerator, denominator and the records' lines, for the authority
-# (team NULL) and for each allocated team; BY_TEAM adds a figure for each group of each
-# breakdown the list holds (`_expanded`)
-_BY_TEAM = (
-    "GROUP BY GROUPING SETS ((w.label), (w.label, {t}.team){groups}) "
-    "HAVING {t}.team IS NOT NULL OR grouping({t}.team) = 1"
-)
+# SQL gives label, numerator, denominator and the records' lines for the authority, and
+# one ending BY_TEAM(alias) a figure for each allocated team and each group of each
+# breakdown the list holds too (`_expanded`, through `year_windows.by_groups`)
 _MEASURES: tuple[tuple[str, int, str, str], ...] = (
     ("contacts", 1, "contact", """
-        SELECT w.label, c.team, count(*) AS numerator, NULL AS denominator, list(c.line)
+        SELECT w.label, count(*) AS numerator, NULL AS denominator, list(c.line)
         FROM windows w JOIN contacts c ON c.contact BETWEEN w.start AND w."end"
         BY_TEAM(c)"""),
     ("contacts-to-referral", 1, "contact", """
-        SELECT w.label, c.team, count(*) FILTER (WHERE EXISTS (
+        SELECT w.label, count(*) FILTER (WHERE EXISTS (
                    SELECT 1 FROM referrals r WHERE r.child = c.child
                    AND r.referral BETWEEN c.contact AND c.contact + INTERVAL REFERRED DAY)),
                count(*), list(c.line)
         FROM windows w JOIN contacts c ON c.contact BETWEEN w.start AND w."end"
         BY_TEAM(c)"""),
     ("referrals", 3, "referral", """
-        SELECT w.label, r.team, count(*), NULL, list(r.line)
+        SELECT w.label, count(*), NULL, list(r.line)
         FROM windows w JOIN referrals r ON r.referral BETWEEN w.start AND w."end"
         BY_TEAM(r)"""),
     ("referrals-rate", 3, "referral", """
@@ -108,12 +99,12 @@ _MEASURES: tuple[tuple[str, int, str, str], ...] = (
         FROM windows w JOIN referrals r ON r.referral BETWEEN w.start AND w."end"
         GROUP BY w.label"""),
     ("referrals-nfa", 3, "referral", """
-        SELECT w.label, r.team, count(*) FILTER (WHERE r.nfa), count(*), list(r.line)
+        SELECT w.label, count(*) FILTER (WHERE r.nfa), count(*), list(r.line)
         FROM windows w JOIN referrals r ON r.referral BETWEEN w.start AND w."end"
         WHERE r.nfa IS NOT NULL
         BY_TEAM(r)"""),
     ("re-referrals-12m", 3, "referral", """
-        SELECT w.label, r.team, count(*) FILTER (WHERE coalesce(r.previous, 0) > 0 OR EXISTS (
+        SELECT w.label, count(*) FILTER (WHERE coalesce(r.previous, 0) > 0 OR EXISTS (
                    SELECT 1 FROM referrals e WHERE e.child = r.child
                    AND e.referral < r.referral
                    AND e.referral >= r.referral - INTERVAL 12 MONTH)),
@@ -121,17 +112,17 @@ _MEASURES: tuple[tuple[str, int, str, str], ...] = (
         FROM windows w JOIN referrals r ON r.referral BETWEEN w.start AND w."end"
         BY_TEAM(r)"""),
     ("assessments-timely", 4, "authorised", """
-        SELECT w.label, a.team, count(*) FILTER (WHERE a.working_days <= TIMELY), count(*),
+        SELECT w.label, count(*) FILTER (WHERE a.working_days <= TIMELY), count(*),
                list(a.line)
         FROM windows w JOIN assessments a ON a.authorised BETWEEN w.start AND w."end"
         BY_TEAM(a)"""),
     ("assessments-seen", 4, "authorised", """
-        SELECT w.label, a.team, count(*) FILTER (WHERE a.seen), count(*), list(a.line)
+        SELECT w.label, count(*) FILTER (WHERE a.seen), count(*), list(a.line)
         FROM windows w JOIN assessments a ON a.authorised BETWEEN w.start AND w."end"
         WHERE a.seen IS NOT NULL
         BY_TEAM(a)"""),
     ("s47-enquiries", 5, "strategy", """
-        SELECT w.label, s.team, count(*), NULL, list(s.line)
+        SELECT w.label, count(*), NULL, list(s.line)
         FROM windows w JOIN enquiries s ON s.strategy BETWEEN w.start AND w."end"
         BY_TEAM(s)"""),
     ("s47-rate", 5, "strategy", """
@@ -139,17 +130,17 @@ _MEASURES: tuple[tuple[str, int, str, str], ...] = (
         FROM windows w JOIN enquiries s ON s.strategy BETWEEN w.start AND w."end"
         GROUP BY w.label"""),
     ("icpc-within-15-days", 5, "icpc", """
-        SELECT w.label, s.team, count(*) FILTER (WHERE s.icpc_days <= ICPC), count(*),
+        SELECT w.label, count(*) FILTER (WHERE s.icpc_days <= ICPC), count(*),
                list(s.line)
         FROM windows w JOIN enquiries s ON s.icpc BETWEEN w.start AND w."end"
         BY_TEAM(s)"""),
     ("icpc-to-plan", 5, "icpc", """
-        SELECT w.label, s.team, count(*) FILTER (WHERE s.icpc_plan), count(*), list(s.line)
+        SELECT w.label, count(*) FILTER (WHERE s.icpc_plan), count(*), list(s.line)
         FROM windows w JOIN enquiries s ON s.icpc BETWEEN w.start AND w."end"
         WHERE s.icpc_plan IS NOT NULL
         BY_TEAM(s)"""),
     ("cp-plans", 7, "plan_start", """
-        SELECT w.label, p.team, count(DISTINCT p.child), NULL, list(p.line)
+        SELECT w.label, count(DISTINCT p.child), NULL, list(p.line)
         FROM windows w JOIN plans p
           ON p.plan_start <= w."end" AND (p.plan_end IS NULL OR p.plan_end > w."end")
         BY_TEAM(p)"""),
@@ -159,21 +150,21 @@ _MEASURES: tuple[tuple[str, int, str, str], ...] = (
           ON p.plan_start <= w."end" AND (p.plan_end IS NULL OR p.plan_end > w."end")
         GROUP BY w.label"""),
     ("cp-repeat-plans", 7, "plan_start", """
-        SELECT w.label, p.team, count(*) FILTER (WHERE coalesce(p.previous_plans, 0) > 0
+        SELECT w.label, count(*) FILTER (WHERE coalesce(p.previous_plans, 0) > 0
                    OR EXISTS (SELECT 1 FROM plans e WHERE e.child = p.child
                               AND e.plan_start < p.plan_start)),
                count(*), list(p.line)
         FROM windows w JOIN plans p ON p.plan_start BETWEEN w.start AND w."end"
         BY_TEAM(p)"""),
     ("cp-plans-2-years", 7, "plan_start", """
-        SELECT w.label, p.team,
+        SELECT w.label,
                count(DISTINCT p.child) FILTER (WHERE p.plan_start <= w."end" - INTERVAL 2 YEAR),
                count(DISTINCT p.child), list(p.line)
         FROM windows w JOIN plans p
           ON p.plan_start <= w."end" AND (p.plan_end IS NULL OR p.plan_end > w."end")
         BY_TEAM(p)"""),
     ("lac-children", 8, "cla_start", """
-        SELECT w.label, l.team, count(DISTINCT l.child), NULL, list(l.line)
+        SELECT w.label, count(DISTINCT l.child), NULL, list(l.line)
         FROM windows w JOIN looked_after l
           ON l.cla_start <= w."end" AND (l.cla_end IS NULL OR l.cla_end > w."end")
         BY_TEAM(l)"""),
@@ -183,11 +174,11 @@ _MEASURES: tuple[tuple[str, int, str, str], ...] = (
           ON l.cla_start <= w."end" AND (l.cla_end IS NULL OR l.cla_end > w."end")
         GROUP BY w.label"""),
     ("lac-started", 8, "cla_start", """
-        SELECT w.label, l.team, count(DISTINCT l.child), NULL, list(l.line)
+        SELECT w.label, count(DISTINCT l.child), NULL, list(l.line)
         FROM windows w JOIN looked_after l ON l.cla_start BETWEEN w.start AND w."end"
         BY_TEAM(l)"""),
     ("lac-ceased", 8, "cla_end", """
-        SELECT w.label, l.team, count(DISTINCT l.child), NULL, list(l.line)
+        SELECT w.label, count(DISTINCT l.child), NULL, list(l.line)
         FROM windows w JOIN looked_after l ON l.cla_end BETWEEN w.start AND w."end"
         BY_TEAM(l)"""),
 )  # fmt: skip
@@ -279,18 +270,10 @@ def _expanded(sql: str, breakdowns: list[str]) -> str:
     """A measure's query with its team and breakdown groupings (whatever its table's
     alias) and the statutory limits written in: a team's figure has its team and no
     breakdown, a group's figure its breakdown ("Gender: Female") and no team."""
-
-    def by_team(match: re.Match) -> str:
-        t = match.group(1)
-        return _BY_TEAM.format(t=t, groups=breakdown_sets(t, breakdowns))
-
-    def team_and_group(match: re.Match) -> str:
-        t = match.group(1)
-        return f"SELECT w.label, {t}.team, {breakdown_column(t, breakdowns)} AS breakdown,"
-
-    if "BY_TEAM(" in sql:
-        sql = re.sub(r"SELECT w\.label, (\w+)\.team,", team_and_group, sql, count=1)
-    sql = re.sub(r"BY_TEAM\((\w+)\)", by_team, sql)
+    by_team = re.search(r"BY_TEAM\((\w+)\)", sql)
+    if by_team:
+        whole = sql[: by_team.start()] + "GROUP BY w.label" + sql[by_team.end() :]
+        sql = by_groups(whole, by_team.group(1), breakdowns, team=True)
     return (
         sql.replace("TIMELY", str(TIMELY_WORKING_DAYS))
         .replace("ICPC", str(ICPC_WORKING_DAYS))

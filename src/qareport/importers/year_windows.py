@@ -113,12 +113,18 @@ def breakdown_sets(alias: str, keys: list[str]) -> str:
     return "".join(f", (w.label, {alias}.{key})" for key in keys)
 
 
-def by_groups(sql: str, alias: str, keys: list[str]) -> str:
-    """A query giving `label, numerator, denominator, records` for each window, made to
-    give the same for each group of each breakdown too (with NULL for the team)."""
-    if not keys:
+def by_groups(sql: str, alias: str, keys: list[str], *, team: bool = False) -> str:
+    """A query giving `label, numerator, denominator, records` for each window (grouped
+    `GROUP BY w.label`), made to give the same for each group of each breakdown of the
+    table `alias` too, and with `team`, for each of its teams (a record with no team in
+    none of them): each row with its team and its breakdown, NULL where it has none."""
+    if not keys and not team:
         return sql
-    head = f"SELECT w.label, NULL AS team, {breakdown_column(alias, keys)} AS breakdown,"
+    column = f"{alias}.team" if team else "NULL"
+    head = f"SELECT w.label, {column} AS team, {breakdown_column(alias, keys)} AS breakdown,"
     sql = sql.replace("SELECT w.label,", head, 1)
-    grouped = f"GROUP BY GROUPING SETS ((w.label){breakdown_sets(alias, keys)})"
+    teams = f", (w.label, {alias}.team)" if team else ""
+    grouped = f"GROUP BY GROUPING SETS ((w.label){teams}{breakdown_sets(alias, keys)})"
+    if team:
+        grouped += f" HAVING {alias}.team IS NOT NULL OR grouping({alias}.team) = 1"
     return sql.replace("GROUP BY w.label", grouped, 1)
