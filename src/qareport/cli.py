@@ -598,12 +598,15 @@ def lab(ctx: typer.Context, project: ProjectOpt = Path(".")) -> None:
     """Open the workbook in JupyterLab: narratives open as notebooks, each with its review
     panel (the sheet's A3 page as you save, Build, Approve, Return). Other options are
     JupyterLab's own (e.g. --no-browser --port 8890)."""
+    import os
     import subprocess
 
     from qareport.config.project import Project
     from qareport.pipeline.lab import lab_command
 
     command, env = lab_command(Project.open(project), list(ctx.args))
+    if os.name == "posix":  # JupyterLab takes this process's place: stopping it stops the
+        os.execve(command[0], command, env)  # server, never leaving one running alone
     raise typer.Exit(subprocess.call(command, env=env))
 
 
